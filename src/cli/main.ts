@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/** The `timeline-server` command. `serve` starts the server; every flag has an env variable too. */
+import { Command, Option } from 'commander';
+import { ConfigError, configOptions, loadConfig } from '../config.js';
+import { startServer } from '../server.js';
+
+const program = new Command('timeline-server').description(
+  "A self-hostable server that speaks HubSpot's Timeline Events API v3",
+);
+
+const serve = program.command('serve').description('start the HTTP server');
+for (const option of configOptions) {
+  serve.addOption(new Option(option.flag, `${option.description} (env ${option.env})`));
+}
+serve.action(async (flags: Record<string, unknown>) => {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(flags);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`timeline-server: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await startServer(config);
+  const { credentials } = server;
+  console.log(`portal id:          ${credentials.portalId} (time zone ${credentials.timeZone})`);
+  console.log(`app id:             ${credentials.appId}`);
+  console.log(`access token:       ${credentials.accessToken}`);
+  console.log(`developer API key:  ${credentials.developerApiKey}`);
+  console.log(`admin token:        ${credentials.adminToken}`);
+  console.log(`database:           ${config.db}`);
+  console.log(`listening on ${server.url}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`timeline-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+/**
+ * Who is calling: developer API keys (`?hapikey=`, for templates) and access tokens (Bearer, for
+ * events and CRM records), with HubSpot's 401/403 answers.
+ */
+import { ApiError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { AccessToken } from './types.js';
+
+/** Scopes of the provisioned token: timeline events, and the CRM objects events attach to. */
+export const DEFAULT_SCOPES = [
+  'timeline',
+  ...['contacts', 'companies', 'deals', 'tickets'].flatMap((type) => [
+    `crm.objects.${type}.read`,
+    `crm.objects.${type}.write`,
+  ]),
+];
+
+export async function authenticateDeveloper(
+  store: Store,
+  hapikey: string | undefined,
+  appId: number,
+): Promise<void> {
+  if (!hapikey) throw new ApiError('MISSING_CREDENTIALS');
+  const account = await store.findDeveloperAccount(hapikey);
+  if (!account) throw new ApiError('INVALID_API_KEY');
+  const app = await store.findApp(appId);
+  // *Ours*: an app that does not exist and an app of another account both answer 403, so a key
+  // cannot probe which app ids exist.
+  if (app?.developerAccountId !== account.id) throw new ApiError('APP_NOT_OWNED', { appId });
+}
+
+/** Reads `Authorization: Bearer <token>` and checks that the token holds one of `anyOfScopes`. */
+export async function authenticateAccessToken(
+  store: Store,
+  authorization: string | undefined,
+  anyOfScopes: readonly string[],
+): Promise<AccessToken> {
+  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
+  const token = await store.findAccessToken(match[1]);
+  if (!token) throw new ApiError('INVALID_ACCESS_TOKEN');
+  if (!anyOfScopes.some((scope) => token.scopes.includes(scope))) {
+    throw new ApiError(
+      'MISSING_SCOPES',
+      {},
+      { context: { missingScopes: anyOfScopes.slice(0, 1) }, subCategory: 'MISSING_SCOPES' },
+    );
+  }
+  return token;
+}

@@ -1,0 +1,345 @@
+/**
+ * Reads one TimelineEvent input of a create request: checks its shape and HubSpot's rules that need
+ * only the event and its template (tokens, sizes, ids), and turns it into a store write. Rules that
+ * need stored state (records, id uniqueness) are the store's.
+ */
+import { createHash } from 'node:crypto';
+import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
+import type { LimitValues } from '../limits.js';
+import type { EventWrite, RecordRef } from '../store/store.js';
+import type { IdGenerator } from './clock.js';
+import type { EventTemplate, TimelineEvent, TimelineIFrame } from './types.js';
+
+type Json = Record<string, unknown>;
+
+export interface EventContext {
+  portalId: number;
+  /** The time of the request: the default timestamp and every event's createdAt. */
+  now: number;
+  limits: Readonly<LimitValues>;
+  ids: IdGenerator;
+}
+
+const UUID_PLACEHOLDER = /\{\{uuid\}\}/g;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const EPOCH_MS = /^-?\d{1,16}$/;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * HubSpot's server (Jackson) coerces JSON numbers into string fields, so `"objectId": 123` works
+ * there; we accept it too. Anything else that is not a string is a type error.
+ */
+function optionalString(input: Json, field: string, problems: ErrorDetail[]): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  problems.push({
+    message: `${field} must be a string, got ${describe(value)}`,
+    code: 'INVALID_TYPE',
+    in: field,
+  });
+  return undefined;
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The template id of an input, for error context even when the rest is invalid. */
+export function templateIdOf(input: unknown): string | undefined {
+  if (!isObject(input)) return undefined;
+  const value = input.eventTemplateId;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Reads the parts that decide which template applies; problems found so far go in `problems`. */
+export function readEnvelope(input: unknown): { eventTemplateId?: string; problems: ErrorDetail[] } {
+  if (!isObject(input)) {
+    return {
+      problems: [
+        {
+          message: `Each input must be an object, got ${describe(input)}`,
+          code: 'INVALID_TYPE',
+          in: 'inputs',
+        },
+      ],
+    };
+  }
+  const problems: ErrorDetail[] = [];
+  const eventTemplateId = optionalString(input, 'eventTemplateId', problems);
+  if (eventTemplateId === undefined && problems.length === 0) {
+    problems.push({ message: 'eventTemplateId is required', code: 'REQUIRED_FIELD', in: 'eventTemplateId' });
+  }
+  return eventTemplateId === undefined ? { problems } : { eventTemplateId, problems };
+}
+
+/** Turns a valid input into a store write, or throws the ApiError that describes why it is not. */
+export function toEventWrite(input: Json, template: EventTemplate, ctx: EventContext): EventWrite {
+  const problems: ErrorDetail[] = [];
+  const givenId = optionalString(input, 'id', problems);
+  const objectId = optionalString(input, 'objectId', problems);
+  const email = optionalString(input, 'email', problems);
+  const utk = optionalString(input, 'utk', problems);
+  const domain = optionalString(input, 'domain', problems);
+  const timestamp = readTimestamp(input.timestamp, problems);
+  const timelineIFrame = readIFrame(input.timelineIFrame, problems);
+  const tokens = readTokens(input.tokens, template, ctx.limits, problems);
+
+  let id = givenId ?? ctx.ids.uuid();
+  if (givenId !== undefined) {
+    id = givenId.replace(UUID_PLACEHOLDER, () => ctx.ids.uuid());
+    if (id === '') problems.push({ message: 'id must not be empty', code: 'INVALID_VALUE', in: 'id' });
+    const bytes = Buffer.byteLength(id);
+    if (bytes > ctx.limits.MAX_EVENT_ID_BYTES) {
+      problems.push({
+        message: `id is ${bytes} bytes long; the limit is ${ctx.limits.MAX_EVENT_ID_BYTES}`,
+        code: 'TOO_LONG',
+        in: 'id',
+      });
+    }
+  }
+  if (problems.length > 0) throw invalidInput(problems);
+
+  const eventBytes = Buffer.byteLength(JSON.stringify(input));
+  if (eventBytes > ctx.limits.MAX_EVENT_BYTES) {
+    throw new ApiError(
+      'EVENT_INVALID',
+      { id },
+      {
+        details: [
+          {
+            message: `The event is ${eventBytes} bytes; the limit is ${ctx.limits.MAX_EVENT_BYTES}`,
+            code: 'TOO_LARGE',
+            in: 'event',
+          },
+        ],
+      },
+    );
+  }
+
+  const record = recordRef(template, { id, objectId, email, utk, domain });
+  const event: Omit<TimelineEvent, 'objectId'> = {
+    eventTemplateId: template.id,
+    id,
+    objectType: template.objectType,
+    timestamp: timestamp ?? ctx.now,
+    createdAt: ctx.now,
+    tokens: tokens.values,
+  };
+  if (input.extraData !== undefined) event.extraData = input.extraData;
+  if (timelineIFrame) event.timelineIFrame = timelineIFrame;
+  if (email !== undefined) event.email = email;
+  if (utk !== undefined) event.utk = utk;
+  if (domain !== undefined) event.domain = domain;
+
+  // The fingerprint covers what the caller sent (not defaults), so an identical re-send matches.
+  const fingerprint = createHash('sha256')
+    .update(
+      stableJson([
+        template.id,
+        id,
+        objectId,
+        utk,
+        email,
+        domain,
+        tokens.values,
+        input.extraData,
+        timelineIFrame,
+        timestamp,
+      ]),
+    )
+    .digest('base64url');
+  return { portalId: ctx.portalId, event, record, stamps: tokens.stamps, fingerprint };
+}
+
+/** HubSpot's precedence for contacts: objectId, then utk, then email. Other types need objectId. */
+function recordRef(
+  template: EventTemplate,
+  given: { id: string; objectId?: string; email?: string; utk?: string; domain?: string },
+): RecordRef {
+  const { objectId, email, utk, domain } = given;
+  if (objectId !== undefined) {
+    const ref: RecordRef = { by: 'objectId', objectId };
+    if (email !== undefined) ref.email = email;
+    if (domain !== undefined) ref.domain = domain;
+    return ref;
+  }
+  if (template.objectType === 'contacts') {
+    if (utk !== undefined) return email === undefined ? { by: 'utk', utk } : { by: 'utk', utk, email };
+    if (email !== undefined) return { by: 'email', email };
+  }
+  const identifiers = template.objectType === 'contacts' ? 'objectId, utk or email' : 'objectId';
+  throw new ApiError(
+    'RECORD_IDENTIFIER_MISSING',
+    { id: given.id, identifiers },
+    {
+      details: [
+        {
+          message: `${template.objectType} events need ${identifiers}`,
+          code: 'REQUIRED_FIELD',
+          in: 'objectId',
+        },
+      ],
+    },
+  );
+}
+
+function readTimestamp(value: unknown, problems: ErrorDetail[]): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  // *Ours*: besides HubSpot's ISO-8601 string we accept epoch milliseconds, as number or string.
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && EPOCH_MS.test(value)) return Number(value);
+  if (typeof value === 'string' && ISO_8601.test(value)) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  problems.push({
+    message: `timestamp must be an ISO-8601 date-time or epoch milliseconds, got ${describe(value)}`,
+    code: 'INVALID_FORMAT',
+    in: 'timestamp',
+  });
+  return undefined;
+}
+
+function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    problems.push({
+      message: `timelineIFrame must be an object, got ${describe(value)}`,
+      code: 'INVALID_TYPE',
+      in: 'timelineIFrame',
+    });
+    return undefined;
+  }
+  const before = problems.length;
+  for (const field of ['linkLabel', 'headerLabel', 'url'] as const) {
+    if (typeof value[field] !== 'string') {
+      problems.push({
+        message: `timelineIFrame.${field} must be a string, got ${describe(value[field])}`,
+        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
+        in: `timelineIFrame.${field}`,
+      });
+    }
+  }
+  for (const field of ['width', 'height'] as const) {
+    if (!Number.isInteger(value[field])) {
+      problems.push({
+        message: `timelineIFrame.${field} must be an integer, got ${describe(value[field])}`,
+        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
+        in: `timelineIFrame.${field}`,
+      });
+    }
+  }
+  if (problems.length > before) return undefined;
+  return {
+    linkLabel: value.linkLabel as string,
+    headerLabel: value.headerLabel as string,
+    url: value.url as string,
+    width: value.width as number,
+    height: value.height as number,
+  };
+}
+
+function readTokens(
+  value: unknown,
+  template: EventTemplate,
+  limits: Readonly<LimitValues>,
+  problems: ErrorDetail[],
+): { values: Record<string, string>; stamps: Record<string, string> } {
+  const values: Record<string, string> = {};
+  const stamps: Record<string, string> = {};
+  if (value === undefined || value === null) {
+    problems.push({
+      message: 'tokens is required (an object, possibly empty)',
+      code: 'REQUIRED_FIELD',
+      in: 'tokens',
+    });
+    return { values, stamps };
+  }
+  if (!isObject(value)) {
+    problems.push({
+      message: `tokens must be an object, got ${describe(value)}`,
+      code: 'INVALID_TYPE',
+      in: 'tokens',
+    });
+    return { values, stamps };
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const at = `tokens.${name}`;
+    const token = template.tokens.find((t) => t.name === name);
+    if (!token) {
+      problems.push({
+        message: `'${name}' is not a token of event template ${template.id}`,
+        code: 'UNKNOWN_TOKEN',
+        in: at,
+      });
+      continue;
+    }
+    if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) {
+      problems.push({
+        message: `Token '${name}' must be a string or number, got ${describe(raw)}`,
+        code: 'INVALID_TYPE',
+        in: at,
+      });
+      continue;
+    }
+    const text = String(raw);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > limits.MAX_TOKEN_VALUE_BYTES) {
+      problems.push({
+        message: `Token '${name}' is ${bytes} bytes; the limit is ${limits.MAX_TOKEN_VALUE_BYTES}`,
+        code: 'TOO_LARGE',
+        in: at,
+      });
+      continue;
+    }
+    const problem = tokenValueProblem(token.type, text, token.options);
+    if (problem) {
+      problems.push({
+        message: `Token '${name}' ${problem}, got ${describe(raw)}`,
+        code: 'INVALID_VALUE',
+        in: at,
+      });
+      continue;
+    }
+    values[name] = text;
+    if (token.objectPropertyName) stamps[token.objectPropertyName] = text;
+  }
+  return { values, stamps };
+}
+
+function tokenValueProblem(type: string, text: string, options: { value: string }[]): string | undefined {
+  switch (type) {
+    case 'number':
+      return text.trim() !== '' && Number.isFinite(Number(text)) ? undefined : 'must be a finite number';
+    case 'date':
+      return EPOCH_MS.test(text) ? undefined : 'must be a date in epoch milliseconds';
+    case 'enumeration':
+      return options.some((option) => option.value === text)
+        ? undefined
+        : `must be one of ${options.map((option) => `'${option.value}'`).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+/** JSON with object keys sorted, so equal content always serialises the same. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * Timeline events: batch create, single create and get (operations 1 to 3). Each input is checked
+ * against its template here; the store then writes every valid one with its record changes.
+ */
+import { ApiError, type ErrorCode, errorMessage, type StandardError, toStandardError } from '../errors.js';
+import type { LimitValues } from '../limits.js';
+import type { EventWrite, Store } from '../store/store.js';
+import type { Clock, IdGenerator } from './clock.js';
+import { type EventContext, readEnvelope, templateIdOf, toEventWrite } from './event-input.js';
+import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
+
+/** The input field each store-side failure is about, for the error's `in`. */
+const STORE_FAILURE_FIELDS: Partial<Record<ErrorCode, string>> = {
+  RECORD_NOT_FOUND: 'objectId',
+  UTK_NOT_FOUND: 'utk',
+  EMAIL_IN_USE: 'email',
+  EVENT_ID_IN_USE: 'id',
+  CONTACT_EXISTS: 'email',
+};
+
+export interface BatchOutcome {
+  results: TimelineEvent[];
+  errors: StandardError[];
+  requestedAt: number;
+  startedAt: number;
+  completedAt: number;
+}
+
+export interface EventServiceOptions {
+  autoCreateRecords: boolean;
+  limits: Readonly<LimitValues>;
+}
+
+export class EventService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly options: EventServiceOptions,
+  ) {}
+
+  /** Stores every valid input, even when others fail; `errors` names each failed input by index. */
+  async createBatch(
+    token: AccessToken,
+    inputs: unknown[],
+    requestedAt = this.clock.now(),
+  ): Promise<BatchOutcome> {
+    const startedAt = this.clock.now();
+    const outcomes = await this.run(token, inputs, requestedAt);
+    const results: TimelineEvent[] = [];
+    const errors: StandardError[] = [];
+    outcomes.forEach((outcome, index) => {
+      if (outcome instanceof ApiError)
+        errors.push(toStandardError(outcome, errorContext(inputs[index], index)));
+      else results.push(outcome);
+    });
+    return { results, errors, requestedAt, startedAt, completedAt: this.clock.now() };
+  }
+
+  /** The single create: the same rules; a failure is the whole request's error (a 400). */
+  async createOne(token: AccessToken, input: unknown): Promise<TimelineEvent> {
+    const [outcome] = await this.run(token, [input], this.clock.now());
+    if (outcome instanceof ApiError) throw outcome;
+    return outcome as TimelineEvent;
+  }
+
+  /** One outcome per input, in input order: the stored event, or why it was not stored. */
+  private async run(
+    token: AccessToken,
+    inputs: unknown[],
+    requestedAt: number,
+  ): Promise<(TimelineEvent | ApiError)[]> {
+    const ctx: EventContext = {
+      portalId: token.portalId,
+      now: requestedAt,
+      limits: this.options.limits,
+      ids: this.ids,
+    };
+    const templates = new Map<string, Promise<EventTemplate | undefined>>();
+    const outcomes: (TimelineEvent | ApiError)[] = new Array(inputs.length);
+    const writes: EventWrite[] = [];
+    const writeIndexes: number[] = [];
+    for (const [index, input] of inputs.entries()) {
+      try {
+        writes.push(await this.prepare(token, input, ctx, templates));
+        writeIndexes.push(index);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        outcomes[index] = withEventId(error, input);
+      }
+    }
+    if (writes.length === 0) return outcomes;
+    const written = await this.store.writeEvents(writes, {
+      autoCreateRecords: this.options.autoCreateRecords,
+      now: requestedAt,
+    });
+    written.forEach((result, i) => {
+      const index = writeIndexes[i] as number;
+      outcomes[index] = result.ok
+        ? result.event
+        : new ApiError(result.code, result.params, {
+            context: { id: [(writes[i] as EventWrite).event.id] },
+            details: [
+              {
+                message: errorMessage(result.code, result.params),
+                in: STORE_FAILURE_FIELDS[result.code] ?? 'event',
+              },
+            ],
+          });
+    });
+    return outcomes;
+  }
+
+  async get(token: AccessToken, eventTemplateId: string, eventId: string): Promise<TimelineEvent> {
+    const template = await this.store.getTemplate(eventTemplateId);
+    const event =
+      template?.appId === token.appId
+        ? await this.store.getEvent(token.portalId, eventTemplateId, eventId)
+        : undefined;
+    if (!event) throw new ApiError('EVENT_NOT_FOUND', { id: eventId, eventTemplateId });
+    return event;
+  }
+
+  /** The template of an event the token may read, for rendering. */
+  async getWithTemplate(
+    token: AccessToken,
+    eventTemplateId: string,
+    eventId: string,
+  ): Promise<{ event: TimelineEvent; template: EventTemplate }> {
+    const event = await this.get(token, eventTemplateId, eventId);
+    const template = (await this.store.getTemplate(eventTemplateId)) as EventTemplate;
+    return { event, template };
+  }
+
+  private async prepare(
+    token: AccessToken,
+    input: unknown,
+    ctx: EventContext,
+    templates: Map<string, Promise<EventTemplate | undefined>>,
+  ): Promise<EventWrite> {
+    const envelope = readEnvelope(input);
+    if (envelope.eventTemplateId === undefined)
+      throw new ApiError(
+        'INVALID_INPUT',
+        { detail: envelope.problems[0]?.message ?? '' },
+        { details: envelope.problems },
+      );
+    const templateId = envelope.eventTemplateId;
+    let lookup = templates.get(templateId);
+    if (!lookup) {
+      lookup = this.store.getTemplate(templateId);
+      templates.set(templateId, lookup);
+    }
+    const template = await lookup;
+    if (!template || template.appId !== token.appId) {
+      throw new ApiError(
+        'EVENT_TEMPLATE_UNKNOWN',
+        { eventTemplateId: templateId, appId: token.appId },
+        {
+          details: [
+            {
+              message: `No event template ${templateId} in app ${token.appId}`,
+              code: 'INVALID_VALUE',
+              in: 'eventTemplateId',
+            },
+          ],
+        },
+      );
+    }
+    return toEventWrite(input as Record<string, unknown>, template, ctx);
+  }
+}
+
+/** *Ours*: every failed item names its input position, and its template when known. */
+function errorContext(input: unknown, index: number): Record<string, string[]> {
+  const context: Record<string, string[]> = { inputIndex: [String(index)] };
+  const templateId = templateIdOf(input);
+  if (templateId !== undefined) context.eventTemplateId = [templateId];
+  return context;
+}
+
+/** Puts the given event id (when there is one) into a validation error's context. */
+function withEventId(error: ApiError, input: unknown): ApiError {
+  const id = (input as { id?: unknown } | null)?.id;
+  if (typeof id === 'string' && error.context.id === undefined) error.context.id = [id];
+  return error;
+}

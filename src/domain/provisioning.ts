@@ -1,0 +1,53 @@
+/**
+ * Makes sure the credentials a user starts the server with exist, idempotently across restarts.
+ * Values not given are generated once, for a fresh database, and remembered in the store's meta
+ * table so a restart prints and accepts the same ones.
+ */
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import type { IdGenerator } from './clock.js';
+import { DEFAULT_SCOPES } from './credentials.js';
+
+export interface Provisioned {
+  portalId: number;
+  appId: number;
+  accessToken: string;
+  developerApiKey: string;
+  adminToken: string;
+  timeZone: string;
+}
+
+const META_KEY = 'provisioned';
+
+export async function provision(store: Store, config: Config, ids: IdGenerator): Promise<Provisioned> {
+  const remembered = await store.getMeta(META_KEY);
+  const previous: Partial<Provisioned> = remembered ? JSON.parse(remembered) : {};
+  const result: Provisioned = {
+    portalId: config.portalId ?? previous.portalId ?? 1000001 + randomSmallInt(ids),
+    appId: config.appId ?? previous.appId ?? 2000001 + randomSmallInt(ids),
+    accessToken: config.accessToken ?? previous.accessToken ?? `pat-local-${ids.uuid()}`,
+    developerApiKey: config.developerApiKey ?? previous.developerApiKey ?? ids.uuid(),
+    adminToken: config.adminToken ?? previous.adminToken ?? ids.secret(24),
+    timeZone: config.timeZone,
+  };
+  await store.ensurePortal({ id: result.portalId, timeZone: result.timeZone });
+  const account = await store.ensureDeveloperAccount(result.developerApiKey);
+  const app = await store.ensureApp({ id: result.appId, developerAccountId: account.id });
+  if (!app.ok) {
+    throw new Error(
+      `app ${result.appId} already belongs to another developer account; choose another --app-id`,
+    );
+  }
+  await store.ensureAccessToken({
+    token: result.accessToken,
+    portalId: result.portalId,
+    appId: result.appId,
+    scopes: DEFAULT_SCOPES,
+  });
+  await store.setMeta(META_KEY, JSON.stringify(result));
+  return result;
+}
+
+function randomSmallInt(ids: IdGenerator): number {
+  return Number.parseInt(ids.secret(2), 16) % 100000;
+}

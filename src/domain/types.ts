@@ -1,0 +1,103 @@
+/**
+ * The domain's vocabulary, in HubSpot's names. Times are epoch milliseconds inside the server; the
+ * presenters turn them into ISO-8601 strings on the wire.
+ */
+
+/** `contacts`, `companies`, `deals`, `tickets`, or a custom object type id such as `2-123`. */
+export type ObjectType = string;
+export const STANDARD_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets'] as const;
+export const CUSTOM_OBJECT_TYPE = /^2-\d+$/;
+
+export function isObjectType(value: string): boolean {
+  return (STANDARD_OBJECT_TYPES as readonly string[]).includes(value) || CUSTOM_OBJECT_TYPE.test(value);
+}
+
+export const TOKEN_TYPES = ['string', 'number', 'date', 'enumeration'] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+/** HubSpot: token names are letters, digits, `.`, `-` and `_`. */
+export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+export interface TokenOption {
+  label: string;
+  value: string;
+}
+
+export interface TemplateToken {
+  name: string;
+  label: string;
+  type: TokenType;
+  /** Always present; empty unless `type` is `enumeration`. */
+  options: TokenOption[];
+  objectPropertyName?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface EventTemplate {
+  id: string;
+  appId: number;
+  name: string;
+  objectType: ObjectType;
+  headerTemplate?: string;
+  detailTemplate?: string;
+  tokens: TemplateToken[];
+  createdAt: number;
+  updatedAt: number;
+  /** Bumped on every change, so caches (compiled renderers) can key on it. */
+  version: number;
+}
+
+export interface TimelineIFrame {
+  linkLabel: string;
+  headerLabel: string;
+  url: string;
+  width: number;
+  height: number;
+}
+
+/** A stored timeline event: what `GET /events/{eventTemplateId}/{eventId}` answers. */
+export interface TimelineEvent {
+  eventTemplateId: string;
+  id: string;
+  objectType: ObjectType;
+  objectId: string;
+  timestamp: number;
+  createdAt: number;
+  /** Values are kept as strings: HubSpot echoes every token value as a string. */
+  tokens: Record<string, string>;
+  extraData?: unknown;
+  timelineIFrame?: TimelineIFrame;
+  email?: string;
+  utk?: string;
+  domain?: string;
+}
+
+export interface Portal {
+  id: number;
+  timeZone: string;
+}
+
+export interface AccessToken {
+  token: string;
+  portalId: number;
+  appId: number;
+  scopes: string[];
+}
+
+export interface DeveloperAccount {
+  id: number;
+  apiKey: string;
+}
+
+export interface App {
+  id: number;
+  developerAccountId: number;
+}
+
+export interface CrmRecord {
+  id: string;
+  objectType: ObjectType;
+  properties: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,269 @@
+/**
+ * The one error catalogue. Each code has its HTTP status, HubSpot category and message template;
+ * handlers throw `ApiError`s by code, `toErrorBody` builds HubSpot's envelope, tests assert with the
+ * same templates, and `docs/errors.md` mirrors this table row for row.
+ */
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly category: string;
+  /** `{name}` placeholders are filled from the error's params. */
+  readonly message: string;
+}
+
+const AUTH_NOT_FOUND =
+  'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
+
+export const ErrorCatalogue = {
+  // Requests that cannot be read at all
+  MALFORMED_JSON: { status: 400, category: 'VALIDATION_ERROR', message: 'Invalid input JSON: {detail}' },
+  UNSUPPORTED_CONTENT_TYPE: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "Content-Type '{contentType}' is not supported; send application/json",
+  },
+  BODY_TOO_LARGE: {
+    status: 413,
+    category: 'VALIDATION_ERROR',
+    message: 'Request body is larger than the limit of {limit} bytes',
+  },
+  INVALID_INPUT: { status: 400, category: 'VALIDATION_ERROR', message: 'Invalid input: {detail}' },
+  ROUTE_NOT_FOUND: { status: 404, category: 'OBJECT_NOT_FOUND', message: 'No route for {method} {path}' },
+  // Credentials
+  MISSING_CREDENTIALS: { status: 401, category: 'INVALID_AUTHENTICATION', message: AUTH_NOT_FOUND },
+  INVALID_API_KEY: {
+    status: 401,
+    category: 'INVALID_AUTHENTICATION',
+    message:
+      'The API key provided is invalid. View or manage your API key here: https://app.hubspot.com/l/api-key/',
+  },
+  INVALID_ACCESS_TOKEN: {
+    status: 401,
+    category: 'INVALID_AUTHENTICATION',
+    message: 'The access token provided is invalid or has been revoked.',
+  },
+  APP_NOT_OWNED: {
+    status: 403,
+    category: 'FORBIDDEN',
+    message: 'The developer account of this API key does not own app {appId}',
+  },
+  MISSING_SCOPES: {
+    status: 403,
+    category: 'MISSING_SCOPES',
+    message:
+      "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+  },
+  ADMIN_TOKEN_REQUIRED: { status: 401, category: 'INVALID_AUTHENTICATION', message: AUTH_NOT_FOUND },
+  // Event templates and tokens
+  TEMPLATE_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: 'Event template {eventTemplateId} not found for app {appId}',
+  },
+  TOKEN_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: "Token '{tokenName}' not found on event template {eventTemplateId}",
+  },
+  TEMPLATE_LIMIT_REACHED: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'App {appId} already has the maximum of {limit} event templates',
+  },
+  TOKEN_LIMIT_REACHED: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'An event template can have at most {limit} tokens',
+  },
+  TEMPLATE_ID_MISMATCH: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "The body's id '{bodyId}' does not match the path's event template id {eventTemplateId}",
+  },
+  OBJECT_TYPE_IMMUTABLE: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "An event template's objectType cannot change (it is '{objectType}')",
+  },
+  TOKEN_NAME_TAKEN: {
+    status: 409,
+    category: 'CONFLICT',
+    message: "Token '{tokenName}' already exists on event template {eventTemplateId}",
+  },
+  // Events (per item in a batch; the single create answers them as a 400)
+  EVENT_TEMPLATE_UNKNOWN: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Event template {eventTemplateId} does not exist for app {appId}',
+  },
+  EVENT_INVALID: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Event {id} failed with validation error(s)',
+  },
+  RECORD_IDENTIFIER_MISSING: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Event {id} needs a record: give {identifiers}',
+  },
+  RECORD_NOT_FOUND: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "No {objectType} record with objectId '{objectId}' exists",
+  },
+  UTK_NOT_FOUND: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "No contact is known by utk '{utk}'; send an email with it to bind it",
+  },
+  EMAIL_IN_USE: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "Email '{email}' already belongs to contact {existingId}",
+  },
+  EVENT_ID_IN_USE: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Event ID already in use, please choose a new unique ID',
+  },
+  EVENT_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: "Event '{id}' of event template {eventTemplateId} not found",
+  },
+  // CRM records
+  CRM_OBJECT_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: 'resource not found',
+  },
+  UNKNOWN_OBJECT_TYPE: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Unable to infer object type from: {objectType}',
+  },
+  CONTACT_EXISTS: {
+    status: 409,
+    category: 'CONFLICT',
+    message: 'Contact already exists. Existing ID: {existingId}',
+  },
+  // The server itself
+  STORE_UNAVAILABLE: {
+    status: 503,
+    category: 'SERVICE_UNAVAILABLE',
+    message: 'The data store is unavailable; retry shortly',
+  },
+  OVERLOADED: {
+    status: 503,
+    category: 'SERVICE_UNAVAILABLE',
+    message: 'The server is overloaded; retry shortly',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    category: 'INTERNAL_ERROR',
+    message: 'An internal error occurred (correlation id {correlationId})',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ErrorCatalogue;
+export type ErrorParams = Record<string, string | number>;
+
+/** One problem inside an error: HubSpot's `ErrorDetail`. `in` names the field. */
+export interface ErrorDetail {
+  message: string;
+  code?: string;
+  in?: string;
+  context?: Record<string, string[]>;
+  subCategory?: string;
+}
+
+/** Fills `{name}` placeholders; an unknown placeholder stays visible rather than vanishing. */
+export function formatMessage(template: string, params: ErrorParams = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function errorMessage(code: ErrorCode, params: ErrorParams = {}): string {
+  return formatMessage(ErrorCatalogue[code].message, params);
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly category: string;
+  readonly details: ErrorDetail[];
+  readonly context: Record<string, string[]>;
+  readonly subCategory: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    params: ErrorParams = {},
+    extra: { details?: ErrorDetail[]; context?: Record<string, string[]>; subCategory?: string } = {},
+  ) {
+    super(errorMessage(code, params));
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ErrorCatalogue[code].status;
+    this.category = ErrorCatalogue[code].category;
+    this.details = extra.details ?? [];
+    this.context = extra.context ?? {};
+    this.subCategory = extra.subCategory;
+  }
+}
+
+/** HubSpot's `Error` body for every non-2xx answer. */
+export interface ErrorBody {
+  status: 'error';
+  message: string;
+  correlationId: string;
+  category: string;
+  subCategory?: string;
+  context?: Record<string, string[]>;
+  links?: Record<string, string>;
+  errors?: ErrorDetail[];
+}
+
+export function toErrorBody(error: ApiError, correlationId: string): ErrorBody {
+  const body: ErrorBody = {
+    status: 'error',
+    message: error.message,
+    correlationId,
+    category: error.category,
+  };
+  if (error.subCategory) body.subCategory = error.subCategory;
+  if (Object.keys(error.context).length > 0) body.context = error.context;
+  if (error.details.length > 0) body.errors = error.details;
+  return body;
+}
+
+/** HubSpot's `StandardError`: one failed input of a batch (a 207's `errors` items). */
+export interface StandardError {
+  status: 'error';
+  category: string;
+  message: string;
+  context: Record<string, string[]>;
+  links: Record<string, string>;
+  errors: ErrorDetail[];
+  subCategory?: string;
+}
+
+export function toStandardError(error: ApiError, context: Record<string, string[]>): StandardError {
+  const item: StandardError = {
+    status: 'error',
+    category: error.category,
+    message: error.message,
+    context: { ...error.context, ...context },
+    links: {},
+    errors: error.details,
+  };
+  if (error.subCategory) item.subCategory = error.subCategory;
+  return item;
+}
+
+/** A 400 listing every problem found; the message names the first and counts the rest. */
+export function invalidInput(problems: ErrorDetail[]): ApiError {
+  const first = problems[0]?.message ?? 'the request is not valid';
+  const detail = problems.length <= 1 ? first : `${first} (and ${problems.length - 1} more)`;
+  return new ApiError('INVALID_INPUT', { detail }, { details: problems });
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds the Fastify application: body parsing and limits, the correlation id, HubSpot's error
+ * envelope on every failure, and the routes under both of HubSpot's timeline prefixes.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.js';
+import type { AppDeps } from './deps.js';
+import { sendError, toApiError } from './error-handler.js';
+import { crmObjectRoutes } from './routes/crm-objects.js';
+import { eventTemplateRoutes } from './routes/event-templates.js';
+import { timelineEventRoutes } from './routes/timeline-events.js';
+
+/** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
+export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, ids } = deps;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.limits.MAX_BODY_BYTES,
+    genReqId: () => ids.uuid(),
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false },
+    },
+  });
+
+  // HubSpot sends the correlation id of every answer as a header too.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-HubSpot-Correlation-Id', request.id);
+  });
+  app.decorateRequest('accessToken', null);
+
+  // JSON only (Fastify's text/plain parser goes too), parsed by us so a malformed body gets
+  // HubSpot's envelope with the parser's reason.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    /^application\/([\w.+-]+\+)?json\b/,
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
+      }
+    },
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error, request, config.limits.MAX_BODY_BYTES);
+    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendError(reply, apiError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' }),
+    ),
+  );
+
+  app.get('/_health', async () => ({ status: 'ok' }));
+  for (const prefix of TIMELINE_PREFIXES) {
+    await app.register(eventTemplateRoutes, { prefix, ...deps });
+    await app.register(timelineEventRoutes, { prefix, ...deps });
+  }
+  await app.register(crmObjectRoutes, deps);
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * Authentication as `onRequest` hooks, so credentials are checked before the body is read or
+ * validated: HubSpot answers 401 to a bad key even when the body is bad too.
+ */
+import type { FastifyRequest } from 'fastify';
+import { authenticateAccessToken, authenticateDeveloper } from '../domain/credentials.js';
+import type { AccessToken } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    accessToken: AccessToken | null;
+  }
+}
+
+const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets'];
+/** Timeline writes accept `timeline` or any CRM object write scope; reads, any read scope too. */
+export const TIMELINE_WRITE_SCOPES = ['timeline', ...OBJECT_TYPES.map((t) => `crm.objects.${t}.write`)];
+export const TIMELINE_READ_SCOPES = [
+  ...TIMELINE_WRITE_SCOPES,
+  ...OBJECT_TYPES.map((t) => `crm.objects.${t}.read`),
+];
+
+export function developerKeyHook(store: Store) {
+  return async (
+    request: FastifyRequest<{ Params: { appId: string }; Querystring: { hapikey?: string } }>,
+  ) => {
+    const appId = /^\d{1,15}$/.test(request.params.appId) ? Number(request.params.appId) : Number.NaN;
+    await authenticateDeveloper(store, request.query.hapikey, appId);
+  };
+}
+
+export function accessTokenHook(store: Store, scopes: (request: FastifyRequest) => readonly string[]) {
+  return async (request: FastifyRequest) => {
+    request.accessToken = await authenticateAccessToken(
+      store,
+      request.headers.authorization,
+      scopes(request),
+    );
+  };
+}
+
+/** The token an access-token route was authenticated with. */
+export function tokenOf(request: FastifyRequest): AccessToken {
+  if (!request.accessToken) throw new Error('route is missing its accessTokenHook');
+  return request.accessToken;
+}

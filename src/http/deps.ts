@@ -1,0 +1,19 @@
+/** What the HTTP layer is given by `server.ts`: the domain services and the few shared objects. */
+import type { Config } from '../config.js';
+import type { Clock, IdGenerator } from '../domain/clock.js';
+import type { EventService } from '../domain/event-service.js';
+import type { RecordService } from '../domain/record-service.js';
+import type { TemplateService } from '../domain/template-service.js';
+import type { Renderer } from '../render/renderer.js';
+import type { Store } from '../store/store.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  templates: TemplateService;
+  events: EventService;
+  records: RecordService;
+  renderer: Renderer;
+}

@@ -1,0 +1,75 @@
+/**
+ * Turns every failure into HubSpot's error envelope: our ApiErrors as they are, Fastify's own
+ * (body parsing, size, schema validation, unknown routes) mapped to the matching catalogue code,
+ * and anything unexpected into a 500 (or a 503 when the store is unreachable) that leaks nothing.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
+import { isStoreUnavailable } from '../store/store-errors.js';
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send(toErrorBody(error, String(reply.request.id)));
+}
+
+export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: number): ApiError {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return invalidInput(
+      fastifyError.validation.map((v) => validationDetail(v, fastifyError.validationContext)),
+    );
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      // HubSpot answers a non-JSON body with a 400 (the issue's rule), not the 415 Fastify would.
+      return new ApiError('UNSUPPORTED_CONTENT_TYPE', { contentType: request.headers['content-type'] ?? '' });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('BODY_TOO_LARGE', { limit: bodyLimit });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('MALFORMED_JSON', { detail: 'the body is empty' });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('MALFORMED_JSON', { detail: 'the body does not match its Content-Length' });
+  }
+  if (isStoreUnavailable(error)) return new ApiError('STORE_UNAVAILABLE');
+  return new ApiError('INTERNAL_ERROR', { correlationId: String(request.id) });
+}
+
+interface AjvError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** An Ajv error as HubSpot's ErrorDetail: `in` names the field (`tokens[0].name`). */
+function validationDetail(v: AjvError, where: string | undefined): ErrorDetail {
+  let path = (v.instancePath ?? '')
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
+  const missing = v.params?.missingProperty;
+  if (v.keyword === 'required' && typeof missing === 'string') path = path ? `${path}.${missing}` : missing;
+  const field = path || (where === 'body' ? 'body' : (where ?? 'request'));
+  const codes: Record<string, string> = {
+    required: 'REQUIRED_FIELD',
+    type: 'INVALID_TYPE',
+    enum: 'INVALID_ENUM',
+    pattern: 'INVALID_FORMAT',
+    minLength: 'REQUIRED_FIELD',
+    maxItems: 'TOO_MANY',
+    minItems: 'TOO_FEW',
+    maxLength: 'TOO_LONG',
+  };
+  const detail: ErrorDetail = { message: `${field} ${v.message ?? 'is not valid'}`, in: field };
+  const code = codes[v.keyword ?? ''];
+  if (code) detail.code = code;
+  if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) {
+    detail.message = `${field} must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`;
+  }
+  return detail;
+}

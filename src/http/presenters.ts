@@ -1,0 +1,147 @@
+/**
+ * The wire shapes, built in one place: domain objects (epoch-ms times, typed fields) to HubSpot's
+ * JSON (ISO-8601 times, field names and presence exactly as HubSpot answers them).
+ */
+
+import type { BatchOutcome } from '../domain/event-service.js';
+import type { CrmRecord, EventTemplate, ObjectType, TemplateToken, TimelineEvent } from '../domain/types.js';
+import type { StandardError } from '../errors.js';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function tokenToWire(token: TemplateToken): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    name: token.name,
+    label: token.label,
+    type: token.type,
+    options: token.options,
+    createdAt: iso(token.createdAt),
+    updatedAt: iso(token.updatedAt),
+  };
+  if (token.objectPropertyName !== undefined) wire.objectPropertyName = token.objectPropertyName;
+  return wire;
+}
+
+export function templateToWire(template: EventTemplate): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    id: template.id,
+    name: template.name,
+    objectType: template.objectType,
+    tokens: template.tokens.map(tokenToWire),
+    createdAt: iso(template.createdAt),
+    updatedAt: iso(template.updatedAt),
+  };
+  if (template.headerTemplate !== undefined) wire.headerTemplate = template.headerTemplate;
+  if (template.detailTemplate !== undefined) wire.detailTemplate = template.detailTemplate;
+  return wire;
+}
+
+export interface EventWire {
+  eventTemplateId: string;
+  id: string;
+  objectType: ObjectType;
+  objectId: string;
+  tokens: Record<string, string>;
+  timestamp: string;
+  createdAt: string;
+  extraData?: unknown;
+  timelineIFrame?: unknown;
+  email?: string;
+  utk?: string;
+  domain?: string;
+}
+
+export function eventToWire(event: TimelineEvent): EventWire {
+  const wire: EventWire = {
+    eventTemplateId: event.eventTemplateId,
+    id: event.id,
+    objectType: event.objectType,
+    objectId: event.objectId,
+    tokens: event.tokens,
+    timestamp: iso(event.timestamp),
+    createdAt: iso(event.createdAt),
+  };
+  if (event.extraData !== undefined) wire.extraData = event.extraData;
+  if (event.timelineIFrame !== undefined) wire.timelineIFrame = event.timelineIFrame;
+  if (event.email !== undefined) wire.email = event.email;
+  if (event.utk !== undefined) wire.utk = event.utk;
+  if (event.domain !== undefined) wire.domain = event.domain;
+  return wire;
+}
+
+export interface BatchWire {
+  status: 'COMPLETE';
+  results: EventWire[];
+  requestedAt: string;
+  startedAt: string;
+  completedAt: string;
+  links: Record<string, string>;
+  numErrors?: number;
+  errors?: StandardError[];
+}
+
+export function batchToWire(outcome: BatchOutcome): BatchWire {
+  const wire: BatchWire = {
+    status: 'COMPLETE',
+    results: outcome.results.map(eventToWire),
+    requestedAt: iso(outcome.requestedAt),
+    startedAt: iso(outcome.startedAt),
+    completedAt: iso(outcome.completedAt),
+    links: {},
+  };
+  if (outcome.errors.length > 0) {
+    wire.numErrors = outcome.errors.length;
+    wire.errors = outcome.errors;
+  }
+  return wire;
+}
+
+/** HubSpot answers these properties when a read names none. */
+const DEFAULT_PROPERTIES: Record<string, readonly string[]> = {
+  contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
+  companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
+  deals: [
+    'amount',
+    'closedate',
+    'createdate',
+    'dealname',
+    'dealstage',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+    'pipeline',
+  ],
+  tickets: [
+    'content',
+    'createdate',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+    'hs_pipeline',
+    'hs_pipeline_stage',
+    'hs_ticket_category',
+    'hs_ticket_priority',
+    'subject',
+  ],
+};
+
+/**
+ * A record in HubSpot's SimplePublicObject shape. Requested properties that have no value answer
+ * `null`, as HubSpot's do; the system properties (id, create and modify dates) are always there.
+ */
+export function recordToWire(record: CrmRecord, requested?: readonly string[]): Record<string, unknown> {
+  const modifiedName = record.objectType === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
+  const system: Record<string, string> = {
+    createdate: iso(record.createdAt),
+    hs_object_id: record.id,
+    [modifiedName]: iso(record.updatedAt),
+  };
+  const names = requested ?? DEFAULT_PROPERTIES[record.objectType] ?? [];
+  const properties: Record<string, string | null> = { ...system };
+  for (const name of names) properties[name] = system[name] ?? record.properties[name] ?? null;
+  return {
+    id: record.id,
+    properties,
+    createdAt: iso(record.createdAt),
+    updatedAt: iso(record.updatedAt),
+    archived: false,
+  };
+}

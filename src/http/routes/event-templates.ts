@@ -1,0 +1,103 @@
+/** Operations 6 to 13: event templates and their tokens, authenticated by `?hapikey=`. */
+import type { FastifyInstance } from 'fastify';
+import type {
+  TemplateCreateInput,
+  TemplateUpdateInput,
+  TokenUpdateInput,
+} from '../../domain/template-service.js';
+import type { TokenInput } from '../../domain/token-rules.js';
+import { developerKeyHook } from '../auth-hooks.js';
+import type { AppDeps } from '../deps.js';
+import { templateToWire, tokenToWire } from '../presenters.js';
+import {
+  templateCreateBody,
+  templateUpdateBody,
+  tokenCreateBody,
+  tokenUpdateBody,
+} from '../schemas/template-schemas.js';
+
+interface AppParams {
+  appId: string;
+}
+interface TemplateParams extends AppParams {
+  eventTemplateId: string;
+}
+interface TokenParams extends TemplateParams {
+  tokenName: string;
+}
+
+export async function eventTemplateRoutes(
+  app: FastifyInstance,
+  { store, templates }: AppDeps,
+): Promise<void> {
+  app.addHook('onRequest', developerKeyHook(store));
+  const appIdOf = (params: AppParams) => Number(params.appId);
+
+  app.get<{ Params: AppParams }>('/:appId/event-templates', async (request) => {
+    const list = await templates.list(appIdOf(request.params));
+    // HubSpot's list has no paging: every template of the app in one `results` array.
+    return { results: list.map(templateToWire) };
+  });
+
+  app.post<{ Params: AppParams; Body: TemplateCreateInput }>(
+    '/:appId/event-templates',
+    { schema: { body: templateCreateBody } },
+    async (request, reply) => {
+      const template = await templates.create(appIdOf(request.params), request.body);
+      return reply.code(201).send(templateToWire(template));
+    },
+  );
+
+  app.get<{ Params: TemplateParams }>('/:appId/event-templates/:eventTemplateId', async (request) => {
+    const { params } = request;
+    return templateToWire(await templates.get(appIdOf(params), params.eventTemplateId));
+  });
+
+  app.put<{ Params: TemplateParams; Body: TemplateUpdateInput }>(
+    '/:appId/event-templates/:eventTemplateId',
+    { schema: { body: templateUpdateBody } },
+    async (request) => {
+      const { params } = request;
+      return templateToWire(await templates.update(appIdOf(params), params.eventTemplateId, request.body));
+    },
+  );
+
+  app.delete<{ Params: TemplateParams }>(
+    '/:appId/event-templates/:eventTemplateId',
+    async (request, reply) => {
+      const { params } = request;
+      await templates.archive(appIdOf(params), params.eventTemplateId);
+      return reply.code(204).send();
+    },
+  );
+
+  // HubSpot answers a token create with 200, not 201: the official client accepts only 200 here.
+  app.post<{ Params: TemplateParams; Body: TokenInput }>(
+    '/:appId/event-templates/:eventTemplateId/tokens',
+    { schema: { body: tokenCreateBody } },
+    async (request) => {
+      const { params } = request;
+      return tokenToWire(await templates.createToken(appIdOf(params), params.eventTemplateId, request.body));
+    },
+  );
+
+  app.put<{ Params: TokenParams; Body: TokenUpdateInput }>(
+    '/:appId/event-templates/:eventTemplateId/tokens/:tokenName',
+    { schema: { body: tokenUpdateBody } },
+    async (request) => {
+      const { params } = request;
+      return tokenToWire(
+        await templates.updateToken(appIdOf(params), params.eventTemplateId, params.tokenName, request.body),
+      );
+    },
+  );
+
+  app.delete<{ Params: TokenParams }>(
+    '/:appId/event-templates/:eventTemplateId/tokens/:tokenName',
+    async (request, reply) => {
+      const { params } = request;
+      await templates.archiveToken(appIdOf(params), params.eventTemplateId, params.tokenName);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,104 @@
+import { LruCache } from './lru-cache.js';
+import { renderMarkdown } from './render-markdown.js';
+import { checkTemplateSource } from './template-check.js';
+import { COMPILE_OPTIONS, formatDateHelper, templateEngine } from './template-engine.js';
+import { TemplateRenderError } from './template-render-error.js';
+
+export type TemplateKind = 'header' | 'detail';
+
+export interface RenderableTemplate {
+  id: string;
+  version: string | number;
+  headerTemplate: string;
+  detailTemplate: string;
+}
+
+export interface RenderableEvent {
+  tokens: Record<string, string>;
+  timestamp: number;
+  extraData?: unknown;
+}
+
+type TemplateFunction = (context: unknown, options?: Handlebars.RuntimeOptions) => string;
+
+type CompiledTemplate =
+  | { source: string; run: TemplateFunction; problem?: undefined }
+  | { source: string; run?: undefined; problem: string };
+
+const DEFAULT_CACHE_SIZE = 1000;
+
+/**
+ * Renders timeline event templates the way HubSpot does: Handlebars, then Markdown, to HTML.
+ * Compiled templates are kept in an LRU cache keyed by (template id, version, header/detail), so
+ * an updated template (new version) is compiled afresh while old versions age out.
+ */
+export class Renderer {
+  readonly #cache: LruCache<string, CompiledTemplate>;
+  #compileCount = 0;
+
+  constructor(options?: { cacheSize?: number }) {
+    this.#cache = new LruCache(options?.cacheSize ?? DEFAULT_CACHE_SIZE);
+  }
+
+  /** How many template sources this renderer has compiled (cache misses); for tests and metrics. */
+  get compileCount(): number {
+    return this.#compileCount;
+  }
+
+  /** HTML for one event; an empty or missing template source renders as ''. */
+  render(template: RenderableTemplate, event: RenderableEvent, kind: TemplateKind, timeZone: string): string {
+    const source = kind === 'header' ? template.headerTemplate : template.detailTemplate;
+    if (typeof source !== 'string' || source === '') return '';
+    const compiled = this.#compiled(template, kind, source);
+    if (compiled.run === undefined) {
+      throw new TemplateRenderError(template.id, template.version, kind, compiled.problem);
+    }
+    let text: string;
+    try {
+      text = compiled.run(buildContext(event, kind), {
+        helpers: { formatDate: formatDateHelper(timeZone) },
+        // Handlebars 4.6+ defaults, spelled out: no access to prototype properties or methods.
+        allowProtoPropertiesByDefault: false,
+        allowProtoMethodsByDefault: false,
+      });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new TemplateRenderError(template.id, template.version, kind, reason, { cause: err });
+    }
+    return renderMarkdown(text);
+  }
+
+  #compiled(template: RenderableTemplate, kind: TemplateKind, source: string): CompiledTemplate {
+    const key = `${template.id}\u0000${template.version}\u0000${kind}`;
+    const cached = this.#cache.get(key);
+    // The source comparison guards against a template changed without a new version.
+    if (cached !== undefined && cached.source === source) return cached;
+
+    this.#compileCount++;
+    // Templates are validated when stored; checking again here turns anything that slipped
+    // through (e.g. rows written by an older version) into a clear error instead of a crash.
+    const problem = checkTemplateSource(source);
+    const compiled: CompiledTemplate =
+      problem === null
+        ? { source, run: templateEngine.compile(source, COMPILE_OPTIONS) }
+        : { source, problem: problem.message };
+    this.#cache.set(key, compiled);
+    return compiled;
+  }
+}
+
+/**
+ * The Handlebars context: every token by name, `timestamp`, and `extraData` in the detail
+ * template only (HubSpot does not offer it in the header). The built-in names win over tokens of
+ * the same name. An ordinary object (Handlebars stringifies contexts, e.g. `{{this}}`, which a
+ * null-prototype object would make throw); `Object.fromEntries` defines own properties, so even a
+ * token named `__proto__` is a plain value, and inherited members stay hidden by Handlebars'
+ * prototype-access guard.
+ */
+function buildContext(event: RenderableEvent, kind: TemplateKind): Record<string, unknown> {
+  const context: Record<string, unknown> = Object.fromEntries(Object.entries(event.tokens ?? {}));
+  context.timestamp = event.timestamp;
+  if (kind === 'detail' && event.extraData !== undefined) context.extraData = event.extraData;
+  else delete context.extraData;
+  return context;
+}

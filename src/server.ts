@@ -1,0 +1,76 @@
+/**
+ * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI and the
+ * tests both start servers through `startServer`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
+import { EventService } from './domain/event-service.js';
+import { type Provisioned, provision } from './domain/provisioning.js';
+import { RecordService } from './domain/record-service.js';
+import { TemplateService } from './domain/template-service.js';
+import { buildApp } from './http/app.js';
+import { Renderer } from './render/renderer.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  credentials: Provisioned;
+  /** `http://host:port` it listens on. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** An already-open store (tests share one); otherwise opened from `config.db`. */
+  store?: Store;
+}
+
+export async function createApp(
+  config: Config,
+  store: Store,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const limits = config.limits;
+  return buildApp({
+    config,
+    store,
+    clock,
+    ids,
+    templates: new TemplateService(store, clock, limits),
+    events: new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits }),
+    records: new RecordService(store, clock),
+    renderer: new Renderer(),
+  });
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const store = options.store ?? (await openStore(config));
+  try {
+    const credentials = await provision(store, config, options.ids ?? randomIds);
+    const app = await createApp(config, store, options);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      app,
+      store,
+      credentials,
+      url: `http://${host}:${port}`,
+      close: async () => {
+        await app.close();
+        if (!options.store) await store.close();
+      },
+    };
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * SQLite schema, as numbered migrations applied in order at start (`PRAGMA user_version` records the
+ * last one applied). Every table is keyed by `portal_id` first where it holds tenant data, matching
+ * the PostgreSQL schema so both can be reasoned about the same way.
+ */
+export const sqliteMigrations: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  CREATE TABLE portals (id INTEGER PRIMARY KEY, time_zone TEXT NOT NULL);
+  CREATE TABLE developer_accounts (id INTEGER PRIMARY KEY, api_key TEXT NOT NULL UNIQUE);
+  CREATE TABLE apps (id INTEGER PRIMARY KEY, developer_account_id INTEGER NOT NULL);
+  CREATE TABLE access_tokens (
+    token TEXT PRIMARY KEY,
+    portal_id INTEGER NOT NULL,
+    app_id INTEGER NOT NULL,
+    scopes TEXT NOT NULL
+  );
+  CREATE TABLE event_templates (
+    id INTEGER PRIMARY KEY,
+    app_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    header_template TEXT,
+    detail_template TEXT,
+    tokens TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL
+  );
+  CREATE INDEX event_templates_by_app ON event_templates (app_id, id);
+  CREATE TABLE crm_records (
+    portal_id INTEGER NOT NULL,
+    object_type TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    email_key TEXT,
+    properties TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, object_type, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX crm_records_by_email ON crm_records (portal_id, email_key) WHERE email_key IS NOT NULL;
+  CREATE TABLE contact_utks (
+    portal_id INTEGER NOT NULL,
+    utk TEXT NOT NULL,
+    contact_id INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, utk)
+  ) WITHOUT ROWID;
+  CREATE TABLE timeline_events (
+    portal_id INTEGER NOT NULL,
+    template_id INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (portal_id, template_id, event_id)
+  );
+  CREATE INDEX timeline_events_by_record ON timeline_events (portal_id, object_type, object_id, ts);
+  `,
+];

@@ -1,0 +1,196 @@
+/**
+ * Writes timeline events to SQLite. A whole batch is one transaction (one fsync), and each event runs
+ * in a savepoint inside it, so a failing event rolls back its own record changes and nothing else.
+ * The batch is acknowledged only after the outer commit.
+ */
+import type Database from 'better-sqlite3';
+import type { TimelineEvent } from '../../domain/types.js';
+import type { EventWrite, EventWriteResult, RecordRef, StoreFailure } from '../store.js';
+import type { RecordRow, SqliteRecords } from './sqlite-records.js';
+
+/** Thrown inside an event's savepoint to roll it back; carries the answer for that event. */
+class EventFailure extends Error {
+  constructor(readonly failure: StoreFailure) {
+    super(failure.code);
+  }
+}
+
+interface EventRow {
+  template_id: number;
+  event_id: string;
+  object_type: string;
+  object_id: number;
+  ts: number;
+  created_at: number;
+  fingerprint: string;
+  body: string;
+}
+
+/** The event's fields that have no column of their own. */
+type EventBody = Pick<TimelineEvent, 'tokens' | 'extraData' | 'timelineIFrame' | 'email' | 'utk' | 'domain'>;
+
+export class SqliteEventWriter {
+  private readonly statements;
+  private readonly writeOne: Database.Transaction<
+    (write: EventWrite, autoCreate: boolean, now: number) => EventWriteResult
+  >;
+  private readonly writeAll: Database.Transaction<
+    (writes: EventWrite[], autoCreate: boolean, now: number) => EventWriteResult[]
+  >;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly records: SqliteRecords,
+  ) {
+    this.statements = {
+      find: db.prepare(
+        'SELECT * FROM timeline_events WHERE portal_id = ? AND template_id = ? AND event_id = ?',
+      ),
+      insert: db.prepare(
+        `INSERT INTO timeline_events (portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      findUtk: db.prepare('SELECT contact_id FROM contact_utks WHERE portal_id = ? AND utk = ?'),
+      bindUtk: db.prepare('INSERT INTO contact_utks (portal_id, utk, contact_id) VALUES (?, ?, ?)'),
+    };
+    // Nested better-sqlite3 transactions are savepoints: the per-event unit of all-or-nothing.
+    this.writeOne = db.transaction((write: EventWrite, autoCreate: boolean, now: number) =>
+      this.writeEvent(write, autoCreate, now),
+    );
+    this.writeAll = db.transaction((writes: EventWrite[], autoCreate: boolean, now: number) =>
+      writes.map((write) => {
+        try {
+          return this.writeOne(write, autoCreate, now);
+        } catch (error) {
+          if (error instanceof EventFailure) return error.failure;
+          throw error;
+        }
+      }),
+    );
+  }
+
+  write(writes: EventWrite[], options: { autoCreateRecords: boolean; now: number }): EventWriteResult[] {
+    return this.writeAll.immediate(writes, options.autoCreateRecords, options.now);
+  }
+
+  find(portalId: number, templateId: number, eventId: string): TimelineEvent | undefined {
+    const row = this.statements.find.get(portalId, templateId, eventId) as EventRow | undefined;
+    return row && eventFromRow(row);
+  }
+
+  private writeEvent(write: EventWrite, autoCreate: boolean, now: number): EventWriteResult {
+    const { event } = write;
+    const templateId = Number(event.eventTemplateId);
+    const existing = this.statements.find.get(write.portalId, templateId, event.id) as EventRow | undefined;
+    if (existing) {
+      // *Ours*: the identical event sent again is an idempotent success answering the stored event.
+      if (existing.fingerprint === write.fingerprint)
+        return { ok: true, event: eventFromRow(existing), replayed: true };
+      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: event.id } });
+    }
+    let record = this.resolveRecord(write, autoCreate, now);
+    if (Object.keys(write.stamps).length > 0)
+      record = this.check(this.records.merge(record, write.stamps, now));
+    const body: EventBody = { tokens: event.tokens };
+    if (event.extraData !== undefined) body.extraData = event.extraData;
+    if (event.timelineIFrame !== undefined) body.timelineIFrame = event.timelineIFrame;
+    if (event.email !== undefined) body.email = event.email;
+    if (event.utk !== undefined) body.utk = event.utk;
+    if (event.domain !== undefined) body.domain = event.domain;
+    this.statements.insert.run(
+      write.portalId,
+      templateId,
+      event.id,
+      event.objectType,
+      record.id,
+      event.timestamp,
+      event.createdAt,
+      write.fingerprint,
+      JSON.stringify(body),
+    );
+    return { ok: true, event: { ...event, objectId: String(record.id) }, replayed: false };
+  }
+
+  private resolveRecord(write: EventWrite, autoCreate: boolean, now: number): RecordRow {
+    const { portalId } = write;
+    const objectType = write.event.objectType;
+    const ref: RecordRef = write.record;
+    switch (ref.by) {
+      case 'objectId': {
+        let row = this.records.find(portalId, objectType, ref.objectId);
+        if (!row) {
+          if (!autoCreate || !/^\d{1,15}$/.test(ref.objectId)) {
+            throw new EventFailure({
+              ok: false,
+              code: 'RECORD_NOT_FOUND',
+              params: { objectType, objectId: ref.objectId },
+            });
+          }
+          row = this.check(this.records.create(portalId, objectType, {}, now, ref.objectId));
+        }
+        if (objectType === 'contacts' && ref.email !== undefined) row = this.setEmail(row, ref.email, now);
+        if (objectType === 'companies' && ref.domain !== undefined) {
+          row = this.check(this.records.merge(row, { domain: ref.domain }, now));
+        }
+        return row;
+      }
+      case 'utk': {
+        const bound = this.statements.findUtk.get(portalId, ref.utk) as { contact_id: number } | undefined;
+        const contact = bound && this.records.find(portalId, 'contacts', String(bound.contact_id));
+        if (contact) return ref.email === undefined ? contact : this.setEmail(contact, ref.email, now);
+        if (ref.email === undefined)
+          throw new EventFailure({ ok: false, code: 'UTK_NOT_FOUND', params: { utk: ref.utk } });
+        const row = this.contactByEmail(portalId, ref.email, now);
+        if (bound) {
+          this.db
+            .prepare('UPDATE contact_utks SET contact_id = ? WHERE portal_id = ? AND utk = ?')
+            .run(row.id, portalId, ref.utk);
+        } else {
+          this.statements.bindUtk.run(portalId, ref.utk, row.id);
+        }
+        return row;
+      }
+      case 'email':
+        return this.contactByEmail(portalId, ref.email, now);
+    }
+  }
+
+  private contactByEmail(portalId: number, email: string, now: number): RecordRow {
+    return (
+      this.records.findContactByEmail(portalId, email) ??
+      this.check(this.records.create(portalId, 'contacts', { email }, now))
+    );
+  }
+
+  private setEmail(row: RecordRow, email: string, now: number): RecordRow {
+    const current = (JSON.parse(row.properties) as Record<string, string>).email;
+    if (current === email) return row;
+    const result = this.records.merge(row, { email }, now);
+    if (!result.ok && result.code === 'CONTACT_EXISTS') {
+      throw new EventFailure({
+        ok: false,
+        code: 'EMAIL_IN_USE',
+        params: { email, existingId: result.params.existingId ?? '' },
+      });
+    }
+    return this.check(result);
+  }
+
+  private check(result: ReturnType<SqliteRecords['merge']>): RecordRow {
+    if (!result.ok) throw new EventFailure(result);
+    return result.row as RecordRow;
+  }
+}
+
+function eventFromRow(row: EventRow): TimelineEvent {
+  const body = JSON.parse(row.body) as EventBody;
+  return {
+    ...body,
+    eventTemplateId: String(row.template_id),
+    id: row.event_id,
+    objectType: row.object_type,
+    objectId: String(row.object_id),
+    timestamp: row.ts,
+    createdAt: row.created_at,
+  };
+}

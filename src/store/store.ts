@@ -1,0 +1,130 @@
+/**
+ * The storage interface, in domain terms. The SQLite and PostgreSQL adapters implement it and one
+ * conformance suite (`test/store/`) holds them to the same behaviour. Rules that need no state live in
+ * `domain/`; what needs atomicity (record resolution with its event, id uniqueness, limits counted
+ * under a lock) is specified here and done inside the adapter's transaction.
+ */
+
+import type {
+  AccessToken,
+  App,
+  CrmRecord,
+  DeveloperAccount,
+  EventTemplate,
+  ObjectType,
+  Portal,
+  TemplateToken,
+  TimelineEvent,
+} from '../domain/types.js';
+import type { ErrorCode, ErrorParams } from '../errors.js';
+
+export interface NewTemplate {
+  name: string;
+  objectType: ObjectType;
+  headerTemplate?: string;
+  detailTemplate?: string;
+  tokens: TemplateToken[];
+  createdAt: number;
+}
+
+/**
+ * How to find (or make) the CRM record of an event. The domain picks the variant by HubSpot's
+ * precedence (objectId, then utk, then email); the adapter carries it out:
+ * - `objectId`: the record must exist (or, with `autoCreate`, is created with that id); `email` sets a
+ *   contact's email; `domain` sets a company's domain.
+ * - `utk`: a known utk names its contact (and `email` sets its email); an unknown utk with `email` binds
+ *   to the contact found or created by that email; an unknown utk alone fails with UTK_NOT_FOUND.
+ * - `email`: finds the contact by email (case-insensitive) or creates it.
+ */
+export type RecordRef =
+  | { by: 'objectId'; objectId: string; email?: string; domain?: string }
+  | { by: 'utk'; utk: string; email?: string }
+  | { by: 'email'; email: string };
+
+export interface EventWrite {
+  portalId: number;
+  event: Omit<TimelineEvent, 'objectId'>;
+  record: RecordRef;
+  /** Property name to value, written onto the resolved record with the event. */
+  stamps: Record<string, string>;
+  /** Identifies the event's content: an identical re-send has the same fingerprint. */
+  fingerprint: string;
+}
+
+export type StoreFailure = { ok: false; code: ErrorCode; params: ErrorParams };
+export type EventWriteResult = { ok: true; event: TimelineEvent; replayed: boolean } | StoreFailure;
+
+export type RecordWriteResult = { ok: true; record: CrmRecord } | StoreFailure;
+
+export interface RecordPage {
+  records: CrmRecord[];
+  /** The cursor of the next page, absent on the last one. */
+  after?: string;
+}
+
+export interface Store {
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // Credentials and tenants
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  ensurePortal(portal: Portal): Promise<void>;
+  getPortal(portalId: number): Promise<Portal | undefined>;
+  ensureDeveloperAccount(apiKey: string): Promise<DeveloperAccount>;
+  findDeveloperAccount(apiKey: string): Promise<DeveloperAccount | undefined>;
+  /** Creates the app for that developer account; fails when another account owns the id. */
+  ensureApp(app: App): Promise<{ ok: true } | StoreFailure>;
+  findApp(appId: number): Promise<App | undefined>;
+  ensureAccessToken(token: AccessToken): Promise<void>;
+  findAccessToken(token: string): Promise<AccessToken | undefined>;
+
+  // Event templates (tokens live inside their template)
+  listTemplates(appId: number): Promise<EventTemplate[]>;
+  getTemplate(templateId: string): Promise<EventTemplate | undefined>;
+  /** Fails with TEMPLATE_LIMIT_REACHED when the app already has `maxPerApp` templates. */
+  insertTemplate(
+    appId: number,
+    template: NewTemplate,
+    maxPerApp: number,
+  ): Promise<EventTemplate | StoreFailure>;
+  /**
+   * Replaces the template if its stored version is still `template.version` (optimistic
+   * concurrency); answers the saved template with the next version, or `undefined` when the version
+   * moved on (or the template is gone): the caller reads it again and retries.
+   */
+  replaceTemplate(template: EventTemplate): Promise<EventTemplate | undefined>;
+  deleteTemplate(appId: number, templateId: string): Promise<boolean>;
+
+  // CRM records
+  createRecord(
+    portalId: number,
+    objectType: ObjectType,
+    properties: Record<string, string>,
+    now: number,
+  ): Promise<RecordWriteResult>;
+  getRecord(portalId: number, objectType: ObjectType, id: string): Promise<CrmRecord | undefined>;
+  /** Merges `properties` into the record; CRM_OBJECT_NOT_FOUND or CONTACT_EXISTS on failure. */
+  updateRecord(
+    portalId: number,
+    objectType: ObjectType,
+    id: string,
+    properties: Record<string, string>,
+    now: number,
+  ): Promise<RecordWriteResult>;
+  archiveRecord(portalId: number, objectType: ObjectType, id: string): Promise<boolean>;
+  listRecords(portalId: number, objectType: ObjectType, limit: number, after?: string): Promise<RecordPage>;
+  findContactByEmail(portalId: number, email: string): Promise<CrmRecord | undefined>;
+
+  // Timeline events
+  /**
+   * Writes each event with its record changes in its own all-or-nothing unit, in order, and answers
+   * one result per write. Returns only after every successful write is durably committed.
+   */
+  writeEvents(
+    writes: EventWrite[],
+    options: { autoCreateRecords: boolean; now: number },
+  ): Promise<EventWriteResult[]>;
+  getEvent(portalId: number, eventTemplateId: string, eventId: string): Promise<TimelineEvent | undefined>;
+}
