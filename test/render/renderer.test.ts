@@ -449,3 +449,10 @@ describe('contexts that Handlebars stringifies', () => {
     assert.equal(detail('{{a}} {{__proto__}}', { tokens }), '<p>b p</p>');
   });
 });
+
+describe('the isolated Handlebars instance', () => {
+  test('log and lookup are not helpers: bare names are ordinary (missing) values', () => {
+    assert.equal(detail('[{{log}}][{{lookup}}]'), '<p>[][]</p>');
+    assert.equal(detail('[{{log}}][{{lookup}}]', { tokens: { log: 'L', lookup: 'K' } }), '<p>[L][K]</p>');
+  });
+});
