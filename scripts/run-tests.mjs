@@ -1,8 +1,12 @@
-// Runs the compiled test files with node's own test runner. Node 20's `--test` takes no globs, so
-// the file list is gathered here. TZ=UTC keeps date output the same on every machine.
+// Runs the compiled test files with node's own test runner, then, when TIMELINE_TEST_PG_URL names a
+// PostgreSQL database, the HTTP suites again on PostgreSQL (in a fresh schema, dropped afterwards).
+// Node 20's `--test` takes no globs, so the file lists are gathered here. TZ=UTC keeps date output
+// the same on every machine. Usage: node scripts/run-tests.mjs [substring-of-test-path]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 function findTests(dir) {
   const out = [];
@@ -11,19 +15,64 @@ function findTests(dir) {
     if (statSync(path).isDirectory()) out.push(...findTests(path));
     else if (name.endsWith('.test.js')) out.push(path);
   }
-  return out;
+  return out.sort();
+}
+
+const reports = mkdtempSync(join(tmpdir(), 'timeline-tests-'));
+const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+
+/** One `node --test` run; spec output on the terminal, TAP in a file for the totals. */
+function run(label, files, env) {
+  if (files.length === 0) return;
+  console.log(`\n=== ${label}: ${files.length} test files ===`);
+  const tap = join(reports, `${label.replace(/\W+/g, '-')}.tap`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    { stdio: 'inherit', env: { ...process.env, TZ: 'UTC', ...env } },
+  );
+  const text = readFileSync(tap, 'utf8');
+  for (const key of Object.keys(totals)) {
+    const match = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text);
+    if (match) totals[key] += Number(match[1]);
+  }
+  if (result.status !== 0 && !/^# fail [1-9]/m.test(text)) totals.fail += 1; // a crash outside any test
 }
 
 const filter = process.argv[2];
-const files = findTests('dist/test')
-  .filter((f) => !filter || f.includes(filter))
-  .sort();
-const result = spawnSync(
-  process.execPath,
-  ['--enable-source-maps', '--test', '--test-concurrency=1', ...files],
-  {
-    stdio: 'inherit',
-    env: { ...process.env, TZ: 'UTC' },
-  },
-);
-process.exit(result.status ?? 1);
+const all = findTests('dist/test').filter((f) => !filter || f.includes(filter));
+run('all suites (HTTP on SQLite)', all, {});
+
+const pgUrl = process.env.TIMELINE_TEST_PG_URL;
+const httpSuites = all.filter((f) => f.includes(`${join('dist', 'test', 'http')}`));
+if (!pgUrl) {
+  console.log(
+    '\nPostgreSQL suites skipped: TIMELINE_TEST_PG_URL is not set. To run them, set it, for example\n' +
+      '  TIMELINE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test npm test',
+  );
+} else if (httpSuites.length > 0) {
+  const schema = `http_suite_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  try {
+    const url = new URL(pgUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    run('HTTP suites on PostgreSQL', httpSuites, { TIMELINE_TEST_DB: url.toString() });
+  } finally {
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(totals.fail > 0 || totals.cancelled > 0 ? 1 : 0);
