@@ -53,7 +53,6 @@ export const ErrorCatalogue = {
     message:
       "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
   },
-  ADMIN_TOKEN_REQUIRED: { status: 401, category: 'INVALID_AUTHENTICATION', message: AUTH_NOT_FOUND },
   // Event templates and tokens
   TEMPLATE_NOT_FOUND: {
     status: 404,
@@ -152,11 +151,6 @@ export const ErrorCatalogue = {
     status: 503,
     category: 'SERVICE_UNAVAILABLE',
     message: 'The data store is unavailable; retry shortly',
-  },
-  OVERLOADED: {
-    status: 503,
-    category: 'SERVICE_UNAVAILABLE',
-    message: 'The server is overloaded; retry shortly',
   },
   INTERNAL_ERROR: {
     status: 500,
