@@ -36,10 +36,23 @@ export class RecordService {
     return record;
   }
 
-  async update(portalId: number, objectType: ObjectType, id: string, body: unknown, idProperty?: string): Promise<CrmRecord> {
+  async update(
+    portalId: number,
+    objectType: ObjectType,
+    id: string,
+    body: unknown,
+    idProperty?: string,
+  ): Promise<CrmRecord> {
     const properties = readProperties(body);
-    const recordId = idProperty === undefined ? id : (await this.get(portalId, objectType, id, idProperty)).id;
-    const result = await this.store.updateRecord(portalId, objectType, recordId, properties, this.clock.now());
+    const recordId =
+      idProperty === undefined ? id : (await this.get(portalId, objectType, id, idProperty)).id;
+    const result = await this.store.updateRecord(
+      portalId,
+      objectType,
+      recordId,
+      properties,
+      this.clock.now(),
+    );
     if (!result.ok) throw new ApiError(result.code, result.params);
     return result.record;
   }

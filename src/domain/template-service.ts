@@ -8,9 +8,11 @@ import { checkTemplateSource } from '../render/template-check.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import {
+  asRecord,
   duplicateNameProblems,
-  optionProblems,
+  mergeProblems,
   type TokenInput,
+  tokenChangeProblems,
   tokenProblems,
   toTemplateToken,
 } from './token-rules.js';
@@ -64,9 +66,17 @@ export class TemplateService {
     return template;
   }
 
-  async create(appId: number, input: TemplateCreateInput): Promise<EventTemplate> {
+  /**
+   * @param schemaProblems what the route's JSON Schema found; when there are any, `input` may hold
+   *   values of any type, and they are answered together with the domain's problems.
+   */
+  async create(
+    appId: number,
+    input: TemplateCreateInput,
+    schemaProblems: ErrorDetail[] = [],
+  ): Promise<EventTemplate> {
+    this.assertValid(mergeProblems(schemaProblems, this.bodyProblems(input)));
     const tokens = input.tokens ?? [];
-    this.assertValid([...this.templateProblems(input), ...this.tokenListProblems(tokens)]);
     const now = this.clock.now();
     const result = await this.store.insertTemplate(
       appId,
@@ -84,44 +94,35 @@ export class TemplateService {
     return result;
   }
 
-  async update(appId: number, templateId: string, input: TemplateUpdateInput): Promise<EventTemplate> {
-    if (input.id !== undefined && input.id !== templateId) {
-      throw new ApiError(
-        'TEMPLATE_ID_MISMATCH',
-        { bodyId: input.id, eventTemplateId: templateId },
-        {
-          details: [{ message: 'id must equal the path id', code: 'INVALID_VALUE', in: 'id' }],
-        },
-      );
+  async update(
+    appId: number,
+    templateId: string,
+    input: TemplateUpdateInput,
+    schemaProblems: ErrorDetail[] = [],
+  ): Promise<EventTemplate> {
+    const problems = mergeProblems(schemaProblems, [
+      ...this.idProblems(templateId, input),
+      ...this.bodyProblems(input),
+    ]);
+    if (problems.length > 0) {
+      // A body that is wrong on its own is a 400 whatever it targets; when the template exists, the
+      // problems of changing it (objectType, token types) are listed with the others.
+      const current = await this.store.getTemplate(templateId);
+      const owned = current?.appId === appId ? current : undefined;
+      const all = mergeProblems(problems, owned ? changeProblems(owned, input) : []);
+      throw this.updateError(all, templateId, input, owned);
     }
     const tokens = input.tokens ?? [];
-    this.assertValid([...this.templateProblems(input), ...this.tokenListProblems(tokens)]);
     return this.modify(appId, templateId, (current, now) => {
-      if (input.objectType !== undefined && input.objectType !== current.objectType) {
-        throw new ApiError(
-          'OBJECT_TYPE_IMMUTABLE',
-          { objectType: current.objectType },
-          {
-            details: [{ message: 'objectType cannot change', code: 'INVALID_VALUE', in: 'objectType' }],
-          },
-        );
-      }
+      const problems = changeProblems(current, input);
+      if (problems.length > 0) throw this.updateError(problems, templateId, input, current);
       const byName = new Map(current.tokens.map((token) => [token.name, token]));
-      const problems: ErrorDetail[] = [];
-      const next = tokens.map((input, i) => {
-        const old = byName.get(input.name);
-        if (old && old.type !== input.type) {
-          problems.push({
-            message: `Token '${input.name}' is a ${old.type} token; its type cannot change`,
-            code: 'INVALID_VALUE',
-            in: `tokens[${i}].type`,
-          });
-        }
+      const next = tokens.map((input) => {
         const token = toTemplateToken(input, now);
+        const old = byName.get(input.name);
         if (old) token.createdAt = old.createdAt;
         return token;
       });
-      this.assertValid(problems);
       return {
         ...current,
         name: input.name,
@@ -137,8 +138,13 @@ export class TemplateService {
     await this.store.deleteTemplate(appId, templateId);
   }
 
-  async createToken(appId: number, templateId: string, input: TokenInput): Promise<TemplateToken> {
-    this.assertValid(tokenProblems(input, ''));
+  async createToken(
+    appId: number,
+    templateId: string,
+    input: TokenInput,
+    schemaProblems: ErrorDetail[] = [],
+  ): Promise<TemplateToken> {
+    this.assertValid(mergeProblems(schemaProblems, tokenProblems(input, '')));
     const template = await this.modify(appId, templateId, (current, now) => {
       if (current.tokens.some((token) => token.name === input.name)) {
         throw new ApiError(
@@ -164,19 +170,18 @@ export class TemplateService {
     templateId: string,
     tokenName: string,
     input: TokenUpdateInput,
+    schemaProblems: ErrorDetail[] = [],
   ): Promise<TemplateToken> {
+    if (schemaProblems.length > 0) {
+      // As for templates: a body wrong on its own is a 400; the token's own rules join in if it exists.
+      const current = await this.store.getTemplate(templateId);
+      const old = current?.appId === appId ? current.tokens.find((t) => t.name === tokenName) : undefined;
+      throw invalidInput(mergeProblems(schemaProblems, old ? tokenChangeProblems(old, input) : []));
+    }
     const template = await this.modify(appId, templateId, (current, now) => {
       const old = current.tokens.find((token) => token.name === tokenName);
       if (!old) throw new ApiError('TOKEN_NOT_FOUND', { tokenName, eventTemplateId: templateId });
-      const problems: ErrorDetail[] = [];
-      if (input.name !== undefined && input.name !== old.name) {
-        problems.push({ message: "A token's name cannot change", code: 'INVALID_VALUE', in: 'name' });
-      }
-      if (input.type !== undefined && input.type !== old.type) {
-        problems.push({ message: "A token's type cannot change", code: 'INVALID_VALUE', in: 'type' });
-      }
-      problems.push(...optionProblems(old.type, input.options, ''));
-      this.assertValid(problems);
+      this.assertValid(tokenChangeProblems(old, input));
       const updated = toTemplateToken({ ...input, name: old.name, type: old.type }, now);
       updated.createdAt = old.createdAt;
       return {
@@ -215,9 +220,48 @@ export class TemplateService {
     throw new Error(`event template ${templateId} kept changing under ${MAX_RETRIES} attempts to update it`);
   }
 
-  private templateProblems(input: TemplateCreateInput): ErrorDetail[] {
+  /** One problem of a known kind keeps its own catalogue code; several are one INVALID_INPUT. */
+  private updateError(
+    problems: ErrorDetail[],
+    templateId: string,
+    input: TemplateUpdateInput,
+    current?: EventTemplate,
+  ): ApiError {
+    const [only] = problems;
+    if (problems.length === 1 && only?.code === 'INVALID_VALUE') {
+      if (only.in === 'id') {
+        return new ApiError(
+          'TEMPLATE_ID_MISMATCH',
+          { bodyId: String(input.id), eventTemplateId: templateId },
+          { details: problems },
+        );
+      }
+      if (only.in === 'objectType' && current) {
+        return new ApiError(
+          'OBJECT_TYPE_IMMUTABLE',
+          { objectType: current.objectType },
+          { details: problems },
+        );
+      }
+    }
+    return invalidInput(problems);
+  }
+
+  private idProblems(templateId: string, body: unknown): ErrorDetail[] {
+    const id = asRecord(body)?.id;
+    if (typeof id !== 'string' || id === templateId) return [];
+    return [{ message: 'id must equal the path id', code: 'INVALID_VALUE', in: 'id' }];
+  }
+
+  /**
+   * What JSON Schema cannot say about a template body. Tolerant of a body that failed the schema:
+   * a field of the wrong type is skipped (the schema named it already).
+   */
+  private bodyProblems(body: unknown): ErrorDetail[] {
+    const input = asRecord(body);
+    if (!input) return [];
     const problems: ErrorDetail[] = [];
-    if (input.objectType !== undefined && !isObjectType(input.objectType)) {
+    if (typeof input.objectType === 'string' && !isObjectType(input.objectType)) {
       problems.push({
         message: `objectType must be contacts, companies, deals, tickets or a custom object type id such as 2-123, got '${input.objectType}'`,
         code: 'INVALID_ENUM',
@@ -226,7 +270,7 @@ export class TemplateService {
     }
     for (const field of ['headerTemplate', 'detailTemplate'] as const) {
       const source = input[field];
-      const problem = source === undefined ? null : checkTemplateSource(source);
+      const problem = typeof source === 'string' ? checkTemplateSource(source) : null;
       if (problem) {
         problems.push({
           message: `${field} does not compile: ${problem.message}`,
@@ -235,10 +279,11 @@ export class TemplateService {
         });
       }
     }
+    if (Array.isArray(input.tokens)) problems.push(...this.tokenListProblems(input.tokens));
     return problems;
   }
 
-  private tokenListProblems(tokens: TokenInput[]): ErrorDetail[] {
+  private tokenListProblems(tokens: readonly unknown[]): ErrorDetail[] {
     const problems = tokens.flatMap((token, i) => tokenProblems(token, `tokens[${i}].`));
     problems.push(...duplicateNameProblems(tokens));
     if (tokens.length > this.limits.MAX_TOKENS_PER_TEMPLATE) {
@@ -261,4 +306,28 @@ function sources(input: TemplateCreateInput): Pick<EventTemplate, 'headerTemplat
   if (input.headerTemplate !== undefined) out.headerTemplate = input.headerTemplate;
   if (input.detailTemplate !== undefined) out.detailTemplate = input.detailTemplate;
   return out;
+}
+
+/** What an update may not change: the objectType, and the type of a token it keeps. */
+function changeProblems(current: EventTemplate, body: unknown): ErrorDetail[] {
+  const input = asRecord(body);
+  if (!input) return [];
+  const problems: ErrorDetail[] = [];
+  if (typeof input.objectType === 'string' && input.objectType !== current.objectType) {
+    problems.push({ message: 'objectType cannot change', code: 'INVALID_VALUE', in: 'objectType' });
+  }
+  const byName = new Map(current.tokens.map((token) => [token.name, token]));
+  const tokens = Array.isArray(input.tokens) ? input.tokens : [];
+  tokens.forEach((value, i) => {
+    const token = asRecord(value);
+    const old = typeof token?.name === 'string' ? byName.get(token.name) : undefined;
+    if (old && typeof token?.type === 'string' && token.type !== old.type) {
+      problems.push({
+        message: `Token '${old.name}' is a ${old.type} token; its type cannot change`,
+        code: 'INVALID_VALUE',
+        in: `tokens[${i}].type`,
+      });
+    }
+  });
+  return problems;
 }

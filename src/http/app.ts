@@ -38,7 +38,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json\b/,
     { parseAs: 'string' },
-    (_request, body, done) => {
+    (request, body, done) => {
+      if (body === '') {
+        // A DELETE or GET with a JSON content type and no body is simply a request without a body.
+        if (request.method === 'DELETE' || request.method === 'GET') return done(null, undefined);
+        return done(new ApiError('MALFORMED_JSON', { detail: 'the body is empty' }), undefined);
+      }
       try {
         done(null, JSON.parse(body as string));
       } catch (error) {

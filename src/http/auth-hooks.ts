@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { authenticateAccessToken, authenticateDeveloper } from '../domain/credentials.js';
 import type { AccessToken } from '../domain/types.js';
+import { ApiError } from '../errors.js';
 import type { Store } from '../store/store.js';
 
 declare module 'fastify' {
@@ -23,10 +24,14 @@ export const TIMELINE_READ_SCOPES = [
 
 export function developerKeyHook(store: Store) {
   return async (
-    request: FastifyRequest<{ Params: { appId: string }; Querystring: { hapikey?: string } }>,
+    request: FastifyRequest<{ Params: { appId: string }; Querystring: { hapikey?: string | string[] } }>,
   ) => {
     const appId = /^\d{1,15}$/.test(request.params.appId) ? Number(request.params.appId) : Number.NaN;
-    await authenticateDeveloper(store, request.query.hapikey, appId);
+    const { hapikey } = request.query;
+    // `?hapikey=a&hapikey=b` parses as an array: *ours*, a key given more than once is not a valid key
+    // (rather than guessing which one counts).
+    if (Array.isArray(hapikey)) throw new ApiError('INVALID_API_KEY');
+    await authenticateDeveloper(store, hapikey, appId);
   };
 }
 

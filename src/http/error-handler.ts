@@ -15,13 +15,14 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 }
 
 export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: number): ApiError {
+  // A path no route serves is a 404 even when its body could not be read: Fastify parses the body
+  // before it calls the not-found handler.
+  if (request.is404) {
+    return new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' });
+  }
   if (error instanceof ApiError) return error;
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
-    return invalidInput(
-      fastifyError.validation.map((v) => validationDetail(v, fastifyError.validationContext)),
-    );
-  }
+  if (fastifyError.validation) return invalidInput(schemaProblems(fastifyError));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       // HubSpot answers a non-JSON body with a 400 (the issue's rule), not the 415 Fastify would.
@@ -35,6 +36,19 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
   }
   if (isStoreUnavailable(error)) return new ApiError('STORE_UNAVAILABLE');
   return new ApiError('INTERNAL_ERROR', { correlationId: String(request.id) });
+}
+
+/**
+ * The problems a route's JSON Schema found (a route with `attachValidation` reads them from
+ * `request.validationError`), each naming its field, so the domain can add its own to the same 400.
+ */
+export function schemaProblems(error: SchemaFailure | undefined | null): ErrorDetail[] {
+  return (error?.validation ?? []).map((v) => validationDetail(v, error?.validationContext));
+}
+
+interface SchemaFailure {
+  validation?: readonly AjvError[];
+  validationContext?: string;
 }
 
 interface AjvError {

@@ -128,3 +128,9 @@ export interface Store {
   ): Promise<EventWriteResult[]>;
   getEvent(portalId: number, eventTemplateId: string, eventId: string): Promise<TimelineEvent | undefined>;
 }
+
+/**
+ * Ids the stores keep as integers (templates, records) are accepted only in canonical decimal form,
+ * so `0123` is not taken for `123`.
+ */
+export const CANONICAL_ID = /^(0|[1-9]\d{0,14})$/;

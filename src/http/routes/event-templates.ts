@@ -1,5 +1,5 @@
 /** Operations 6 to 13: event templates and their tokens, authenticated by `?hapikey=`. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {
   TemplateCreateInput,
   TemplateUpdateInput,
@@ -8,6 +8,7 @@ import type {
 import type { TokenInput } from '../../domain/token-rules.js';
 import { developerKeyHook } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
+import { schemaProblems } from '../error-handler.js';
 import { templateToWire, tokenToWire } from '../presenters.js';
 import {
   templateCreateBody,
@@ -32,6 +33,9 @@ export async function eventTemplateRoutes(
 ): Promise<void> {
   app.addHook('onRequest', developerKeyHook(store));
   const appIdOf = (params: AppParams) => Number(params.appId);
+  // HubSpot lists every bad field of a body in one 400. The schema's findings are attached to the
+  // request (not thrown) and handed to the service, which adds the rules JSON Schema cannot state.
+  const problemsOf = (request: FastifyRequest) => schemaProblems(request.validationError);
 
   app.get<{ Params: AppParams }>('/:appId/event-templates', async (request) => {
     const list = await templates.list(appIdOf(request.params));
@@ -41,9 +45,9 @@ export async function eventTemplateRoutes(
 
   app.post<{ Params: AppParams; Body: TemplateCreateInput }>(
     '/:appId/event-templates',
-    { schema: { body: templateCreateBody } },
+    { schema: { body: templateCreateBody }, attachValidation: true },
     async (request, reply) => {
-      const template = await templates.create(appIdOf(request.params), request.body);
+      const template = await templates.create(appIdOf(request.params), request.body, problemsOf(request));
       return reply.code(201).send(templateToWire(template));
     },
   );
@@ -55,10 +59,12 @@ export async function eventTemplateRoutes(
 
   app.put<{ Params: TemplateParams; Body: TemplateUpdateInput }>(
     '/:appId/event-templates/:eventTemplateId',
-    { schema: { body: templateUpdateBody } },
+    { schema: { body: templateUpdateBody }, attachValidation: true },
     async (request) => {
       const { params } = request;
-      return templateToWire(await templates.update(appIdOf(params), params.eventTemplateId, request.body));
+      return templateToWire(
+        await templates.update(appIdOf(params), params.eventTemplateId, request.body, problemsOf(request)),
+      );
     },
   );
 
@@ -74,20 +80,33 @@ export async function eventTemplateRoutes(
   // HubSpot answers a token create with 200, not 201: the official client accepts only 200 here.
   app.post<{ Params: TemplateParams; Body: TokenInput }>(
     '/:appId/event-templates/:eventTemplateId/tokens',
-    { schema: { body: tokenCreateBody } },
+    { schema: { body: tokenCreateBody }, attachValidation: true },
     async (request) => {
       const { params } = request;
-      return tokenToWire(await templates.createToken(appIdOf(params), params.eventTemplateId, request.body));
+      return tokenToWire(
+        await templates.createToken(
+          appIdOf(params),
+          params.eventTemplateId,
+          request.body,
+          problemsOf(request),
+        ),
+      );
     },
   );
 
   app.put<{ Params: TokenParams; Body: TokenUpdateInput }>(
     '/:appId/event-templates/:eventTemplateId/tokens/:tokenName',
-    { schema: { body: tokenUpdateBody } },
+    { schema: { body: tokenUpdateBody }, attachValidation: true },
     async (request) => {
       const { params } = request;
       return tokenToWire(
-        await templates.updateToken(appIdOf(params), params.eventTemplateId, params.tokenName, request.body),
+        await templates.updateToken(
+          appIdOf(params),
+          params.eventTemplateId,
+          params.tokenName,
+          request.body,
+          problemsOf(request),
+        ),
       );
     },
   );

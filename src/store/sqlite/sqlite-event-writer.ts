@@ -5,7 +5,24 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimelineEvent } from '../../domain/types.js';
-import type { EventWrite, EventWriteResult, RecordRef, StoreFailure } from '../store.js';
+import {
+  CANONICAL_ID,
+  type EventWrite,
+  type EventWriteResult,
+  type RecordRef,
+  type StoreFailure,
+} from '../store.js';
+
+export interface EventWriteOptions {
+  autoCreateRecords: boolean;
+  now: number;
+}
+
+export interface EventWriteGroup {
+  writes: EventWrite[];
+  options: EventWriteOptions;
+}
+
 import type { RecordRow, SqliteRecords } from './sqlite-records.js';
 
 /** Thrown inside an event's savepoint to roll it back; carries the answer for that event. */
@@ -34,8 +51,8 @@ export class SqliteEventWriter {
   private readonly writeOne: Database.Transaction<
     (write: EventWrite, autoCreate: boolean, now: number) => EventWriteResult
   >;
-  private readonly writeAll: Database.Transaction<
-    (writes: EventWrite[], autoCreate: boolean, now: number) => EventWriteResult[]
+  private readonly writeGroupsInOneCommit: Database.Transaction<
+    (groups: EventWriteGroup[]) => EventWriteResult[][]
   >;
 
   constructor(
@@ -57,20 +74,31 @@ export class SqliteEventWriter {
     this.writeOne = db.transaction((write: EventWrite, autoCreate: boolean, now: number) =>
       this.writeEvent(write, autoCreate, now),
     );
-    this.writeAll = db.transaction((writes: EventWrite[], autoCreate: boolean, now: number) =>
-      writes.map((write) => {
-        try {
-          return this.writeOne(write, autoCreate, now);
-        } catch (error) {
-          if (error instanceof EventFailure) return error.failure;
-          throw error;
-        }
-      }),
+    this.writeGroupsInOneCommit = db.transaction((groups: EventWriteGroup[]) =>
+      groups.map(({ writes, options }) =>
+        writes.map((write) => {
+          try {
+            return this.writeOne(write, options.autoCreateRecords, options.now);
+          } catch (error) {
+            if (error instanceof EventFailure) return error.failure;
+            throw error;
+          }
+        }),
+      ),
     );
   }
 
-  write(writes: EventWrite[], options: { autoCreateRecords: boolean; now: number }): EventWriteResult[] {
-    return this.writeAll.immediate(writes, options.autoCreateRecords, options.now);
+  write(writes: EventWrite[], options: EventWriteOptions): EventWriteResult[] {
+    return this.writeGroups([{ writes, options }])[0] as EventWriteResult[];
+  }
+
+  /**
+   * Group commit: several callers' batches in one transaction, so one commit (and the pages it
+   * writes to the WAL) serves them all. Each event still has its own savepoint; an unexpected
+   * error rolls back every group, and nothing of it is acknowledged.
+   */
+  writeGroups(groups: EventWriteGroup[]): EventWriteResult[][] {
+    return this.writeGroupsInOneCommit.immediate(groups);
   }
 
   find(portalId: number, templateId: number, eventId: string): TimelineEvent | undefined {
@@ -119,7 +147,7 @@ export class SqliteEventWriter {
       case 'objectId': {
         let row = this.records.find(portalId, objectType, ref.objectId);
         if (!row) {
-          if (!autoCreate || !/^\d{1,15}$/.test(ref.objectId)) {
+          if (!autoCreate || !CANONICAL_ID.test(ref.objectId)) {
             throw new EventFailure({
               ok: false,
               code: 'RECORD_NOT_FOUND',

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CrmRecord, ObjectType } from '../../domain/types.js';
-import type { RecordWriteResult } from '../store.js';
+import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
 
 export interface RecordRow {
   portal_id: number;
@@ -15,8 +15,6 @@ export interface RecordRow {
   created_at: number;
   updated_at: number;
 }
-
-const NUMERIC_ID = /^\d{1,15}$/;
 
 /** Contacts are unique by email, compared without case or surrounding space, as HubSpot does. */
 export function emailKey(email: string): string {
@@ -50,7 +48,7 @@ export class SqliteRecords {
   }
 
   find(portalId: number, objectType: ObjectType, id: string): RecordRow | undefined {
-    if (!NUMERIC_ID.test(id)) return undefined;
+    if (!CANONICAL_ID.test(id)) return undefined;
     return this.statements.find.get(portalId, objectType, Number(id)) as RecordRow | undefined;
   }
 
@@ -114,12 +112,12 @@ export class SqliteRecords {
   }
 
   delete(portalId: number, objectType: ObjectType, id: string): boolean {
-    if (!NUMERIC_ID.test(id)) return false;
+    if (!CANONICAL_ID.test(id)) return false;
     return this.statements.delete.run(portalId, objectType, Number(id)).changes === 1;
   }
 
   page(portalId: number, objectType: ObjectType, limit: number, after?: string): RecordRow[] {
-    const from = after !== undefined && NUMERIC_ID.test(after) ? Number(after) : 0;
+    const from = after !== undefined && CANONICAL_ID.test(after) ? Number(after) : 0;
     return this.statements.page.all(portalId, objectType, from, limit) as RecordRow[];
   }
 }

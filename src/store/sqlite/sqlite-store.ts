@@ -16,17 +16,18 @@ import type {
   Portal,
   TimelineEvent,
 } from '../../domain/types.js';
-import type {
-  EventWrite,
-  EventWriteResult,
-  NewTemplate,
-  RecordPage,
-  RecordWriteResult,
-  Store,
-  StoreFailure,
+import {
+  CANONICAL_ID,
+  type EventWrite,
+  type EventWriteResult,
+  type NewTemplate,
+  type RecordPage,
+  type RecordWriteResult,
+  type Store,
+  type StoreFailure,
 } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
-import { SqliteEventWriter } from './sqlite-event-writer.js';
+import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
 import { recordFromRow, SqliteRecords } from './sqlite-records.js';
 
 const FIRST_TEMPLATE_ID = 1_000_001;
@@ -175,7 +176,7 @@ export class SqliteStore implements Store {
   }
 
   async getTemplate(templateId: string): Promise<EventTemplate | undefined> {
-    if (!/^\d{1,15}$/.test(templateId)) return undefined;
+    if (!CANONICAL_ID.test(templateId)) return undefined;
     const row = this.db.prepare('SELECT * FROM event_templates WHERE id = ?').get(Number(templateId)) as
       | TemplateRow
       | undefined;
@@ -239,7 +240,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteTemplate(appId: number, templateId: string): Promise<boolean> {
-    if (!/^\d{1,15}$/.test(templateId)) return false;
+    if (!CANONICAL_ID.test(templateId)) return false;
     return (
       this.db
         .prepare('DELETE FROM event_templates WHERE id = ? AND app_id = ?')
@@ -298,11 +299,13 @@ export class SqliteStore implements Store {
     return row && recordFromRow(row);
   }
 
-  async writeEvents(
-    writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
-  ): Promise<EventWriteResult[]> {
+  async writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> {
     return this.events.write(writes, options);
+  }
+
+  /** Several writeEvents calls in one commit; see SqliteEventWriter.writeGroups. */
+  writeEventGroups(groups: EventWriteGroup[]): EventWriteResult[][] {
+    return this.events.writeGroups(groups);
   }
 
   async getEvent(
@@ -310,7 +313,7 @@ export class SqliteStore implements Store {
     eventTemplateId: string,
     eventId: string,
   ): Promise<TimelineEvent | undefined> {
-    if (!/^\d{1,15}$/.test(eventTemplateId)) return undefined;
+    if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
   }
 }
