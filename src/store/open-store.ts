@@ -1,6 +1,6 @@
 /** Picks the store adapter from the `--db` setting: a `postgres://` URL, or a SQLite path. */
 import type { Config } from '../config.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
+import { WorkerSqliteStore } from './sqlite/worker-sqlite-store.js';
 import type { Store } from './store.js';
 
 export function isPostgresUrl(db: string): boolean {
@@ -14,7 +14,7 @@ export async function openStore(config: Config): Promise<Store> {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     store = new PostgresStore(config.db, { poolSize: config.pgPoolSize }) as unknown as Store;
   } else {
-    store = new SqliteStore(config.db);
+    store = new WorkerSqliteStore(config.db);
   }
   await store.migrate();
   return store;
