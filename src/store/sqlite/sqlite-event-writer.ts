@@ -179,14 +179,20 @@ export class SqliteEventWriter {
         return row;
       }
       case 'email':
-        return this.contactByEmail(portalId, ref.email, now);
+        // A new contact is created with the event's stamps already in it: one write, not two.
+        return this.contactByEmail(portalId, ref.email, now, write.stamps);
     }
   }
 
-  private contactByEmail(portalId: number, email: string, now: number): RecordRow {
+  private contactByEmail(
+    portalId: number,
+    email: string,
+    now: number,
+    stamps: Record<string, string> = {},
+  ): RecordRow {
     return (
       this.records.findContactByEmail(portalId, email) ??
-      this.check(this.records.create(portalId, 'contacts', { email }, now))
+      this.check(this.records.create(portalId, 'contacts', { ...stamps, email }, now))
     );
   }
 

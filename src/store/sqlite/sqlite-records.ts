@@ -92,7 +92,12 @@ export class SqliteRecords {
     changes: Record<string, string>,
     now: number,
   ): RecordWriteResult & { row?: RecordRow } {
-    const properties = { ...(JSON.parse(row.properties) as Record<string, string>), ...changes };
+    const current = JSON.parse(row.properties) as Record<string, string>;
+    // Events stamp the same values again and again: a change that changes nothing writes nothing.
+    if (Object.entries(changes).every(([name, value]) => current[name] === value)) {
+      return { ok: true, record: recordFromRow(row), row };
+    }
+    const properties = { ...current, ...changes };
     let key = row.email_key;
     if (row.object_type === 'contacts' && changes.email !== undefined) {
       key = changes.email ? emailKey(changes.email) : null;

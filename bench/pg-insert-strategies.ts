@@ -1,0 +1,181 @@
+/**
+ * How should the PostgreSQL event writer insert the event rows of a batch? Compares, on the common
+ * path (events on existing records, no property stamps), per batch of N events in one transaction:
+ * - `each`: a record lookup and one `INSERT ... ON CONFLICT DO NOTHING RETURNING` per event;
+ * - `multi`: a record lookup per event, then one multi-row insert (`unnest` of arrays) for the batch;
+ * - `multi+prefetch`: the records of the whole batch looked up in one query, then one multi-row insert.
+ * Each also runs the one-query check for already stored ids that the writer does first.
+ *
+ * Run: npx tsc -p tsconfig.json && node dist/bench/pg-insert-strategies.js [postgres-url]
+ * (default postgres://postgres@127.0.0.1:5432/test; a scratch schema is created and dropped).
+ * The number that matters: events/s at 100 events per batch, and the ratio between strategies.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { applyMigrations } from '../src/store/postgres/migrations.js';
+
+const url = process.argv[2] ?? process.env.TIMELINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `bench_${randomBytes(4).toString('hex')}`;
+const PORTAL = 1;
+const TEMPLATE = 1_000_001;
+const RECORDS = 1000;
+const EVENTS_PER_RUN = 20_000;
+
+type Strategy = (client: pg.PoolClient, batch: number[], tag: string) => Promise<void>;
+
+const findRecord = {
+  name: 'b_find',
+  text: 'SELECT id FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND id = $3',
+};
+const findRecords = {
+  name: 'b_find_many',
+  text: 'SELECT id FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND id = ANY($3::bigint[])',
+};
+const existing = {
+  name: 'b_existing',
+  text: `SELECT event_id, fingerprint FROM timeline_events
+         WHERE portal_id = $1 AND template_id = $2 AND event_id = ANY($3::text[])`,
+};
+const insertOne = {
+  name: 'b_insert_one',
+  text: `INSERT INTO timeline_events (portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING event_id`,
+};
+const insertMany = {
+  name: 'b_insert_many',
+  text: `INSERT INTO timeline_events (portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
+                              $7::bigint[], $8::text[], $9::text[])
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+};
+
+const BODY = JSON.stringify({ tokens: { name: 'Ada', count: '3' }, extraData: { a: [1, 2, 3] } });
+
+function ids(batch: number[], tag: string): string[] {
+  return batch.map((n) => `${tag}-${n}`);
+}
+
+async function precheck(client: pg.PoolClient, batch: number[], tag: string): Promise<void> {
+  await client.query({ ...existing, values: [PORTAL, TEMPLATE, ids(batch, tag)] });
+}
+
+const each: Strategy = async (client, batch, tag) => {
+  await precheck(client, batch, tag);
+  for (const n of batch) {
+    const record = await client.query({ ...findRecord, values: [PORTAL, 'contacts', (n % RECORDS) + 1] });
+    const id = record.rows[0].id as number;
+    const now = Date.now();
+    await client.query({
+      ...insertOne,
+      values: [PORTAL, TEMPLATE, `${tag}-${n}`, 'contacts', id, now, now, 'fp', BODY],
+    });
+  }
+};
+
+async function insertRows(client: pg.PoolClient, batch: number[], tag: string, objectIds: number[]) {
+  const now = Date.now();
+  const column = <T>(value: T): T[] => batch.map(() => value);
+  await client.query({
+    ...insertMany,
+    values: [
+      column(PORTAL),
+      column(TEMPLATE),
+      ids(batch, tag),
+      column('contacts'),
+      objectIds,
+      column(now),
+      column(now),
+      column('fp'),
+      column(BODY),
+    ],
+  });
+}
+
+const multi: Strategy = async (client, batch, tag) => {
+  await precheck(client, batch, tag);
+  const objectIds: number[] = [];
+  for (const n of batch) {
+    const record = await client.query({ ...findRecord, values: [PORTAL, 'contacts', (n % RECORDS) + 1] });
+    objectIds.push(record.rows[0].id as number);
+  }
+  await insertRows(client, batch, tag, objectIds);
+};
+
+const multiPrefetch: Strategy = async (client, batch, tag) => {
+  await precheck(client, batch, tag);
+  const wanted = batch.map((n) => (n % RECORDS) + 1);
+  const { rows } = await client.query({ ...findRecords, values: [PORTAL, 'contacts', wanted] });
+  const found = new Set(rows.map((row) => row.id as number));
+  await insertRows(
+    client,
+    batch,
+    tag,
+    wanted.filter((id) => found.has(id)),
+  );
+};
+
+async function measure(
+  pool: pg.Pool,
+  strategy: Strategy,
+  label: string,
+  batchSize: number,
+  writers: number,
+): Promise<number> {
+  const batchesPerWriter = Math.ceil(EVENTS_PER_RUN / batchSize / writers);
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const client = await pool.connect();
+      try {
+        for (let b = 0; b < batchesPerWriter; b++) {
+          const batch = Array.from({ length: batchSize }, (_, i) => b * batchSize + i);
+          await client.query('BEGIN');
+          await strategy(client, batch, `${label}-${batchSize}-${writers}-${w}-${b}`);
+          await client.query('COMMIT');
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return (batchesPerWriter * batchSize * writers) / seconds;
+}
+
+async function main(): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 8, options: `-c search_path=${schema}` });
+  const setup = await pool.connect();
+  try {
+    await applyMigrations(setup, schema);
+    await setup.query(
+      `INSERT INTO crm_records (portal_id, object_type, id, properties, created_at, updated_at)
+       SELECT $1, 'contacts', g, '{}', 0, 0 FROM generate_series(1, $2::int) g`,
+      [PORTAL, RECORDS],
+    );
+  } finally {
+    setup.release();
+  }
+  const strategies: [string, Strategy][] = [
+    ['each', each],
+    ['multi', multi],
+    ['multi+prefetch', multiPrefetch],
+  ];
+  try {
+    for (const writers of [1, 4]) {
+      for (const batchSize of [1, 10, 100, 500]) {
+        const line: string[] = [];
+        for (const [label, strategy] of strategies) {
+          await measure(pool, strategy, `warm-${label}`, batchSize, writers);
+          const rate = await measure(pool, strategy, label, batchSize, writers);
+          line.push(`${label} ${Math.round(rate)}/s`);
+        }
+        console.log(`writers=${writers} batch=${batchSize}: ${line.join(', ')}`);
+      }
+    }
+  } finally {
+    await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    await pool.end();
+  }
+}
+
+await main();

@@ -1,0 +1,117 @@
+/**
+ * The connection pool and the few helpers every PostgreSQL file shares: a query runner type (a pool
+ * or one checked-out client), transactions, and the translation of connection failures into errors
+ * `isStoreUnavailable` recognises, so the HTTP layer answers 503 rather than 500.
+ */
+import pg from 'pg';
+import { isStoreUnavailable, StoreUnavailableError } from '../store-errors.js';
+
+/** What the store files need of a pool or a client: parameterised (optionally named) queries. */
+export interface Sql {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+}
+
+/** A statement with a name, so each connection parses and plans it once (hot paths). */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export async function run<R extends pg.QueryResultRow>(
+  sql: Sql,
+  statement: Statement,
+  values: unknown[],
+): Promise<R[]> {
+  return (await sql.query<R>({ name: statement.name, text: statement.text, values })).rows;
+}
+
+export interface PoolOptions {
+  poolSize: number;
+  /** A schema to use instead of the URL's search_path; created by migrate() when missing. */
+  schema?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+export function createPool(url: string, options: PoolOptions): pg.Pool {
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`invalid schema name '${options.schema}': use lower-case letters, digits and _`);
+  }
+  // BIGINT (ids, epoch ms) comes back as a JS number, for this pool only: every value we store fits
+  // in 2^53 (ids are at most 15 digits, times are epoch milliseconds).
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, Number);
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    max: options.poolSize,
+    types,
+    // Without a timeout a request waits forever when PostgreSQL does not answer at all.
+    connectionTimeoutMillis: 10_000,
+  };
+  // A startup parameter, not a `SET` after connecting: no extra round trip, and it holds for every
+  // connection the pool ever opens (after PostgreSQL restarts too).
+  if (options.schema !== undefined) config.options = `-c search_path=${options.schema}`;
+  const pool = new pg.Pool(config);
+  // An idle client whose connection dies (PostgreSQL restarted) emits 'error' on the pool; without a
+  // listener that would crash the process. The pool drops that client and opens a new one when next
+  // needed, so there is nothing else to do here.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Runs `work` in one transaction on one client: commits when it returns, rolls back and rethrows
+ * when it throws. A client whose connection broke is destroyed rather than returned to the pool.
+ */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError as Error;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** SQLSTATEs worth running a whole transaction again for: nothing of it was committed. */
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+
+export function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: unknown } | null)?.code as string);
+}
+
+/** SQLSTATE 23505 on the named unique index: a concurrent transaction took the value first. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+/**
+ * Connection failures that do not carry a code `isStoreUnavailable` knows (the pool's own timeout,
+ * several addresses refused at once) become StoreUnavailableError; everything else is left as it is.
+ */
+export function translateError(error: unknown): unknown {
+  if (isStoreUnavailable(error)) return error;
+  if (error instanceof AggregateError && error.errors.some(isStoreUnavailable)) {
+    return new StoreUnavailableError('PostgreSQL is unreachable', { cause: error });
+  }
+  const message = error instanceof Error ? error.message : '';
+  if (
+    /timeout exceeded when trying to connect|terminating connection|server closed the connection/i.test(
+      message,
+    )
+  ) {
+    return new StoreUnavailableError('PostgreSQL is unavailable', { cause: error });
+  }
+  return error;
+}
