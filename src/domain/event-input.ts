@@ -18,6 +18,8 @@ export interface EventContext {
   now: number;
   limits: Readonly<LimitValues>;
   ids: IdGenerator;
+  /** Size of the whole request body when known: no event of a body under the limit can be over it. */
+  bodyBytes?: number;
 }
 
 const UUID_PLACEHOLDER = /\{\{uuid\}\}/g;
@@ -108,7 +110,8 @@ export function toEventWrite(input: Json, template: EventTemplate, ctx: EventCon
   }
   if (problems.length > 0) throw invalidInput(problems);
 
-  const eventBytes = Buffer.byteLength(JSON.stringify(input));
+  const mayBeTooLarge = ctx.bodyBytes === undefined || ctx.bodyBytes > ctx.limits.MAX_EVENT_BYTES;
+  const eventBytes = mayBeTooLarge ? Buffer.byteLength(JSON.stringify(input)) : 0;
   if (eventBytes > ctx.limits.MAX_EVENT_BYTES) {
     throw new ApiError(
       'EVENT_INVALID',
@@ -141,22 +144,26 @@ export function toEventWrite(input: Json, template: EventTemplate, ctx: EventCon
   if (domain !== undefined) event.domain = domain;
 
   // The fingerprint covers what the caller sent (not defaults), so an identical re-send matches.
-  const fingerprint = createHash('sha256')
-    .update(
-      stableJson([
-        template.id,
-        id,
-        objectId,
-        utk,
-        email,
-        domain,
-        tokens.values,
-        input.extraData,
-        timelineIFrame,
-        timestamp,
-      ]),
-    )
-    .digest('base64url');
+  // An id the server made (no id, or one with {{uuid}}) can never be sent again: no fingerprint.
+  const idIsFresh = givenId === undefined || id !== givenId;
+  const fingerprint = idIsFresh
+    ? ''
+    : createHash('sha256')
+        .update(
+          stableJson([
+            template.id,
+            id,
+            objectId,
+            utk,
+            email,
+            domain,
+            tokens.values,
+            input.extraData,
+            timelineIFrame,
+            timestamp,
+          ]),
+        )
+        .digest('base64url');
   return { portalId: ctx.portalId, event, record, stamps: tokens.stamps, fingerprint };
 }
 

@@ -26,6 +26,14 @@ export interface BatchOutcome {
   completedAt: number;
 }
 
+/** What the HTTP layer knows of a create request. */
+export interface RequestFacts {
+  /** When the request arrived: the default timestamp and createdAt of its events. */
+  requestedAt?: number;
+  /** The body's size in bytes, when known; lets small requests skip the per-event size check. */
+  bodyBytes?: number;
+}
+
 export interface EventServiceOptions {
   autoCreateRecords: boolean;
   limits: Readonly<LimitValues>;
@@ -43,10 +51,11 @@ export class EventService {
   async createBatch(
     token: AccessToken,
     inputs: unknown[],
-    requestedAt = this.clock.now(),
+    request: RequestFacts = {},
   ): Promise<BatchOutcome> {
+    const requestedAt = request.requestedAt ?? this.clock.now();
     const startedAt = this.clock.now();
-    const outcomes = await this.run(token, inputs, requestedAt);
+    const outcomes = await this.run(token, inputs, requestedAt, request.bodyBytes);
     const results: TimelineEvent[] = [];
     const errors: StandardError[] = [];
     outcomes.forEach((outcome, index) => {
@@ -58,8 +67,13 @@ export class EventService {
   }
 
   /** The single create: the same rules; a failure is the whole request's error (a 400). */
-  async createOne(token: AccessToken, input: unknown): Promise<TimelineEvent> {
-    const [outcome] = await this.run(token, [input], this.clock.now());
+  async createOne(token: AccessToken, input: unknown, request: RequestFacts = {}): Promise<TimelineEvent> {
+    const [outcome] = await this.run(
+      token,
+      [input],
+      request.requestedAt ?? this.clock.now(),
+      request.bodyBytes,
+    );
     if (outcome instanceof ApiError) throw outcome;
     return outcome as TimelineEvent;
   }
@@ -69,6 +83,7 @@ export class EventService {
     token: AccessToken,
     inputs: unknown[],
     requestedAt: number,
+    bodyBytes: number | undefined,
   ): Promise<(TimelineEvent | ApiError)[]> {
     const ctx: EventContext = {
       portalId: token.portalId,
@@ -76,6 +91,7 @@ export class EventService {
       limits: this.options.limits,
       ids: this.ids,
     };
+    if (bodyBytes !== undefined) ctx.bodyBytes = bodyBytes;
     const templates = new Map<string, Promise<EventTemplate | undefined>>();
     const outcomes: (TimelineEvent | ApiError)[] = new Array(inputs.length);
     const writes: EventWrite[] = [];

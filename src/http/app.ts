@@ -26,8 +26,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  // HubSpot sends the correlation id of every answer as a header too.
+  // HubSpot sends the correlation id of every answer as a header too. `receivedAt` is the
+  // request's arrival: the `requestedAt` of a batch and the default timestamp of its events.
+  app.decorateRequest('receivedAt', 0);
   app.addHook('onRequest', async (request, reply) => {
+    request.receivedAt = deps.clock.now();
     reply.header('X-HubSpot-Correlation-Id', request.id);
   });
   app.decorateRequest('accessToken', null);

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 declare module 'fastify' {
   interface FastifyRequest {
     accessToken: AccessToken | null;
+    receivedAt: number;
   }
 }
 

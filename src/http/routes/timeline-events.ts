@@ -1,9 +1,18 @@
 /** Operations 1 to 5: create (batch and single), read, and render timeline events (Bearer token). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RequestFacts } from '../../domain/event-service.js';
 import { ApiError } from '../../errors.js';
 import { accessTokenHook, TIMELINE_READ_SCOPES, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { batchToWire, eventToWire } from '../presenters.js';
+
+/** When the request came and how large its body was (from Content-Length, when sent). */
+function requestFacts(request: FastifyRequest): RequestFacts {
+  const length = Number(request.headers['content-length']);
+  return Number.isInteger(length)
+    ? { requestedAt: request.receivedAt, bodyBytes: length }
+    : { requestedAt: request.receivedAt };
+}
 
 interface EventParams {
   eventTemplateId: string;
@@ -11,7 +20,7 @@ interface EventParams {
 }
 
 export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { store, events, renderer, clock, config } = deps;
+  const { store, events, renderer, config } = deps;
   app.addHook(
     'onRequest',
     accessTokenHook(store, (request) =>
@@ -29,15 +38,14 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
     '/events/batch/create',
     { schema: { body: batchBody } },
     async (request, reply) => {
-      const requestedAt = clock.now();
-      const outcome = await events.createBatch(tokenOf(request), request.body.inputs, requestedAt);
+      const outcome = await events.createBatch(tokenOf(request), request.body.inputs, requestFacts(request));
       // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
       return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
     },
   );
 
   app.post<{ Body: unknown }>('/events', { schema: { body: { type: 'object' } } }, async (request, reply) => {
-    const event = await events.createOne(tokenOf(request), request.body);
+    const event = await events.createOne(tokenOf(request), request.body, requestFacts(request));
     return reply.code(201).send(eventToWire(event));
   });
 
