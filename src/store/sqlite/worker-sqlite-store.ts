@@ -4,9 +4,10 @@
  * blocks its thread while it works; on the worker that time no longer holds up HTTP.
  */
 import { Worker } from 'node:worker_threads';
-import type { AccessToken, App, ObjectType, Portal } from '../../domain/types.js';
+import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
 import type { EventWrite, NewTemplate, Store } from '../store.js';
 import { StoreUnavailableError } from '../store-errors.js';
+import { ReadCache } from './read-cache.js';
 import type { WorkerAnswer, WorkerCall } from './sqlite-worker.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -16,6 +17,9 @@ export class WorkerSqliteStore implements Store {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | undefined;
+  private readonly tokens = new ReadCache<AccessToken | undefined>();
+  private readonly templates = new ReadCache<EventTemplate | undefined>();
+  private readonly portals = new ReadCache<Portal | undefined>();
 
   constructor(path: string) {
     this.worker = new Worker(new URL('./sqlite-worker.js', import.meta.url), { workerData: { path } });
@@ -66,21 +70,36 @@ export class WorkerSqliteStore implements Store {
   }
   getMeta = (key: string) => this.call('getMeta', key);
   setMeta = (key: string, value: string) => this.call('setMeta', key, value);
-  ensurePortal = (portal: Portal) => this.call('ensurePortal', portal);
-  getPortal = (portalId: number) => this.call('getPortal', portalId);
+  ensurePortal = async (portal: Portal) => {
+    await this.call('ensurePortal', portal);
+    this.portals.delete(String(portal.id));
+  };
+  getPortal = (portalId: number) =>
+    this.portals.get(String(portalId), () => this.call('getPortal', portalId));
   ensureDeveloperAccount = (apiKey: string) => this.call('ensureDeveloperAccount', apiKey);
   findDeveloperAccount = (apiKey: string) => this.call('findDeveloperAccount', apiKey);
   ensureApp = (app: App) => this.call('ensureApp', app);
   findApp = (appId: number) => this.call('findApp', appId);
-  ensureAccessToken = (token: AccessToken) => this.call('ensureAccessToken', token);
-  findAccessToken = (token: string) => this.call('findAccessToken', token);
+  ensureAccessToken = async (token: AccessToken) => {
+    await this.call('ensureAccessToken', token);
+    this.tokens.delete(token.token);
+  };
+  findAccessToken = (token: string) => this.tokens.get(token, () => this.call('findAccessToken', token));
   listTemplates = (appId: number) => this.call('listTemplates', appId);
-  getTemplate = (templateId: string) => this.call('getTemplate', templateId);
+  getTemplate = (templateId: string) =>
+    this.templates.get(templateId, () => this.call('getTemplate', templateId));
   insertTemplate = (appId: number, template: NewTemplate, maxPerApp: number) =>
     this.call('insertTemplate', appId, template, maxPerApp);
-  replaceTemplate = (template: Parameters<Store['replaceTemplate']>[0]) =>
-    this.call('replaceTemplate', template);
-  deleteTemplate = (appId: number, templateId: string) => this.call('deleteTemplate', appId, templateId);
+  replaceTemplate = async (template: EventTemplate) => {
+    const saved = await this.call('replaceTemplate', template);
+    this.templates.delete(template.id);
+    return saved;
+  };
+  deleteTemplate = async (appId: number, templateId: string) => {
+    const deleted = await this.call('deleteTemplate', appId, templateId);
+    this.templates.delete(templateId);
+    return deleted;
+  };
   createRecord = (
     portalId: number,
     objectType: ObjectType,
