@@ -7,7 +7,16 @@ import type { BatchOutcome } from '../domain/event-service.js';
 import type { CrmRecord, EventTemplate, ObjectType, TemplateToken, TimelineEvent } from '../domain/types.js';
 import type { StandardError } from '../errors.js';
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+let lastMs = Number.NaN;
+let lastIso = '';
+/** ISO-8601 of epoch ms. Events of one request share their createdAt: the last answer is kept. */
+export function iso(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
 
 export function tokenToWire(token: TemplateToken): Record<string, unknown> {
   const wire: Record<string, unknown> = {
