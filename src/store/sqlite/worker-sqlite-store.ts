@@ -5,10 +5,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
-import type { EventWrite, NewTemplate, Store } from '../store.js';
+import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../store.js';
 import { StoreUnavailableError } from '../store-errors.js';
 import { ReadCache } from './read-cache.js';
-import type { WorkerAnswer, WorkerCall } from './sqlite-worker.js';
+import type { CompactResult, WorkerAnswer, WorkerCall } from './sqlite-worker.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -120,8 +120,14 @@ export class WorkerSqliteStore implements Store {
   listRecords = (portalId: number, objectType: ObjectType, limit: number, after?: string) =>
     this.call('listRecords', portalId, objectType, limit, after);
   findContactByEmail = (portalId: number, email: string) => this.call('findContactByEmail', portalId, email);
-  writeEvents = (writes: EventWrite[], options: { autoCreateRecords: boolean; now: number }) =>
-    this.call('writeEvents', writes, options);
+  writeEvents = async (writes: EventWrite[], options: { autoCreateRecords: boolean; now: number }) => {
+    const results = (await this.call('writeEvents', writes, options)) as unknown as CompactResult[];
+    return results.map((result, i): EventWriteResult => {
+      if (!('objectId' in result)) return result;
+      const write = writes[i] as EventWrite;
+      return { ok: true, replayed: false, event: { ...write.event, objectId: result.objectId } };
+    });
+  };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);
 }
