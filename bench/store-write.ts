@@ -13,6 +13,7 @@ import { randomIds } from '../src/domain/clock.js';
 import { toEventWrite } from '../src/domain/event-input.js';
 import type { EventTemplate } from '../src/domain/types.js';
 import { Limits } from '../src/limits.js';
+import { packEventWrite } from '../src/store/sqlite/packed-event-write.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { EventWrite } from '../src/store/store.js';
 
@@ -79,10 +80,9 @@ const deadline = started + Number(args.seconds) * 1000;
 while (performance.now() < deadline) {
   const groups = Array.from({ length: group }, () => ({
     // Fresh ids each time: re-sending stored events would measure the replay path instead.
-    writes: (batches[commits % batches.length] as EventWrite[]).map((w) => ({
-      ...w,
-      event: { ...w.event, id: randomIds.uuid() },
-    })),
+    writes: (batches[commits % batches.length] as EventWrite[]).map((w) =>
+      packEventWrite({ ...w, event: { ...w.event, id: randomIds.uuid() } }),
+    ),
     options: { autoCreateRecords: false, now: Date.now() },
   }));
   store.writeEventGroups(groups);

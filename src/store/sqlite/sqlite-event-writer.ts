@@ -5,13 +5,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimelineEvent } from '../../domain/types.js';
-import {
-  CANONICAL_ID,
-  type EventWrite,
-  type EventWriteResult,
-  type RecordRef,
-  type StoreFailure,
-} from '../store.js';
+import { CANONICAL_ID, type RecordRef, type StoreFailure } from '../store.js';
+import type { EventBody, PackedEventWrite, PackedResult } from './packed-event-write.js';
+import type { RecordRow, SqliteRecords } from './sqlite-records.js';
 
 export interface EventWriteOptions {
   autoCreateRecords: boolean;
@@ -19,11 +15,9 @@ export interface EventWriteOptions {
 }
 
 export interface EventWriteGroup {
-  writes: EventWrite[];
+  writes: PackedEventWrite[];
   options: EventWriteOptions;
 }
-
-import type { RecordRow, SqliteRecords } from './sqlite-records.js';
 
 /** Thrown inside an event's savepoint to roll it back; carries the answer for that event. */
 class EventFailure extends Error {
@@ -43,16 +37,13 @@ interface EventRow {
   body: string;
 }
 
-/** The event's fields that have no column of their own. */
-type EventBody = Pick<TimelineEvent, 'tokens' | 'extraData' | 'timelineIFrame' | 'email' | 'utk' | 'domain'>;
-
 export class SqliteEventWriter {
   private readonly statements;
   private readonly writeOne: Database.Transaction<
-    (write: EventWrite, autoCreate: boolean, now: number) => EventWriteResult
+    (write: PackedEventWrite, autoCreate: boolean, now: number) => PackedResult
   >;
   private readonly writeGroupsInOneCommit: Database.Transaction<
-    (groups: EventWriteGroup[]) => EventWriteResult[][]
+    (groups: EventWriteGroup[]) => PackedResult[][]
   >;
 
   constructor(
@@ -71,7 +62,7 @@ export class SqliteEventWriter {
       bindUtk: db.prepare('INSERT INTO contact_utks (portal_id, utk, contact_id) VALUES (?, ?, ?)'),
     };
     // Nested better-sqlite3 transactions are savepoints: the per-event unit of all-or-nothing.
-    this.writeOne = db.transaction((write: EventWrite, autoCreate: boolean, now: number) =>
+    this.writeOne = db.transaction((write: PackedEventWrite, autoCreate: boolean, now: number) =>
       this.writeEvent(write, autoCreate, now),
     );
     this.writeGroupsInOneCommit = db.transaction((groups: EventWriteGroup[]) =>
@@ -88,16 +79,12 @@ export class SqliteEventWriter {
     );
   }
 
-  write(writes: EventWrite[], options: EventWriteOptions): EventWriteResult[] {
-    return this.writeGroups([{ writes, options }])[0] as EventWriteResult[];
-  }
-
   /**
    * Group commit: several callers' batches in one transaction, so one commit (and the pages it
    * writes to the WAL) serves them all. Each event still has its own savepoint; an unexpected
    * error rolls back every group, and nothing of it is acknowledged.
    */
-  writeGroups(groups: EventWriteGroup[]): EventWriteResult[][] {
+  writeGroups(groups: EventWriteGroup[]): PackedResult[][] {
     return this.writeGroupsInOneCommit.immediate(groups);
   }
 
@@ -106,42 +93,37 @@ export class SqliteEventWriter {
     return row && eventFromRow(row);
   }
 
-  private writeEvent(write: EventWrite, autoCreate: boolean, now: number): EventWriteResult {
-    const { event } = write;
-    const templateId = Number(event.eventTemplateId);
-    const existing = this.statements.find.get(write.portalId, templateId, event.id) as EventRow | undefined;
+  private writeEvent(write: PackedEventWrite, autoCreate: boolean, now: number): PackedResult {
+    const existing = this.statements.find.get(write.portalId, write.templateId, write.eventId) as
+      | EventRow
+      | undefined;
     if (existing) {
       // *Ours*: the identical event sent again is an idempotent success answering the stored event.
-      if (existing.fingerprint === write.fingerprint)
+      // A server-made id has no fingerprint ('') and so never counts as a re-send.
+      if (write.fingerprint !== '' && existing.fingerprint === write.fingerprint) {
         return { ok: true, event: eventFromRow(existing), replayed: true };
-      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: event.id } });
+      }
+      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
     }
     let record = this.resolveRecord(write, autoCreate, now);
     if (Object.keys(write.stamps).length > 0)
       record = this.check(this.records.merge(record, write.stamps, now));
-    const body: EventBody = { tokens: event.tokens };
-    if (event.extraData !== undefined) body.extraData = event.extraData;
-    if (event.timelineIFrame !== undefined) body.timelineIFrame = event.timelineIFrame;
-    if (event.email !== undefined) body.email = event.email;
-    if (event.utk !== undefined) body.utk = event.utk;
-    if (event.domain !== undefined) body.domain = event.domain;
     this.statements.insert.run(
       write.portalId,
-      templateId,
-      event.id,
-      event.objectType,
+      write.templateId,
+      write.eventId,
+      write.objectType,
       record.id,
-      event.timestamp,
-      event.createdAt,
+      write.timestamp,
+      write.createdAt,
       write.fingerprint,
-      JSON.stringify(body),
+      write.body,
     );
-    return { ok: true, event: { ...event, objectId: String(record.id) }, replayed: false };
+    return { ok: true, objectId: String(record.id) };
   }
 
-  private resolveRecord(write: EventWrite, autoCreate: boolean, now: number): RecordRow {
-    const { portalId } = write;
-    const objectType = write.event.objectType;
+  private resolveRecord(write: PackedEventWrite, autoCreate: boolean, now: number): RecordRow {
+    const { portalId, objectType } = write;
     const ref: RecordRef = write.record;
     switch (ref.by) {
       case 'objectId': {

@@ -27,6 +27,7 @@ import {
   type StoreFailure,
 } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
 import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
 import { recordFromRow, SqliteRecords } from './sqlite-records.js';
 
@@ -300,11 +301,12 @@ export class SqliteStore implements Store {
   }
 
   async writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> {
-    return this.events.write(writes, options);
+    const [results] = this.events.writeGroups([{ writes: writes.map(packEventWrite), options }]);
+    return unpackResults(writes, results ?? []);
   }
 
-  /** Several writeEvents calls in one commit; see SqliteEventWriter.writeGroups. */
-  writeEventGroups(groups: EventWriteGroup[]): EventWriteResult[][] {
+  /** Several callers' packed writes in one commit; see SqliteEventWriter.writeGroups. */
+  writeEventGroups(groups: EventWriteGroup[]): PackedResult[][] {
     return this.events.writeGroups(groups);
   }
 

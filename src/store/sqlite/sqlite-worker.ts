@@ -8,7 +8,7 @@
  * commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EventWriteResult, Store } from '../store.js';
+import type { Store } from '../store.js';
 import type { EventWriteGroup } from './sqlite-event-writer.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -36,16 +36,6 @@ function errorAnswer(id: number, error: unknown): WorkerAnswer {
   };
 }
 
-/**
- * A new event is answered by its objectId alone: the caller already holds the rest, and copying
- * 100 events back across threads for every batch costs the main thread's time.
- */
-export type CompactResult = { ok: true; objectId: string } | EventWriteResult;
-
-function compact(result: EventWriteResult): CompactResult {
-  return result.ok && !result.replayed ? { ok: true, objectId: result.event.objectId } : result;
-}
-
 let queuedWrites: { id: number; group: EventWriteGroup }[] = [];
 
 function flushWrites(): void {
@@ -54,7 +44,7 @@ function flushWrites(): void {
   try {
     const results = store.writeEventGroups(calls.map((call) => call.group));
     calls.forEach((call, i) => {
-      port?.postMessage({ id: call.id, result: (results[i] ?? []).map(compact) } satisfies WorkerAnswer);
+      port?.postMessage({ id: call.id, result: results[i] } satisfies WorkerAnswer);
     });
   } catch (error) {
     for (const call of calls) port?.postMessage(errorAnswer(call.id, error));

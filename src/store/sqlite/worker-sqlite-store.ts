@@ -5,10 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
-import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../store.js';
+import type { EventWrite, NewTemplate, Store } from '../store.js';
 import { StoreUnavailableError } from '../store-errors.js';
+import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
 import { ReadCache } from './read-cache.js';
-import type { CompactResult, WorkerAnswer, WorkerCall } from './sqlite-worker.js';
+import type { WorkerAnswer, WorkerCall } from './sqlite-worker.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -121,12 +122,10 @@ export class WorkerSqliteStore implements Store {
     this.call('listRecords', portalId, objectType, limit, after);
   findContactByEmail = (portalId: number, email: string) => this.call('findContactByEmail', portalId, email);
   writeEvents = async (writes: EventWrite[], options: { autoCreateRecords: boolean; now: number }) => {
-    const results = (await this.call('writeEvents', writes, options)) as unknown as CompactResult[];
-    return results.map((result, i): EventWriteResult => {
-      if (!('objectId' in result)) return result;
-      const write = writes[i] as EventWrite;
-      return { ok: true, replayed: false, event: { ...write.event, objectId: result.objectId } };
-    });
+    // Packed here, on the main thread; the worker takes them as packed writes (see sqlite-worker).
+    const packed = writes.map(packEventWrite) as unknown as EventWrite[];
+    const results = (await this.call('writeEvents', packed, options)) as unknown as PackedResult[];
+    return unpackResults(writes, results);
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);

@@ -1,0 +1,63 @@
+/**
+ * An event write as the SQLite writer takes it: the columns, and the rest already serialised to
+ * the JSON of its `body` column. Packing happens on the main thread, so the SQLite worker neither
+ * copies nested token and extraData objects across threads nor serialises them itself; a new
+ * event is answered by its objectId alone, and `unpackResults` rebuilds the full answer.
+ */
+import type { TimelineEvent } from '../../domain/types.js';
+import type { EventWrite, EventWriteResult, RecordRef, StoreFailure } from '../store.js';
+
+export interface PackedEventWrite {
+  portalId: number;
+  templateId: number;
+  eventId: string;
+  objectType: string;
+  timestamp: number;
+  createdAt: number;
+  fingerprint: string;
+  record: RecordRef;
+  stamps: Record<string, string>;
+  /** JSON of the fields without a column of their own (tokens, extraData, ...). */
+  body: string;
+}
+
+export type PackedResult =
+  | { ok: true; objectId: string }
+  | { ok: true; replayed: true; event: TimelineEvent }
+  | StoreFailure;
+
+/** The event's fields that have no column of their own. */
+export type EventBody = Pick<
+  TimelineEvent,
+  'tokens' | 'extraData' | 'timelineIFrame' | 'email' | 'utk' | 'domain'
+>;
+
+export function packEventWrite(write: EventWrite): PackedEventWrite {
+  const { event } = write;
+  const body: EventBody = { tokens: event.tokens };
+  if (event.extraData !== undefined) body.extraData = event.extraData;
+  if (event.timelineIFrame !== undefined) body.timelineIFrame = event.timelineIFrame;
+  if (event.email !== undefined) body.email = event.email;
+  if (event.utk !== undefined) body.utk = event.utk;
+  if (event.domain !== undefined) body.domain = event.domain;
+  return {
+    portalId: write.portalId,
+    templateId: Number(event.eventTemplateId),
+    eventId: event.id,
+    objectType: event.objectType,
+    timestamp: event.timestamp,
+    createdAt: event.createdAt,
+    fingerprint: write.fingerprint,
+    record: write.record,
+    stamps: write.stamps,
+    body: JSON.stringify(body),
+  };
+}
+
+export function unpackResults(writes: EventWrite[], results: PackedResult[]): EventWriteResult[] {
+  return results.map((result, i) => {
+    if (!result.ok || 'event' in result) return result;
+    const write = writes[i] as EventWrite;
+    return { ok: true, replayed: false, event: { ...write.event, objectId: result.objectId } };
+  });
+}
