@@ -205,7 +205,9 @@ function readTimestamp(value: unknown, problems: ErrorDetail[]): number | undefi
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && EPOCH_MS.test(value)) return Number(value);
   if (typeof value === 'string' && ISO_8601.test(value)) {
-    const ms = Date.parse(value);
+    // A date-time without a zone is UTC (JavaScript would read it in the server's local zone).
+    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value) || !value.includes('T');
+    const ms = Date.parse(hasZone ? value : `${value}Z`);
     if (!Number.isNaN(ms)) return ms;
   }
   problems.push({
