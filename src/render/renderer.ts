@@ -1,7 +1,7 @@
 import { LruCache } from './lru-cache.js';
 import { renderMarkdown } from './render-markdown.js';
 import { checkTemplateSource } from './template-check.js';
-import { COMPILE_OPTIONS, formatDateHelper, templateEngine } from './template-engine.js';
+import { COMPILE_OPTIONS, templateEngine } from './template-engine.js';
 import { TemplateRenderError } from './template-render-error.js';
 
 export type TemplateKind = 'header' | 'detail';
@@ -55,12 +55,8 @@ export class Renderer {
     }
     let text: string;
     try {
-      text = compiled.run(buildContext(event, kind), {
-        helpers: { formatDate: formatDateHelper(timeZone) },
-        // Handlebars 4.6+ defaults, spelled out: no access to prototype properties or methods.
-        allowProtoPropertiesByDefault: false,
-        allowProtoMethodsByDefault: false,
-      });
+      // Prototype access stays off (Handlebars 4.6+ defaults; see COMPILE_OPTIONS and the tests).
+      text = compiled.run(buildContext(event, kind), { data: { timeZone } });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new TemplateRenderError(template.id, template.version, kind, reason, { cause: err });

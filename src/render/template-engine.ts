@@ -45,15 +45,16 @@ export const COMPILE_OPTIONS: CompileOptions = {
 };
 
 /** The `formatDate` helper for one render, bound to the portal's time zone. */
-export function formatDateHelper(timeZone: string): Handlebars.HelperDelegate {
+/**
+ * `formatDate`, registered once: the portal's zone comes with each render as `@timeZone` in
+ * Handlebars' data (passing helpers per render makes Handlebars merge them on every call).
+ */
+export function formatDateHelper(...args: unknown[]): string {
   // Handlebars passes the positional arguments first and its options object last.
-  return (...args: unknown[]): string => {
-    const options = args[args.length - 1] as Handlebars.HelperOptions | undefined;
-    const value = args.length > 1 ? args[0] : undefined;
-    return formatDate(value, options?.hash.format, timeZone);
-  };
+  const options = args[args.length - 1] as Handlebars.HelperOptions | undefined;
+  const value = args.length > 1 ? args[0] : undefined;
+  const timeZone = (options?.data as { timeZone?: string } | undefined)?.timeZone ?? 'UTC';
+  return formatDate(value, options?.hash.format, timeZone);
 }
 
-// Registered so the instance is complete on its own; each render passes a helper bound to the
-// portal's zone in the runtime options, which takes precedence.
-templateEngine.registerHelper('formatDate', formatDateHelper('UTC'));
+templateEngine.registerHelper('formatDate', formatDateHelper);

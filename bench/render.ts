@@ -1,0 +1,84 @@
+/**
+ * Rendering benchmark: renders per second of a header and a detail template (HubSpot's documented
+ * example) through the full pipeline (cached Handlebars, Markdown, URL checks, sanitiser), against
+ * the reference of bare Handlebars on the same template and data (no Markdown, no sanitising), in
+ * the same run. Prints the median of --rounds rounds of --seconds each.
+ *
+ *   npm run build && node dist/bench/render.js [--seconds 2] [--rounds 5]
+ */
+import { parseArgs } from 'node:util';
+import Handlebars from 'handlebars';
+import { Renderer } from '../src/render/renderer.js';
+
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '2' }, rounds: { type: 'string', default: '5' } },
+});
+const seconds = Number(args.seconds);
+const rounds = Number(args.rounds);
+
+const template = {
+  id: '1000001',
+  version: 1,
+  headerTemplate:
+    'Registered for [{{webinarName}}](https://example.com/webinars/{{webinarId}}) as **{{tier}}**',
+  detailTemplate:
+    'Registration occurred at {{#formatDate timestamp}}{{/formatDate}}\n\n#### Questions\n{{#each extraData.questions}}\n  **{{question}}**: {{answer}}\n{{/each}}\n\nEDIT',
+};
+const events = Array.from({ length: 100 }, (_, i) => ({
+  tokens: { webinarName: `Webinar <${i}>`, webinarId: String(i), tier: i % 2 ? 'paid' : 'free' },
+  timestamp: 1580408005000 + i * 60_000,
+  extraData: {
+    questions: [
+      { question: "Who's a good kitty?", answer: `Purr ${i}` },
+      { question: 'Will you stop playing with that?', answer: 'Meow!' },
+    ],
+  },
+}));
+
+function perSecond(render: (i: number) => string): number {
+  let count = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 100; i++) render(count + i);
+    count += 100;
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+const renderer = new Renderer();
+const bare = Handlebars.create();
+const bareHeader = bare.compile(template.headerTemplate);
+const bareDetail = bare.compile(
+  template.detailTemplate.replace('{{#formatDate timestamp}}{{/formatDate}}', '{{timestamp}}'),
+);
+const cases: [string, (i: number) => string][] = [
+  [
+    'header',
+    (i) => renderer.render(template, events[i % 100] as (typeof events)[0], 'header', 'America/New_York'),
+  ],
+  [
+    'detail',
+    (i) => renderer.render(template, events[i % 100] as (typeof events)[0], 'detail', 'America/New_York'),
+  ],
+  ['reference header (bare Handlebars)', (i) => bareHeader({ ...events[i % 100]?.tokens })],
+  ['reference detail (bare Handlebars)', (i) => bareDetail(events[i % 100])],
+];
+
+const results = new Map<string, number[]>();
+for (let round = 0; round < rounds; round++) {
+  for (const [name, render] of cases) results.set(name, [...(results.get(name) ?? []), perSecond(render)]);
+}
+console.log(
+  `render: median of ${rounds} rounds of ${seconds} s (compiled templates cached; ${renderer.compileCount} compiles)`,
+);
+for (const [name, values] of results)
+  console.log(`${name.padEnd(36)} ${Math.round(median(values)).toString().padStart(9)} renders/s`);
+const ratio = (a: string, b: string) =>
+  (median(results.get(a) ?? []) / median(results.get(b) ?? [])).toFixed(2);
+console.log(
+  `ratio full/bare: header ${ratio('header', 'reference header (bare Handlebars)')}, detail ${ratio('detail', 'reference detail (bare Handlebars)')}`,
+);
