@@ -17,7 +17,8 @@ const template: EventTemplate = {
 };
 const ctx = { portalId: 1, now: 0, limits: Limits, ids: { uuid: () => 'u', secret: () => 's' } };
 const timestampOf = (timestamp: unknown) =>
-  toEventWrite({ eventTemplateId: '1000001', email: 'a@example.com', tokens: {}, timestamp }, template, ctx).event.timestamp;
+  toEventWrite({ eventTemplateId: '1000001', email: 'a@example.com', tokens: {}, timestamp }, template, ctx)
+    .event.timestamp;
 
 let zone: string | undefined;
 before(() => {
@@ -39,7 +40,11 @@ it('reads an ISO date-time without a zone as UTC, whatever the server zone', () 
 
 it('gives server-made ids no fingerprint and given ids one', () => {
   const make = (id?: string) =>
-    toEventWrite({ eventTemplateId: '1000001', email: 'a@example.com', tokens: {}, ...(id ? { id } : {}) }, template, ctx);
+    toEventWrite(
+      { eventTemplateId: '1000001', email: 'a@example.com', tokens: {}, ...(id ? { id } : {}) },
+      template,
+      ctx,
+    );
   assert.equal(make().fingerprint, '');
   assert.equal(make('x-{{uuid}}').fingerprint, '');
   assert.notEqual(make('given').fingerprint, '');
