@@ -9,6 +9,7 @@ import { EventService } from './domain/event-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RecordService } from './domain/record-service.js';
 import { TemplateService } from './domain/template-service.js';
+import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
 import { Renderer } from './render/renderer.js';
 import { openStore } from './store/open-store.js';
@@ -33,6 +34,7 @@ export interface ServerOptions {
 export async function createApp(
   config: Config,
   store: Store,
+  adminToken: string,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
@@ -47,6 +49,8 @@ export async function createApp(
     events: new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits }),
     records: new RecordService(store, clock),
     renderer: new Renderer(),
+    tenants: new TenantService(store, ids),
+    adminToken,
   });
 }
 
@@ -54,7 +58,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = options.store ?? (await openStore(config));
   try {
     const credentials = await provision(store, config, options.ids ?? randomIds);
-    const app = await createApp(config, store, options);
+    const app = await createApp(config, store, credentials.adminToken, options);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
+import { adminRoutes } from './routes/admin.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
@@ -73,5 +74,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(timelineEventRoutes, { prefix, ...deps });
   }
   await app.register(crmObjectRoutes, deps);
+  await app.register(adminRoutes, deps);
   return app;
 }

@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { EventService } from '../domain/event-service.js';
 import type { RecordService } from '../domain/record-service.js';
 import type { TemplateService } from '../domain/template-service.js';
+import type { TenantService } from '../domain/tenant-service.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Store } from '../store/store.js';
 
@@ -16,4 +17,7 @@ export interface AppDeps {
   events: EventService;
   records: RecordService;
   renderer: Renderer;
+  tenants: TenantService;
+  /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
+  adminToken: string;
 }

@@ -1,0 +1,44 @@
+/**
+ * The admin API (`/_admin/v1`, outside HubSpot's paths): portals and their time zones, developer
+ * accounts and apps, access tokens. Authenticated by `Authorization: Bearer <admin token>`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.js';
+import type { AppDeps } from '../deps.js';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function adminRoutes(app: FastifyInstance, { tenants, adminToken }: AppDeps): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
+    if (!sameSecret(match[1], adminToken)) throw new ApiError('INVALID_ACCESS_TOKEN');
+  });
+
+  app.put<{ Params: { portalId: string } }>('/_admin/v1/portals/:portalId', async (request) => {
+    const { portalId } = request.params;
+    if (!/^[1-9]\d{0,14}$/.test(portalId)) {
+      throw new ApiError(
+        'INVALID_INPUT',
+        { detail: 'portalId must be a positive integer' },
+        {
+          details: [{ message: 'portalId must be a positive integer', code: 'INVALID_TYPE', in: 'portalId' }],
+        },
+      );
+    }
+    return tenants.putPortal(Number(portalId), request.body ?? {});
+  });
+
+  app.post('/_admin/v1/developer-accounts', async (request, reply) =>
+    reply.code(201).send(await tenants.createDeveloperAccount(request.body ?? {})),
+  );
+
+  app.post('/_admin/v1/access-tokens', async (request, reply) =>
+    reply.code(201).send(await tenants.createAccessToken(request.body ?? {})),
+  );
+}
