@@ -94,31 +94,38 @@ export class SqliteEventWriter {
   }
 
   private writeEvent(write: PackedEventWrite, autoCreate: boolean, now: number): PackedResult {
-    const existing = this.statements.find.get(write.portalId, write.templateId, write.eventId) as
-      | EventRow
-      | undefined;
-    if (existing) {
-      // *Ours*: the identical event sent again is an idempotent success answering the stored event.
-      // A server-made id has no fingerprint ('') and so never counts as a re-send.
-      if (write.fingerprint !== '' && existing.fingerprint === write.fingerprint) {
-        return { ok: true, event: eventFromRow(existing), replayed: true };
+    // A server-made id (no fingerprint) is a fresh UUIDv7: no lookup needed; the primary key still
+    // refuses a duplicate below.
+    if (write.fingerprint !== '') {
+      const existing = this.statements.find.get(write.portalId, write.templateId, write.eventId) as
+        | EventRow
+        | undefined;
+      if (existing) {
+        // *Ours*: the identical event sent again is an idempotent success answering the stored event.
+        if (existing.fingerprint === write.fingerprint)
+          return { ok: true, event: eventFromRow(existing), replayed: true };
+        throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
       }
-      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
     }
     let record = this.resolveRecord(write, autoCreate, now);
     if (Object.keys(write.stamps).length > 0)
       record = this.check(this.records.merge(record, write.stamps, now));
-    this.statements.insert.run(
-      write.portalId,
-      write.templateId,
-      write.eventId,
-      write.objectType,
-      record.id,
-      write.timestamp,
-      write.createdAt,
-      write.fingerprint,
-      write.body,
-    );
+    try {
+      this.statements.insert.run(
+        write.portalId,
+        write.templateId,
+        write.eventId,
+        write.objectType,
+        record.id,
+        write.timestamp,
+        write.createdAt,
+        write.fingerprint,
+        write.body,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
+    }
     return { ok: true, objectId: String(record.id) };
   }
 
