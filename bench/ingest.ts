@@ -1,142 +1,59 @@
 /**
- * Batch ingestion benchmark. Starts our server (a fresh SQLite file by default, or --db) and the
- * reference (bare node:http + JSON, storing nothing) as child processes, drives each with the same
- * load — batches of --batch events with tokens and extraData, emails drawn from a pool of --pool,
- * --connections concurrent connections for --duration seconds, --rounds alternating rounds — and
- * prints events/s, p50 and p99 latency per round, their medians and the ratio ours/reference.
+ * Batch ingestion benchmark.
+ *
+ * Default: starts our server (a fresh SQLite file, or --db) and the reference (bare node:http + JSON,
+ * storing nothing) as child processes, drives each with the same load — batches of --batch events
+ * with tokens and extraData, emails drawn from a pool of --pool, --connections concurrent connections
+ * for --duration seconds, --rounds alternating rounds (default 1) — and prints events/s, p50 and p99
+ * latency per round, their medians and the ratio ours/reference.
+ *
+ * --vs-prism: our server side by side with Stoplight Prism (installed on first use into bench/.prism);
+ * see bench/lib/vs-prism.ts and bench/README.md. --rounds defaults to 3 there, --connections to
+ * "10,50", and --preload (default 1000000) events are stored before a last measurement.
  *
  *   npm run bench:ingest -- [--db postgres://postgres@127.0.0.1:5432/bench] [--duration 10] [--connections 10]
+ *   npm run bench:ingest -- --vs-prism [--rounds 3] [--duration 10] [--preload 1000000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { peakRssMb, type ServerProcess, startProcess } from './lib/processes.js';
+import { BATCH_PATH, batchBodies } from './lib/bodies.js';
+import { type LoadResult, runLoad } from './lib/load.js';
+import { ACCESS_TOKEN, createTemplate, startOurs } from './lib/ours.js';
+import { peakRssMb, startProcess } from './lib/processes.js';
+import { formatResult, ratio, summarize } from './lib/stats.js';
+import { runVsPrism } from './lib/vs-prism.js';
 
 const { values: args } = parseArgs({
   options: {
     db: { type: 'string' },
     duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '10' },
+    connections: { type: 'string' },
     batch: { type: 'string', default: '100' },
     pool: { type: 'string', default: '100000' },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
+    'vs-prism': { type: 'boolean', default: false },
+    preload: { type: 'string', default: '1000000' },
+    starts: { type: 'string', default: '3' },
   },
 });
-const duration = Number(args.duration);
-const connections = Number(args.connections);
-const batchSize = Number(args.batch);
-const poolSize = Number(args.pool);
-const rounds = Number(args.rounds);
 
-const API = '/integrators/timeline/v3';
-const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
-
-interface Round {
-  eventsPerSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+  return n;
 }
 
-/** A request body: `batchSize` events for random emails of the pool. */
-function batchBody(templateId: string): string {
-  const inputs = [];
-  for (let i = 0; i < batchSize; i++) {
-    const n = Math.floor(Math.random() * poolSize);
-    inputs.push({
-      eventTemplateId: templateId,
-      email: `person-${n}@example.com`,
-      tokens: { webinarName: `Webinar ${n % 50}`, seats: String(n % 9), tier: n % 2 ? 'paid' : 'free' },
-      extraData: { source: 'bench', questions: [{ question: 'Why?', answer: `Because ${n}` }] },
-    });
-  }
-  return JSON.stringify({ inputs });
-}
+const duration = positive('duration', args.duration);
+const batchSize = positive('batch', args.batch);
+const poolSize = positive('pool', args.pool);
 
-async function load(url: string, bodies: string[], token: string): Promise<Round> {
-  let next = 0;
-  const result = await autocannon({
-    url: `${url}${API}/events/batch/create`,
-    method: 'POST',
-    connections,
-    duration,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-  });
-  return {
-    eventsPerSecond:
-      result.requests.average * batchSize * (result['2xx'] / Math.max(1, result.requests.total)) || 0,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
-}
-
-async function startOurs(dbPath: string): Promise<ServerProcess> {
-  return startProcess(process.execPath, [
-    ENTRY,
-    'serve',
-    '--port',
-    '0',
-    '--db',
-    dbPath,
-    '--portal-id',
-    '101',
-    '--app-id',
-    '202',
-    '--access-token',
-    'bench-token',
-    '--developer-api-key',
-    'bench-key',
-    '--log-level',
-    'silent',
-  ]);
-}
-
-async function createTemplate(url: string): Promise<string> {
-  const response = await fetch(`${url}${API}/202/event-templates?hapikey=bench-key`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: `Bench ${Date.now()}`,
-      headerTemplate: 'Registered for {{webinarName}}',
-      tokens: [
-        { name: 'webinarName', label: 'Webinar', type: 'string', objectPropertyName: 'last_webinar' },
-        { name: 'seats', label: 'Seats', type: 'number' },
-        {
-          name: 'tier',
-          label: 'Tier',
-          type: 'enumeration',
-          options: [
-            { label: 'Free', value: 'free' },
-            { label: 'Paid', value: 'paid' },
-          ],
-        },
-      ],
-    }),
-  });
-  if (response.status !== 201)
-    throw new Error(`template create failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-const format = (r: Round) =>
-  `${Math.round(r.eventsPerSecond).toString().padStart(8)} events/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(5)} ms${r.errors || r.non2xx ? `   (${r.errors} errors, ${r.non2xx} non-2xx)` : ''}`;
-
-async function main(): Promise<void> {
+async function againstReference(): Promise<void> {
+  const connections = positive('connections', args.connections ?? '10');
+  const rounds = positive('rounds', args.rounds ?? '1');
   const scratch = mkdtempSync(join(tmpdir(), 'timeline-bench-'));
   const db = args.db ?? join(scratch, 'bench.db');
   console.log(
@@ -148,33 +65,36 @@ async function main(): Promise<void> {
     : await startProcess(process.execPath, [join(import.meta.dirname, 'reference-server.js')]);
   try {
     const templateId = await createTemplate(ours.url);
-    const bodies = Array.from({ length: 200 }, () => batchBody(templateId));
-    const results: { ours: Round[]; reference: Round[] } = { ours: [], reference: [] };
+    const bodies = batchBodies(templateId, batchSize, poolSize);
+    const load = (url: string) =>
+      runLoad({
+        url,
+        path: BATCH_PATH,
+        bodies,
+        eventsPerRequest: batchSize,
+        connections,
+        duration,
+        token: ACCESS_TOKEN,
+      });
+    const results: { ours: LoadResult[]; reference: LoadResult[] } = { ours: [], reference: [] };
     for (let round = 1; round <= rounds; round++) {
-      const mine = await load(ours.url, bodies, 'bench-token');
+      const mine = await load(ours.url);
       results.ours.push(mine);
-      console.log(`round ${round}  ours       ${format(mine)}`);
+      console.log(`round ${round}  ours       ${formatResult(mine)}`);
       if (reference) {
-        const theirs = await load(reference.url, bodies, 'bench-token');
+        const theirs = await load(reference.url);
         results.reference.push(theirs);
-        console.log(`round ${round}  reference  ${format(theirs)}`);
+        console.log(`round ${round}  reference  ${formatResult(theirs)}`);
       }
     }
-    const summary = (list: Round[]): Round => ({
-      eventsPerSecond: median(list.map((r) => r.eventsPerSecond)),
-      p50: median(list.map((r) => r.p50)),
-      p99: median(list.map((r) => r.p99)),
-      errors: list.reduce((n, r) => n + r.errors, 0),
-      non2xx: list.reduce((n, r) => n + r.non2xx, 0),
-    });
-    const mine = summary(results.ours);
+    const mine = summarize(results.ours);
     console.log(
-      `\nmedian  ours       ${format(mine)}   peak RSS ${(await peakRssMb(ours.child.pid))?.toFixed(0) ?? '?'} MB`,
+      `\nmedian  ours       ${formatResult(mine)}   peak RSS ${(await peakRssMb(ours.child.pid))?.toFixed(0) ?? '?'} MB`,
     );
     if (reference) {
-      const theirs = summary(results.reference);
-      console.log(`median  reference  ${format(theirs)}   (bare node:http + JSON, stores nothing)`);
-      console.log(`ratio ours/reference: ${(mine.eventsPerSecond / theirs.eventsPerSecond).toFixed(2)}`);
+      const theirs = summarize(results.reference);
+      console.log(`median  reference  ${formatResult(theirs)}   (bare node:http + JSON, stores nothing)`);
+      console.log(`ratio ours/reference: ${ratio(mine.eventsPerSecond, theirs.eventsPerSecond)}`);
     }
   } finally {
     await ours.stop();
@@ -183,4 +103,19 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (args['vs-prism']) {
+  if (args.db)
+    throw new Error('--vs-prism measures our server on fresh SQLite files; --db is not supported with it');
+  const ok = await runVsPrism({
+    duration,
+    rounds: positive('rounds', args.rounds ?? '3'),
+    batchSize,
+    poolSize,
+    connections: (args.connections ?? '10,50').split(',').map((c) => positive('connections', c.trim())),
+    preload: positive('preload', args.preload),
+    starts: positive('starts', args.starts),
+  });
+  if (!ok) process.exitCode = 1;
+} else {
+  await againstReference();
+}

@@ -1,5 +1,6 @@
 /** Starting servers under test as child processes and waiting for their `listening on` line. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 export interface ServerProcess {
   url: string;
@@ -57,4 +58,51 @@ export async function peakRssMb(pid: number | undefined): Promise<number | undef
   } catch {
     return undefined;
   }
+}
+
+/** A TCP port that was free a moment ago (listen on 0, read the port, close). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns a server that listens on `url` and calls `probe` every `everyMs` until it answers true:
+ * `startMs` is then the time from spawn to the first successful request.
+ */
+export async function spawnUntilReady(
+  command: string,
+  args: string[],
+  url: string,
+  probe: (url: string) => Promise<boolean>,
+  { everyMs = 5, timeoutMs = 60_000 } = {},
+): Promise<ServerProcess> {
+  const started = performance.now();
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 20_000) stderr += chunk.toString();
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  while (performance.now() - started < timeoutMs) {
+    if (child.exitCode !== null)
+      throw new Error(`${command} ${args.join(' ')} exited with ${child.exitCode}:\n${stderr}`);
+    const ok = await probe(url).catch(() => false);
+    if (ok) return { url, child, startMs: performance.now() - started, stop };
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  await stop();
+  throw new Error(`${command} did not answer on ${url} within ${timeoutMs} ms:\n${stderr}`);
 }

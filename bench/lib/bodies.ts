@@ -1,0 +1,56 @@
+/**
+ * The load both targets receive: the event template our server is given, and request bodies of
+ * events with tokens and extraData for emails drawn from a pool.
+ */
+
+export const API = '/integrators/timeline/v3';
+export const BATCH_PATH = `${API}/events/batch/create`;
+export const SINGLE_PATH = `${API}/events`;
+
+/** The template every benchmark event uses: a stamped string token, a number and an enumeration. */
+export const TEMPLATE = {
+  headerTemplate: 'Registered for {{webinarName}}',
+  tokens: [
+    { name: 'webinarName', label: 'Webinar', type: 'string', objectPropertyName: 'last_webinar' },
+    { name: 'seats', label: 'Seats', type: 'number' },
+    {
+      name: 'tier',
+      label: 'Tier',
+      type: 'enumeration',
+      options: [
+        { label: 'Free', value: 'free' },
+        { label: 'Paid', value: 'paid' },
+      ],
+    },
+  ],
+} as const;
+
+export interface BenchEvent {
+  eventTemplateId: string;
+  email: string;
+  tokens: Record<string, string>;
+  extraData: { source: string; questions: { question: string; answer: string }[] };
+}
+
+/** One event for a random email of a pool of `poolSize` (`${prefix}-${n}@example.com`). */
+export function benchEvent(templateId: string, poolSize: number, prefix = 'person'): BenchEvent {
+  const n = Math.floor(Math.random() * poolSize);
+  return {
+    eventTemplateId: templateId,
+    email: `${prefix}-${n}@example.com`,
+    tokens: { webinarName: `Webinar ${n % 50}`, seats: String(n % 9), tier: n % 2 ? 'paid' : 'free' },
+    extraData: { source: 'bench', questions: [{ question: 'Why?', answer: `Because ${n}` }] },
+  };
+}
+
+/** `count` distinct batch bodies of `batchSize` events each. */
+export function batchBodies(templateId: string, batchSize: number, poolSize: number, count = 200): string[] {
+  return Array.from({ length: count }, () =>
+    JSON.stringify({ inputs: Array.from({ length: batchSize }, () => benchEvent(templateId, poolSize)) }),
+  );
+}
+
+/** `count` distinct single-event bodies. */
+export function singleBodies(templateId: string, poolSize: number, count = 2000): string[] {
+  return Array.from({ length: count }, () => JSON.stringify(benchEvent(templateId, poolSize)));
+}

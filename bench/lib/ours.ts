@@ -1,0 +1,60 @@
+/** Starting our server (`timeline-server serve`) for the benchmarks and creating the bench template. */
+import { join } from 'node:path';
+import { API, TEMPLATE } from './bodies.js';
+import { freePort, type ServerProcess, spawnUntilReady, startProcess } from './processes.js';
+
+export const PORTAL_ID = 101;
+export const APP_ID = 202;
+export const ACCESS_TOKEN = 'bench-token';
+const API_KEY = 'bench-key';
+
+/** dist/src/cli/main.js, next to dist/bench/lib/ once built. */
+const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+
+function serveArgs(db: string, port: number): string[] {
+  return [
+    ENTRY,
+    'serve',
+    '--port',
+    String(port),
+    '--db',
+    db,
+    '--portal-id',
+    String(PORTAL_ID),
+    '--app-id',
+    String(APP_ID),
+    '--access-token',
+    ACCESS_TOKEN,
+    '--developer-api-key',
+    API_KEY,
+    '--log-level',
+    'silent',
+  ];
+}
+
+/** Our server on `db` (a SQLite path or a postgres:// URL), on a port of its choosing. */
+export function startOurs(db: string): Promise<ServerProcess> {
+  return startProcess(process.execPath, serveArgs(db, 0));
+}
+
+/** Our server on `db`, ready when `GET /_health` answers 2xx: `startMs` is spawn to that answer. */
+export async function startOursProbed(db: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return spawnUntilReady(process.execPath, serveArgs(db, port), `http://127.0.0.1:${port}`, async (url) => {
+    const response = await fetch(`${url}/_health`);
+    await response.arrayBuffer();
+    return response.ok;
+  });
+}
+
+/** Creates the bench template through the API; returns its id. */
+export async function createTemplate(url: string): Promise<string> {
+  const response = await fetch(`${url}${API}/${APP_ID}/event-templates?hapikey=${API_KEY}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Bench ${Date.now()}`, ...TEMPLATE }),
+  });
+  if (response.status !== 201)
+    throw new Error(`template create failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}

@@ -1,0 +1,65 @@
+/**
+ * Fills a stopped server's SQLite file with stored events, straight through the store (no HTTP):
+ * `SqliteStore.writeEventGroups` of 500-event writes, several per commit, built with `toEventWrite`
+ * and `packEventWrite` from the same kind of events the load sends, but for a disjoint pool of
+ * emails (`preload-N@...`):
+ * the measured load then creates its contacts exactly as on an empty database, and the only
+ * difference left is the size of what is stored (1M events, their contacts, the indexes).
+ */
+import { randomIds } from '../../src/domain/clock.js';
+import { toEventWrite } from '../../src/domain/event-input.js';
+import { Limits } from '../../src/limits.js';
+import { packEventWrite } from '../../src/store/sqlite/packed-event-write.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { benchEvent } from './bodies.js';
+
+const BATCH = 500;
+const BATCHES_PER_COMMIT = 20;
+
+/** Writes `count` events of template `templateId` for portal `portalId`; returns events/s. */
+export async function preload(
+  db: string,
+  portalId: number,
+  templateId: string,
+  count: number,
+  poolSize: number,
+): Promise<number> {
+  const store = new SqliteStore(db);
+  try {
+    await store.migrate();
+    const template = await store.getTemplate(templateId);
+    if (!template) throw new Error(`preload: template ${templateId} not found in ${db}`);
+    const started = performance.now();
+    let written = 0;
+    let lastReport = started;
+    while (written < count) {
+      const now = Date.now();
+      const groups = [];
+      for (let b = 0; b < BATCHES_PER_COMMIT && written < count; b++) {
+        const size = Math.min(BATCH, count - written);
+        const writes = Array.from({ length: size }, () =>
+          packEventWrite(
+            toEventWrite({ ...benchEvent(templateId, poolSize, 'preload') }, template, {
+              portalId,
+              now,
+              limits: Limits,
+              ids: randomIds,
+            }),
+          ),
+        );
+        groups.push({ writes, options: { autoCreateRecords: false, now } });
+        written += size;
+      }
+      const results = store.writeEventGroups(groups);
+      const failed = results.flat().filter((result) => !result.ok).length;
+      if (failed > 0) throw new Error(`preload: ${failed} events were not stored`);
+      if (performance.now() - lastReport > 5000) {
+        lastReport = performance.now();
+        console.log(`  preload: ${written} / ${count} events`);
+      }
+    }
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await store.close();
+  }
+}
