@@ -168,6 +168,13 @@ export const configOptions: readonly ConfigOption[] = [
     parse: integer(1, 100000),
   },
   {
+    key: 'maxPendingWrites',
+    flag: '--max-pending-writes <n>',
+    env: 'TIMELINE_MAX_PENDING_WRITES',
+    description: 'event-write requests that may wait for the SQLite writer; more answer 503',
+    parse: integer(1, 100000),
+  },
+  {
     key: 'bodyLimit',
     flag: '--body-limit <bytes>',
     env: 'TIMELINE_BODY_LIMIT',
@@ -211,6 +218,7 @@ export function loadConfig(
   if (values.maxTokensPerTemplate !== undefined)
     limits.MAX_TOKENS_PER_TEMPLATE = values.maxTokensPerTemplate as number;
   if (values.bodyLimit !== undefined) limits.MAX_BODY_BYTES = values.bodyLimit as number;
+  if (values.maxPendingWrites !== undefined) limits.MAX_PENDING_WRITES = values.maxPendingWrites as number;
   return Object.freeze({
     port: values.port as number,
     host: values.host as string,

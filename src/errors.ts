@@ -152,6 +152,11 @@ export const ErrorCatalogue = {
     category: 'SERVICE_UNAVAILABLE',
     message: 'The data store is unavailable; retry shortly',
   },
+  OVERLOADED: {
+    status: 503,
+    category: 'SERVICE_UNAVAILABLE',
+    message: 'The server has {pending} write requests waiting already; retry shortly',
+  },
   INTERNAL_ERROR: {
     status: 500,
     category: 'INTERNAL_ERROR',

@@ -17,6 +17,11 @@ export const Limits = {
   MAX_EVENT_BYTES: 1024 * 1024,
   /** *Ours* (overridable): a request body; 500 events of real-world size fit well within. */
   MAX_BODY_BYTES: 50 * 1024 * 1024,
+  /**
+   * *Ours*: event-write requests waiting for the SQLite writer at once. Past it the server answers
+   * 503 at once instead of letting the queue (and every caller's latency) grow without bound.
+   */
+  MAX_PENDING_WRITES: 256,
   /** *Ours*: page size of CRM object lists (HubSpot's own maximum is 100). */
   MAX_PAGE_SIZE: 100,
 } as const;

@@ -4,7 +4,7 @@
  */
 import { ApiError, type ErrorCode, errorMessage, type StandardError, toStandardError } from '../errors.js';
 import type { LimitValues } from '../limits.js';
-import type { EventWrite, Store } from '../store/store.js';
+import type { EventWrite, EventWriteResult, Store } from '../store/store.js';
 import type { Clock, IdGenerator } from './clock.js';
 import { type EventContext, readEnvelope, templateIdOf, toEventWrite } from './event-input.js';
 import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
@@ -40,6 +40,9 @@ export interface EventServiceOptions {
 }
 
 export class EventService {
+  /** Requests whose writes the store has not answered yet. */
+  private pendingWrites = 0;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -106,10 +109,21 @@ export class EventService {
       }
     }
     if (writes.length === 0) return outcomes;
-    const written = await this.store.writeEvents(writes, {
-      autoCreateRecords: this.options.autoCreateRecords,
-      now: requestedAt,
-    });
+    // A bounded queue: past the limit a request is refused at once (503) rather than waiting behind
+    // every other, so latency stays bounded under overload and clients back off and retry.
+    if (this.pendingWrites >= this.options.limits.MAX_PENDING_WRITES) {
+      throw new ApiError('OVERLOADED', { pending: this.pendingWrites });
+    }
+    this.pendingWrites += 1;
+    let written: EventWriteResult[];
+    try {
+      written = await this.store.writeEvents(writes, {
+        autoCreateRecords: this.options.autoCreateRecords,
+        now: requestedAt,
+      });
+    } finally {
+      this.pendingWrites -= 1;
+    }
     written.forEach((result, i) => {
       const index = writeIndexes[i] as number;
       outcomes[index] = result.ok
