@@ -23,7 +23,8 @@ export async function authenticateDeveloper(
   if (!hapikey) throw new ApiError('MISSING_CREDENTIALS');
   const account = await store.findDeveloperAccount(hapikey);
   if (!account) throw new ApiError('INVALID_API_KEY');
-  const app = await store.findApp(appId);
+  // A path appId that is not a whole number names no app: no store lookup (PostgreSQL would refuse it).
+  const app = Number.isSafeInteger(appId) ? await store.findApp(appId) : undefined;
   // *Ours*: an app that does not exist and an app of another account both answer 403, so a key
   // cannot probe which app ids exist.
   if (app?.developerAccountId !== account.id) throw new ApiError('APP_NOT_OWNED', { appId });
