@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { BATCH_PATH, batchBodies } from './lib/bodies.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { ACCESS_TOKEN, createTemplate, startOurs } from './lib/ours.js';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     pool: { type: 'string', default: '100000' },
     rounds: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
+    'vs-sqlite': { type: 'boolean', default: false },
     'vs-prism': { type: 'boolean', default: false },
     preload: { type: 'string', default: '1000000' },
     starts: { type: 'string', default: '3' },
@@ -51,54 +53,104 @@ const duration = positive('duration', args.duration);
 const batchSize = positive('batch', args.batch);
 const poolSize = positive('pool', args.pool);
 
+/** A fresh schema for a PostgreSQL run (dropped afterwards), so runs never see each other's data. */
+async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `bench_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    drop: async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+interface Target {
+  label: string;
+  url: string;
+  pid?: number;
+  templateId: string;
+  stop: () => Promise<void>;
+}
+
 async function againstReference(): Promise<void> {
   const connections = positive('connections', args.connections ?? '10');
   const rounds = positive('rounds', args.rounds ?? '1');
   const scratch = mkdtempSync(join(tmpdir(), 'timeline-bench-'));
-  const db = args.db ?? join(scratch, 'bench.db');
+  const postgres = args.db && /^postgres(ql)?:\/\//.test(args.db) ? await freshPostgres(args.db) : undefined;
+  const db = postgres?.url ?? args.db ?? join(scratch, 'bench.db');
   console.log(
-    `ingest: ${batchSize}-event batches, ${connections} connections, ${duration} s a round, ${rounds} round(s), email pool ${poolSize}, db ${db}`,
+    `ingest: ${batchSize}-event batches, ${connections} connections, ${duration} s a round, ${rounds} round(s), email pool ${poolSize}, db ${args.db ?? db}`,
   );
-  const ours = await startOurs(db);
-  const reference = args['no-reference']
-    ? undefined
-    : await startProcess(process.execPath, [join(import.meta.dirname, 'reference-server.js')]);
+  const targets: Target[] = [];
+  const addOurs = async (label: string, path: string) => {
+    const server = await startOurs(path);
+    targets.push({
+      label,
+      url: server.url,
+      pid: server.child.pid,
+      templateId: await createTemplate(server.url),
+      stop: server.stop,
+    });
+  };
   try {
-    const templateId = await createTemplate(ours.url);
-    const bodies = batchBodies(templateId, batchSize, poolSize);
-    const load = (url: string) =>
-      runLoad({
-        url,
-        path: BATCH_PATH,
-        bodies,
-        eventsPerRequest: batchSize,
-        connections,
-        duration,
-        token: ACCESS_TOKEN,
+    await addOurs(postgres ? 'ours (PostgreSQL)' : 'ours', db);
+    // One process on PostgreSQL against one on SQLite, in the same run (issue: scale-out figures).
+    if (args['vs-sqlite']) await addOurs('ours (SQLite)', join(scratch, 'bench-sqlite.db'));
+    if (!args['no-reference']) {
+      const reference = await startProcess(process.execPath, [
+        join(import.meta.dirname, 'reference-server.js'),
+      ]);
+      targets.push({
+        label: 'reference',
+        url: reference.url,
+        templateId: targets[0]?.templateId ?? '',
+        stop: reference.stop,
       });
-    const results: { ours: LoadResult[]; reference: LoadResult[] } = { ours: [], reference: [] };
+    }
+    const results = new Map<string, LoadResult[]>();
     for (let round = 1; round <= rounds; round++) {
-      const mine = await load(ours.url);
-      results.ours.push(mine);
-      console.log(`round ${round}  ours       ${formatResult(mine)}`);
-      if (reference) {
-        const theirs = await load(reference.url);
-        results.reference.push(theirs);
-        console.log(`round ${round}  reference  ${formatResult(theirs)}`);
+      for (const target of targets) {
+        const result = await runLoad({
+          url: target.url,
+          path: BATCH_PATH,
+          bodies: batchBodies(target.templateId, batchSize, poolSize),
+          eventsPerRequest: batchSize,
+          connections,
+          duration,
+          token: ACCESS_TOKEN,
+        });
+        results.set(target.label, [...(results.get(target.label) ?? []), result]);
+        console.log(`round ${round}  ${target.label.padEnd(18)} ${formatResult(result)}`);
       }
     }
-    const mine = summarize(results.ours);
-    console.log(
-      `\nmedian  ours       ${formatResult(mine)}   peak RSS ${(await peakRssMb(ours.child.pid))?.toFixed(0) ?? '?'} MB`,
-    );
-    if (reference) {
-      const theirs = summarize(results.reference);
-      console.log(`median  reference  ${formatResult(theirs)}   (bare node:http + JSON, stores nothing)`);
-      console.log(`ratio ours/reference: ${ratio(mine.eventsPerSecond, theirs.eventsPerSecond)}`);
+    console.log('');
+    const medians = new Map<string, LoadResult>();
+    for (const target of targets) {
+      const median = summarize(results.get(target.label) ?? []);
+      medians.set(target.label, median);
+      const rss =
+        target.pid === undefined ? '' : `   peak RSS ${(await peakRssMb(target.pid))?.toFixed(0) ?? '?'} MB`;
+      const note = target.label === 'reference' ? '   (bare node:http + JSON, stores nothing)' : '';
+      console.log(`median  ${target.label.padEnd(18)} ${formatResult(median)}${rss}${note}`);
+    }
+    const first = medians.get(targets[0]?.label ?? '');
+    for (const target of targets.slice(1)) {
+      const other = medians.get(target.label);
+      if (first && other) {
+        console.log(
+          `ratio ${targets[0]?.label}/${target.label}: ${ratio(first.eventsPerSecond, other.eventsPerSecond)}`,
+        );
+      }
     }
   } finally {
-    await ours.stop();
-    await reference?.stop();
+    for (const target of targets) await target.stop();
+    await postgres?.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
