@@ -5,21 +5,32 @@
  * - `multi`: a record lookup per event, then one multi-row insert (`unnest` of arrays) for the batch;
  * - `multi+prefetch`: the records of the whole batch looked up in one query, then one multi-row insert.
  * Each also runs the one-query check for already stored ids that the writer does first.
+ * Then the same through `PostgresStore.writeEvents` as built (`store`): events on existing records,
+ * and events by email that each create a new contact (`store, new emails`).
  *
- * Both batch lookups join `unnest($ids)` LATERALly to the table on its whole primary key: the plain
- * `event_id = ANY($ids)` form was planned (with fresh or stale statistics) as an index range on
- * (portal_id, template_id) filtering event_id, a scan of the template's every event, and got slower
- * as the table grew (about 1,000 events/s at 100k rows).
+ * Both batch lookups join `unnest($ids)` LATERALly to the table on its whole primary key, with a
+ * `LIMIT 1` that keeps the planner from flattening the join: the plain `event_id = ANY($ids)` (and the
+ * flattened join) was planned, with statistics from when the table was small, as a scan of the
+ * template's every event (a hash join over the (portal_id, template_id) range), and the batch got
+ * slower as the table grew (about 1,000 events/s at 100k rows).
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/pg-insert-strategies.js [postgres-url]
+ * (WRITERS=1,4 and BATCHES=1,10,100,500 choose the concurrent connections and batch sizes)
  * (default postgres://postgres@127.0.0.1:5432/test; a scratch schema is created and dropped).
  * The number that matters: events/s at 100 events per batch, and the ratio between strategies.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { applyMigrations } from '../src/store/postgres/migrations.js';
+import { createPool } from '../src/store/postgres/postgres-pool.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import type { EventWrite, RecordRef } from '../src/store/store.js';
 
 const url = process.argv[2] ?? process.env.TIMELINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const list = (value: string | undefined, fallback: number[]): number[] =>
+  value ? value.split(',').map(Number) : fallback;
+const WRITERS = list(process.env.WRITERS, [1, 4]);
+const BATCH_SIZES = list(process.env.BATCHES, [1, 10, 100, 500]);
 const schema = `bench_${randomBytes(4).toString('hex')}`;
 const PORTAL = 1;
 const TEMPLATE = 1_000_001;
@@ -36,13 +47,13 @@ const findRecord = {
 const findRecords = {
   name: 'b_find_many',
   text: `SELECT r.id FROM unnest($3::bigint[]) AS k(id)
-         CROSS JOIN LATERAL (SELECT id FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND id = k.id) r`,
+         CROSS JOIN LATERAL (SELECT id FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND id = k.id LIMIT 1) r`,
 };
 const existing = {
   name: 'b_existing',
   text: `SELECT e.event_id, e.fingerprint FROM unnest($3::text[]) AS k(event_id)
          CROSS JOIN LATERAL (SELECT event_id, fingerprint FROM timeline_events
-                             WHERE portal_id = $1 AND template_id = $2 AND event_id = k.event_id) e`,
+                             WHERE portal_id = $1 AND template_id = $2 AND event_id = k.event_id LIMIT 1) e`,
 };
 const insertOne = {
   name: 'b_insert_one',
@@ -153,8 +164,46 @@ async function measure(
   return (batchesPerWriter * batchSize * writers) / seconds;
 }
 
+/** Events/s through the store: `writers` concurrent callers, each writing `batchSize`-event batches. */
+async function measureStore(
+  store: PostgresStore,
+  label: string,
+  batchSize: number,
+  writers: number,
+  record: (n: number, tag: string) => RecordRef,
+): Promise<number> {
+  const batchesPerWriter = Math.ceil(eventsPerRun(batchSize) / batchSize / writers);
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let b = 0; b < batchesPerWriter; b++) {
+        const tag = `${label}-${batchSize}-${writers}-${w}-${b}`;
+        const writes: EventWrite[] = Array.from({ length: batchSize }, (_, i) => ({
+          portalId: PORTAL,
+          event: {
+            eventTemplateId: String(TEMPLATE),
+            id: `${tag}-${i}`,
+            objectType: 'contacts',
+            timestamp: Date.now(),
+            createdAt: Date.now(),
+            tokens: { name: 'Ada', count: '3' },
+            extraData: { a: [1, 2, 3] },
+          },
+          record: record(b * batchSize + i, tag),
+          stamps: {},
+          fingerprint: 'fp',
+        }));
+        const results = await store.writeEvents(writes, { autoCreateRecords: false, now: Date.now() });
+        if (!results.every((r) => r.ok)) throw new Error(`${label}: a write failed`);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return (batchesPerWriter * batchSize * writers) / seconds;
+}
+
 async function main(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 8, options: `-c search_path=${schema}` });
+  const pool = createPool(url, { poolSize: 8, schema });
   const setup = await pool.connect();
   try {
     await applyMigrations(setup, schema);
@@ -163,6 +212,7 @@ async function main(): Promise<void> {
        SELECT $1, 'contacts', g, '{}', 0, 0 FROM generate_series(1, $2::int) g`,
       [PORTAL, RECORDS],
     );
+    await setup.query("SELECT setval('crm_record_ids', $1)", [RECORDS]);
   } finally {
     setup.release();
   }
@@ -172,13 +222,35 @@ async function main(): Promise<void> {
     ['multi+prefetch', multiPrefetch],
   ];
   try {
-    for (const writers of [1, 4]) {
-      for (const batchSize of [1, 10, 100, 500]) {
+    for (const writers of WRITERS) {
+      for (const batchSize of BATCH_SIZES) {
         const line: string[] = [];
         for (const [label, strategy] of strategies) {
           await measure(pool, strategy, `warm-${label}`, batchSize, writers);
           const rate = await measure(pool, strategy, label, batchSize, writers);
           line.push(`${label} ${Math.round(rate)}/s`);
+        }
+        const store = new PostgresStore(url, { poolSize: writers, schema });
+        try {
+          const onRecord = (n: number): RecordRef => ({
+            by: 'objectId',
+            objectId: String((n % RECORDS) + 1),
+          });
+          const newEmail = (n: number, tag: string): RecordRef => ({
+            by: 'email',
+            email: `${tag}-${n}@example.com`,
+          });
+          for (const [label, record] of [
+            ['store', onRecord],
+            ['store, new emails', newEmail],
+          ] as const) {
+            await measureStore(store, `warm-${label}`, batchSize, writers, record);
+            line.push(
+              `${label} ${Math.round(await measureStore(store, label, batchSize, writers, record))}/s`,
+            );
+          }
+        } finally {
+          await store.close();
         }
         console.log(`writers=${writers} batch=${batchSize}: ${line.join(', ')}`);
       }

@@ -25,6 +25,8 @@ export interface EventContext {
 const UUID_PLACEHOLDER = /\{\{uuid\}\}/g;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const EPOCH_MS = /^-?\d{1,16}$/;
+/** Something, an @, something: HubSpot refuses what is plainly not an address, nothing finer. */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,6 +55,24 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * A string that names something (an id, a record, an email): it must be text a database can hold
+ * and give back unchanged, so no U+0000 and no lone UTF-16 surrogates (both stores would alter or
+ * refuse them).
+ */
+function identifier(input: Json, field: string, problems: ErrorDetail[]): string | undefined {
+  const value = optionalString(input, field, problems);
+  if (value !== undefined && (value.includes('\u0000') || !value.isWellFormed())) {
+    problems.push({
+      message: `${field} must not hold U+0000 or unpaired surrogates`,
+      code: 'INVALID_VALUE',
+      in: field,
+    });
+    return undefined;
+  }
+  return value;
 }
 
 /** The template id of an input, for error context even when the rest is invalid. */
@@ -86,11 +106,18 @@ export function readEnvelope(input: unknown): { eventTemplateId?: string; proble
 /** Turns a valid input into a store write, or throws the ApiError that describes why it is not. */
 export function toEventWrite(input: Json, template: EventTemplate, ctx: EventContext): EventWrite {
   const problems: ErrorDetail[] = [];
-  const givenId = optionalString(input, 'id', problems);
-  const objectId = optionalString(input, 'objectId', problems);
-  const email = optionalString(input, 'email', problems);
-  const utk = optionalString(input, 'utk', problems);
-  const domain = optionalString(input, 'domain', problems);
+  const givenId = identifier(input, 'id', problems);
+  const objectId = identifier(input, 'objectId', problems);
+  const email = identifier(input, 'email', problems);
+  const utk = identifier(input, 'utk', problems);
+  const domain = identifier(input, 'domain', problems);
+  if (email !== undefined && !EMAIL.test(email.trim())) {
+    problems.push({
+      message: `email must be an email address, got ${describe(email)}`,
+      code: 'INVALID_FORMAT',
+      in: 'email',
+    });
+  }
   const timestamp = readTimestamp(input.timestamp, problems);
   const timelineIFrame = readIFrame(input.timelineIFrame, problems);
   const tokens = readTokens(input.tokens, template, ctx.limits, problems);

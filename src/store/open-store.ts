@@ -12,7 +12,7 @@ export async function openStore(config: Config): Promise<Store> {
   if (isPostgresUrl(config.db)) {
     // Loaded on demand so a SQLite deployment never loads the pg driver.
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    store = new PostgresStore(config.db, { poolSize: config.pgPoolSize }) as unknown as Store;
+    store = new PostgresStore(config.db, { poolSize: config.pgPoolSize });
   } else {
     store = new WorkerSqliteStore(config.db);
   }

@@ -50,3 +50,25 @@ it('gives server-made ids no fingerprint and given ids one', () => {
   assert.notEqual(make('given').fingerprint, '');
   assert.equal(make('given').fingerprint, make('given').fingerprint);
 });
+
+it('refuses identifiers a database could not keep as sent, and what is plainly not an email', () => {
+  const problemsOf = (fields: Record<string, unknown>) => {
+    try {
+      toEventWrite(
+        { eventTemplateId: '1000001', tokens: {}, email: 'ok@example.com', ...fields },
+        template,
+        ctx,
+      );
+      return [];
+    } catch (error) {
+      return (error as { details: { in: string }[] }).details.map((detail) => detail.in);
+    }
+  };
+  assert.deepEqual(problemsOf({ id: 'a\u0000b' }), ['id']);
+  assert.deepEqual(problemsOf({ utk: 'u\uD800' }), ['utk']);
+  assert.deepEqual(problemsOf({ email: 'n\u0000l@example.com' }), ['email']);
+  assert.deepEqual(problemsOf({ email: '' }), ['email']);
+  assert.deepEqual(problemsOf({ email: 'not an email' }), ['email']);
+  assert.deepEqual(problemsOf({ email: ' Spaced@Example.com ' }), []);
+  assert.deepEqual(problemsOf({ id: 'emoji-🎉-ok' }), []);
+});

@@ -58,8 +58,10 @@ export const postgresMigrations: readonly string[] = [
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (portal_id, object_type, id)
   );
-  CREATE UNIQUE INDEX crm_records_by_email ON crm_records (portal_id, email_key)
-    WHERE object_type = 'contacts' AND email_key IS NOT NULL;
+  -- email_key (the normalised email) is set on contacts only, so this makes contacts unique by email.
+  -- Lookups name email_key and not object_type: given (portal_id, object_type), the primary key
+  -- looked as good to the planner with stale statistics and scanned every contact of the portal.
+  CREATE UNIQUE INDEX crm_records_by_email ON crm_records (portal_id, email_key) WHERE email_key IS NOT NULL;
   CREATE TABLE contact_utks (
     portal_id BIGINT NOT NULL,
     utk TEXT NOT NULL,

@@ -29,6 +29,8 @@ export interface PoolOptions {
   poolSize: number;
   /** A schema to use instead of the URL's search_path; created by migrate() when missing. */
   schema?: string;
+  /** How long to wait for a new connection before the call fails as unavailable (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -42,21 +44,30 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
   const config: pg.PoolConfig = {
-    connectionString: url,
+    connectionString: options.schema === undefined ? url : withSearchPath(url, options.schema),
     max: options.poolSize,
     types,
     // Without a timeout a request waits forever when PostgreSQL does not answer at all.
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
   };
-  // A startup parameter, not a `SET` after connecting: no extra round trip, and it holds for every
-  // connection the pool ever opens (after PostgreSQL restarts too).
-  if (options.schema !== undefined) config.options = `-c search_path=${options.schema}`;
   const pool = new pg.Pool(config);
   // An idle client whose connection dies (PostgreSQL restarted) emits 'error' on the pool; without a
   // listener that would crash the process. The pool drops that client and opens a new one when next
   // needed, so there is nothing else to do here.
   pool.on('error', () => {});
   return pool;
+}
+
+/**
+ * The URL with `-c search_path=<schema>` added to its `options` parameter: a startup parameter, not
+ * a `SET` after connecting, so it costs no round trip and holds for every connection the pool ever
+ * opens. It must go in the URL: pg lets the URL's parameters override the config object's.
+ */
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', `${given ? `${given} ` : ''}-c search_path=${schema}`);
+  return parsed.toString();
 }
 
 /**

@@ -1,10 +1,228 @@
-/** Placeholder until the PostgreSQL adapter lands (issue 5); refuses clearly instead of half-working. */
-import type { Store } from '../store.js';
+/**
+ * The PostgreSQL store, for several server processes on one database. A `pg.Pool` of `poolSize`
+ * connections; every write that must be atomic is one transaction on one connection, and a commit
+ * is durable before the method returns (the server's `synchronous_commit` left on). Connection
+ * failures surface as errors `isStoreUnavailable` recognises; the pool reconnects by itself once
+ * PostgreSQL is back.
+ *
+ * The schema is the URL's search_path (`?options=-c search_path=...`) or `options.schema`, which
+ * migrate() creates when missing, so several deployments (or test runs) can share one database.
+ */
+import type pg from 'pg';
+import type {
+  AccessToken,
+  App,
+  CrmRecord,
+  DeveloperAccount,
+  EventTemplate,
+  ObjectType,
+  Portal,
+  TimelineEvent,
+} from '../../domain/types.js';
+import {
+  CANONICAL_ID,
+  type EventWrite,
+  type EventWriteResult,
+  type NewTemplate,
+  type RecordPage,
+  type RecordWriteResult,
+  type Store,
+  type StoreFailure,
+} from '../store.js';
+import { applyMigrations } from './migrations.js';
+import { PostgresEventWriter } from './postgres-event-writer.js';
+import { createPool, isRetryable, type PoolOptions, transaction, translateError } from './postgres-pool.js';
+import { PostgresRecords, type RowResult, recordFromRow } from './postgres-records.js';
+import { PostgresTemplates } from './postgres-templates.js';
+import { PostgresTenants } from './postgres-tenants.js';
 
-export class PostgresStore {
-  constructor(_url: string, _options: { poolSize: number }) {
-    throw new Error('the PostgreSQL store is not built yet; use a SQLite path for --db');
+export class PostgresStore implements Store {
+  private readonly pool: pg.Pool;
+  private readonly tenants: PostgresTenants;
+  private readonly templates: PostgresTemplates;
+  private readonly records = new PostgresRecords();
+  private readonly events: PostgresEventWriter;
+  private closed = false;
+
+  constructor(
+    url: string,
+    private readonly options: PoolOptions,
+  ) {
+    this.pool = createPool(url, options);
+    this.tenants = new PostgresTenants(this.pool);
+    this.templates = new PostgresTemplates(this.pool);
+    this.events = new PostgresEventWriter(this.pool, this.records);
+  }
+
+  /** Runs `work`, turning connection failures into errors `isStoreUnavailable` recognises. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.guard(async () => {
+      const client = await this.pool.connect();
+      try {
+        await applyMigrations(client, this.options.schema);
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  getMeta(key: string): Promise<string | undefined> {
+    return this.guard(() => this.tenants.getMeta(key));
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    return this.guard(() => this.tenants.setMeta(key, value));
+  }
+
+  ensurePortal(portal: Portal): Promise<void> {
+    return this.guard(() => this.tenants.ensurePortal(portal));
+  }
+
+  getPortal(portalId: number): Promise<Portal | undefined> {
+    return this.guard(() => this.tenants.getPortal(portalId));
+  }
+
+  ensureDeveloperAccount(apiKey: string): Promise<DeveloperAccount> {
+    return this.guard(() => this.tenants.ensureDeveloperAccount(apiKey));
+  }
+
+  findDeveloperAccount(apiKey: string): Promise<DeveloperAccount | undefined> {
+    return this.guard(() => this.tenants.findDeveloperAccount(apiKey));
+  }
+
+  ensureApp(app: App): Promise<{ ok: true } | StoreFailure> {
+    return this.guard(() => this.tenants.ensureApp(app));
+  }
+
+  findApp(appId: number): Promise<App | undefined> {
+    return this.guard(() => this.tenants.findApp(appId));
+  }
+
+  ensureAccessToken(token: AccessToken): Promise<void> {
+    return this.guard(() => this.tenants.ensureAccessToken(token));
+  }
+
+  findAccessToken(token: string): Promise<AccessToken | undefined> {
+    return this.guard(() => this.tenants.findAccessToken(token));
+  }
+
+  listTemplates(appId: number): Promise<EventTemplate[]> {
+    return this.guard(() => this.templates.list(appId));
+  }
+
+  getTemplate(templateId: string): Promise<EventTemplate | undefined> {
+    return this.guard(() => this.templates.get(templateId));
+  }
+
+  insertTemplate(
+    appId: number,
+    template: NewTemplate,
+    maxPerApp: number,
+  ): Promise<EventTemplate | StoreFailure> {
+    return this.guard(() => this.templates.insert(appId, template, maxPerApp));
+  }
+
+  replaceTemplate(template: EventTemplate): Promise<EventTemplate | undefined> {
+    return this.guard(() => this.templates.replace(template));
+  }
+
+  deleteTemplate(appId: number, templateId: string): Promise<boolean> {
+    return this.guard(() => this.templates.delete(appId, templateId));
+  }
+
+  async createRecord(
+    portalId: number,
+    objectType: ObjectType,
+    properties: Record<string, string>,
+    now: number,
+  ): Promise<RecordWriteResult> {
+    const result = await this.guard(() =>
+      this.records.create(this.pool, portalId, objectType, properties, now),
+    );
+    return publicResult(result);
+  }
+
+  async getRecord(portalId: number, objectType: ObjectType, id: string): Promise<CrmRecord | undefined> {
+    const row = await this.guard(() => this.records.find(this.pool, portalId, objectType, id));
+    return row && recordFromRow(row);
+  }
+
+  async updateRecord(
+    portalId: number,
+    objectType: ObjectType,
+    id: string,
+    properties: Record<string, string>,
+    now: number,
+  ): Promise<RecordWriteResult> {
+    const update = () =>
+      transaction(this.pool, async (client): Promise<RowResult> => {
+        const row = await this.records.find(client, portalId, objectType, id, true);
+        if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
+        return this.records.merge(client, row, properties, now);
+      });
+    // A unique violation means another writer took the email after our check; the retry reports it.
+    const result = await this.guard(() =>
+      update().catch((error: unknown) => {
+        if (isRetryable(error) || (error as { code?: unknown }).code === '23505') return update();
+        throw error;
+      }),
+    );
+    return publicResult(result);
+  }
+
+  archiveRecord(portalId: number, objectType: ObjectType, id: string): Promise<boolean> {
+    return this.guard(() => this.records.delete(this.pool, portalId, objectType, id));
+  }
+
+  async listRecords(
+    portalId: number,
+    objectType: ObjectType,
+    limit: number,
+    after?: string,
+  ): Promise<RecordPage> {
+    const rows = await this.guard(() => this.records.page(this.pool, portalId, objectType, limit + 1, after));
+    const page: RecordPage = { records: rows.slice(0, limit).map(recordFromRow) };
+    if (rows.length > limit) page.after = String(rows[limit - 1]?.id);
+    return page;
+  }
+
+  async findContactByEmail(portalId: number, email: string): Promise<CrmRecord | undefined> {
+    const row = await this.guard(() => this.records.findContactByEmail(this.pool, portalId, email));
+    return row && recordFromRow(row);
+  }
+
+  writeEvents(
+    writes: EventWrite[],
+    options: { autoCreateRecords: boolean; now: number },
+  ): Promise<EventWriteResult[]> {
+    return this.events.write(writes, options);
+  }
+
+  async getEvent(
+    portalId: number,
+    eventTemplateId: string,
+    eventId: string,
+  ): Promise<TimelineEvent | undefined> {
+    if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
+    return this.events.find(portalId, Number(eventTemplateId), eventId);
   }
 }
 
-export type PostgresStoreType = Store;
+/** The store's answer without the row the adapter keeps for itself. */
+function publicResult(result: RowResult): RecordWriteResult {
+  return result.ok ? { ok: true, record: result.record } : result;
+}

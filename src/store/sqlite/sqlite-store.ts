@@ -63,8 +63,10 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const applied = this.db.pragma('user_version', { simple: true }) as number;
     const migrate = this.db.transaction(() => {
+      // Read under the write lock (IMMEDIATE): a second process starting at once waits here and then
+      // sees the migrations the first one applied.
+      const applied = this.db.pragma('user_version', { simple: true }) as number;
       sqliteMigrations.slice(applied).forEach((sql, i) => {
         this.db.exec(sql);
         this.db.pragma(`user_version = ${applied + i + 1}`);
@@ -197,10 +199,14 @@ export class SqliteStore implements Store {
       };
       if (count >= maxPerApp)
         return { ok: false, code: 'TEMPLATE_LIMIT_REACHED', params: { appId, limit: maxPerApp } };
-      const { next } = this.db.prepare('SELECT max(id) + 1 AS next FROM event_templates').get() as {
-        next: number | null;
-      };
-      const id = Math.max(next ?? FIRST_TEMPLATE_ID, FIRST_TEMPLATE_ID);
+      // From a sequence, never max(id) + 1: a deleted template's id (and its stored events) must
+      // never pass to a new template.
+      const { id } = this.db
+        .prepare(
+          `INSERT INTO sequences (name, value) VALUES ('event_template', ?) ON CONFLICT (name)
+           DO UPDATE SET value = value + 1 RETURNING value AS id`,
+        )
+        .get(FIRST_TEMPLATE_ID) as { id: number };
       this.db
         .prepare(
           `INSERT INTO event_templates (id, app_id, name, object_type, header_template, detail_template, tokens, created_at, updated_at, version)

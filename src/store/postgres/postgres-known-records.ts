@@ -1,0 +1,139 @@
+/**
+ * The records a batch of events names, found (and for new emails, created) a whole batch at a time
+ * before the events are written one by one, so most events need no query of their own.
+ *
+ * New contacts by email are created in one insert, in email order: two batches taking the same new
+ * emails in different orders then lock them in the same order and cannot deadlock. That is exact
+ * only when no event of the batch changes an email (the events by email then cannot fail, and no
+ * earlier event can give the email to another contact); otherwise each event creates its own.
+ */
+import { CANONICAL_ID, type EventWrite } from '../store.js';
+import { run, type Sql } from './postgres-pool.js';
+import { emailKey, type RecordRow } from './postgres-records.js';
+
+const S = {
+  byIds: {
+    name: 'crm_known_ids',
+    text: `SELECT r.portal_id, r.object_type, r.id
+           FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS k(portal_id, object_type, id)
+           CROSS JOIN LATERAL (
+             SELECT portal_id, object_type, id FROM crm_records
+             WHERE portal_id = k.portal_id AND object_type = k.object_type AND id = k.id LIMIT 1
+           ) r`,
+  },
+  // LATERAL with LIMIT 1: one index lookup per key, whatever the statistics (see postgres-event-rows);
+  // only contacts have an email_key (see the migration for why object_type is not named).
+  byEmails: {
+    name: 'crm_known_emails',
+    text: `SELECT r.portal_id, r.email_key, r.id FROM unnest($1::bigint[], $2::text[]) AS k(portal_id, email_key)
+           CROSS JOIN LATERAL (
+             SELECT portal_id, email_key, id FROM crm_records
+             WHERE portal_id = k.portal_id AND email_key = k.email_key AND email_key IS NOT NULL LIMIT 1
+           ) r`,
+  },
+  createContacts: {
+    name: 'crm_create_contacts',
+    text: `INSERT INTO crm_records (portal_id, object_type, id, email_key, properties, created_at, updated_at)
+           SELECT k.portal_id, 'contacts', nextval('crm_record_ids'), k.email_key, k.properties, $4, $4
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(portal_id, email_key, properties, n)
+           ORDER BY k.n
+           ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id`,
+  },
+};
+
+const key = (...parts: (string | number)[]): string => JSON.stringify(parts);
+
+interface EmailEntry {
+  portalId: number;
+  key: string;
+  /** The properties of the contact to create, when the batch creates it. */
+  create?: Record<string, string>;
+}
+
+/** Whether the event may give a contact a new email (so emails looked up before may move). */
+function changesEmail(write: EventWrite): boolean {
+  const { record: ref } = write;
+  if (write.stamps.email !== undefined) return true;
+  if (ref.by === 'utk') return ref.email !== undefined;
+  return ref.by === 'objectId' && ref.email !== undefined && write.event.objectType === 'contacts';
+}
+
+export class KnownRecords {
+  private readonly ids = new Set<string>();
+  private readonly emails = new Map<string, number>();
+  /** Cleared once an event of the batch changes a contact's email: the emails known may be stale. */
+  private emailsValid = true;
+
+  /**
+   * Looks up the records the batch's events name and creates its new contacts by email. `fresh`
+   * marks the writes that will be written (not already stored, not a repeat within the batch).
+   */
+  static async load(sql: Sql, writes: EventWrite[], fresh: boolean[], now: number): Promise<KnownRecords> {
+    const known = new KnownRecords();
+    const byId = writes.flatMap((w) =>
+      w.record.by === 'objectId' && CANONICAL_ID.test(w.record.objectId)
+        ? [[w.portalId, w.event.objectType, Number(w.record.objectId)] as const]
+        : [],
+    );
+    if (byId.length > 0) {
+      const rows = await run<RecordRow>(sql, S.byIds, [
+        byId.map((k) => k[0]),
+        byId.map((k) => k[1]),
+        byId.map((k) => k[2]),
+      ]);
+      for (const row of rows) known.ids.add(key(row.portal_id, row.object_type, row.id));
+    }
+    // Distinct emails, each with the spelling of the event that would create its contact (the first
+    // one written) and that event's stamps, which a new contact is created with.
+    const emails = new Map<string, EmailEntry>();
+    const createContacts = !writes.some(changesEmail);
+    writes.forEach((w, i) => {
+      if (w.record.by !== 'email' || emailKey(w.record.email) === '') return;
+      const k = key(w.portalId, emailKey(w.record.email));
+      const entry = emails.get(k) ?? { portalId: w.portalId, key: emailKey(w.record.email) };
+      if (createContacts && fresh[i] === true && entry.create === undefined) {
+        entry.create = { ...w.stamps, email: w.record.email };
+      }
+      emails.set(k, entry);
+    });
+    if (emails.size === 0) return known;
+    const all = [...emails.values()];
+    await known.findEmails(sql, all);
+    const missing = all
+      .filter((e) => e.create !== undefined && !known.emails.has(key(e.portalId, e.key)))
+      .sort((a, b) => a.portalId - b.portalId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (missing.length === 0) return known;
+    const values = [
+      missing.map((e) => e.portalId),
+      missing.map((e) => e.key),
+      missing.map((e) => JSON.stringify(e.create)),
+      now,
+    ];
+    const created = await run<RecordRow>(sql, S.createContacts, values);
+    for (const row of created) known.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
+    // Not inserted: created meanwhile by a transaction that has committed (the insert waited for
+    // it), or a generated id that met an explicit one (the event then creates its contact itself).
+    if (created.length < missing.length) await known.findEmails(sql, missing);
+    return known;
+  }
+
+  private async findEmails(sql: Sql, entries: { portalId: number; key: string }[]): Promise<void> {
+    const rows = await run<RecordRow>(sql, S.byEmails, [
+      entries.map((e) => e.portalId),
+      entries.map((e) => e.key),
+    ]);
+    for (const row of rows) this.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
+  }
+
+  hasId(portalId: number, objectType: string, id: number): boolean {
+    return this.ids.has(key(portalId, objectType, id));
+  }
+
+  contactId(portalId: number, email: string): number | undefined {
+    return this.emailsValid ? this.emails.get(key(portalId, emailKey(email))) : undefined;
+  }
+
+  emailChanged(): void {
+    this.emailsValid = false;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Finds (or makes) the CRM record of each event of one batch, inside the batch's transaction, by the
+ * `RecordRef` rules of `store.ts`. An event that only points at a record the batch already knows
+ * (`KnownRecords`) needs no query; the others (record changes, creation, utks) take the per-event
+ * path, which runs inside the event's savepoint and throws `EventFailure` to have it rolled back.
+ */
+import { CANONICAL_ID, type EventWrite, type StoreFailure } from '../store.js';
+import type { KnownRecords } from './postgres-known-records.js';
+import { run, type Sql } from './postgres-pool.js';
+import type { PostgresRecords, RecordRow, RowResult } from './postgres-records.js';
+
+/** Thrown inside an event's savepoint to roll it back; carries the answer for that event. */
+export class EventFailure extends Error {
+  constructor(readonly failure: StoreFailure) {
+    super(failure.code);
+  }
+}
+
+const S = {
+  findUtk: {
+    name: 'utk_find',
+    text: 'SELECT contact_id FROM contact_utks WHERE portal_id = $1 AND utk = $2',
+  },
+  // Also re-points a utk whose contact was archived.
+  bindUtk: {
+    name: 'utk_bind',
+    text: `INSERT INTO contact_utks (portal_id, utk, contact_id) VALUES ($1, $2, $3)
+           ON CONFLICT (portal_id, utk) DO UPDATE SET contact_id = EXCLUDED.contact_id`,
+  },
+};
+
+/** Whether the event changes its record (or may create one) rather than only pointing at it. */
+function changesRecord(write: EventWrite): boolean {
+  if (Object.keys(write.stamps).length > 0) return true;
+  const { record: ref, event } = write;
+  if (ref.by === 'objectId') {
+    return (
+      (event.objectType === 'contacts' && ref.email !== undefined) ||
+      (event.objectType === 'companies' && ref.domain !== undefined)
+    );
+  }
+  return ref.by === 'utk';
+}
+
+export class RecordResolver {
+  constructor(
+    private readonly sql: Sql,
+    private readonly records: PostgresRecords,
+    private readonly known: KnownRecords,
+    private readonly options: { autoCreateRecords: boolean; now: number },
+  ) {}
+
+  /** The record id without a query, when the event only points at a record the batch knows. */
+  knownId(write: EventWrite): number | undefined {
+    if (changesRecord(write)) return undefined;
+    const ref = write.record;
+    if (ref.by === 'objectId') {
+      const id = Number(ref.objectId);
+      const found =
+        CANONICAL_ID.test(ref.objectId) && this.known.hasId(write.portalId, write.event.objectType, id);
+      return found ? id : undefined;
+    }
+    return ref.by === 'email' ? this.known.contactId(write.portalId, ref.email) : undefined;
+  }
+
+  /** The record id, through the database; must run inside the event's savepoint. */
+  async resolve(write: EventWrite): Promise<number> {
+    let row = await this.record(write, Object.keys(write.stamps).length > 0);
+    if (Object.keys(write.stamps).length > 0) row = this.check(await this.merge(row, write.stamps));
+    return row.id;
+  }
+
+  private async record(write: EventWrite, lock: boolean): Promise<RecordRow> {
+    const { portalId, record: ref } = write;
+    const { objectType } = write.event;
+    const { now } = this.options;
+    switch (ref.by) {
+      case 'objectId': {
+        const setsEmail = objectType === 'contacts' && ref.email !== undefined;
+        const setsDomain = objectType === 'companies' && ref.domain !== undefined;
+        const notFound = new EventFailure({
+          ok: false,
+          code: 'RECORD_NOT_FOUND',
+          params: { objectType, objectId: ref.objectId },
+        });
+        let row = await this.records.find(
+          this.sql,
+          portalId,
+          objectType,
+          ref.objectId,
+          lock || setsEmail || setsDomain,
+        );
+        if (!row) {
+          if (!this.options.autoCreateRecords || !CANONICAL_ID.test(ref.objectId)) throw notFound;
+          row = await this.records.ensureById(this.sql, portalId, objectType, Number(ref.objectId), now);
+          if (!row) throw notFound;
+        }
+        if (setsEmail && ref.email !== undefined) row = await this.setEmail(row, ref.email);
+        if (setsDomain && ref.domain !== undefined)
+          row = this.check(await this.merge(row, { domain: ref.domain }));
+        return row;
+      }
+      case 'utk': {
+        const [bound] = await run<{ contact_id: number }>(this.sql, S.findUtk, [portalId, ref.utk]);
+        const contact =
+          bound &&
+          (await this.records.find(
+            this.sql,
+            portalId,
+            'contacts',
+            String(bound.contact_id),
+            lock || !!ref.email,
+          ));
+        if (contact) return ref.email === undefined ? contact : this.setEmail(contact, ref.email);
+        if (ref.email === undefined) {
+          throw new EventFailure({ ok: false, code: 'UTK_NOT_FOUND', params: { utk: ref.utk } });
+        }
+        const row = await this.records.contactByEmail(this.sql, portalId, ref.email, now, lock);
+        await run(this.sql, S.bindUtk, [portalId, ref.utk, row.id]);
+        return row;
+      }
+      case 'email':
+        // A new contact is created with the event's stamps already in it: one write, not two.
+        return this.records.contactByEmail(this.sql, portalId, ref.email, now, lock, write.stamps);
+    }
+  }
+
+  private async setEmail(row: RecordRow, email: string): Promise<RecordRow> {
+    const current = (JSON.parse(row.properties) as Record<string, string>).email;
+    if (current === email) return row;
+    const result = await this.merge(row, { email });
+    if (!result.ok && result.code === 'CONTACT_EXISTS') {
+      throw new EventFailure({
+        ok: false,
+        code: 'EMAIL_IN_USE',
+        params: { email, existingId: result.params.existingId ?? '' },
+      });
+    }
+    return this.check(result);
+  }
+
+  private merge(row: RecordRow, changes: Record<string, string>): Promise<RowResult> {
+    if (row.object_type === 'contacts' && changes.email !== undefined) this.known.emailChanged();
+    return this.records.merge(this.sql, row, changes, this.options.now);
+  }
+
+  private check(result: RowResult): RecordRow {
+    if (!result.ok) throw new EventFailure(result);
+    return result.row;
+  }
+}

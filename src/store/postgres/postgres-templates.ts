@@ -1,0 +1,117 @@
+/**
+ * Event templates in PostgreSQL. They belong to an app, not a portal. Ids come from a sequence
+ * (1000001 first) and are never reused. The per-app limit is counted and enforced under an advisory
+ * lock on the app, so concurrent inserts cannot both pass the count.
+ */
+import type pg from 'pg';
+import type { EventTemplate } from '../../domain/types.js';
+import { CANONICAL_ID, type NewTemplate, type StoreFailure } from '../store.js';
+import { run, transaction } from './postgres-pool.js';
+
+interface TemplateRow {
+  id: number;
+  app_id: number;
+  name: string;
+  object_type: string;
+  header_template: string | null;
+  detail_template: string | null;
+  tokens: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+const COLUMNS =
+  'id, app_id, name, object_type, header_template, detail_template, tokens, created_at, updated_at, version';
+
+const S = {
+  get: { name: 'tpl_get', text: `SELECT ${COLUMNS} FROM event_templates WHERE id = $1` },
+  list: { name: 'tpl_list', text: `SELECT ${COLUMNS} FROM event_templates WHERE app_id = $1 ORDER BY id` },
+};
+
+export class PostgresTemplates {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async list(appId: number): Promise<EventTemplate[]> {
+    return (await run<TemplateRow>(this.pool, S.list, [appId])).map(templateFromRow);
+  }
+
+  async get(templateId: string): Promise<EventTemplate | undefined> {
+    if (!CANONICAL_ID.test(templateId)) return undefined;
+    const [row] = await run<TemplateRow>(this.pool, S.get, [Number(templateId)]);
+    return row && templateFromRow(row);
+  }
+
+  async insert(appId: number, t: NewTemplate, maxPerApp: number): Promise<EventTemplate | StoreFailure> {
+    return transaction(this.pool, async (client) => {
+      // One-key advisory locks are the apps' (migrations use the two-key space); held to commit.
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [appId]);
+      const { rows } = await client.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM event_templates WHERE app_id = $1',
+        [appId],
+      );
+      if ((rows[0]?.count ?? 0) >= maxPerApp) {
+        return { ok: false, code: 'TEMPLATE_LIMIT_REACHED', params: { appId, limit: maxPerApp } };
+      }
+      const inserted = await client.query<TemplateRow>(
+        `INSERT INTO event_templates (app_id, name, object_type, header_template, detail_template, tokens, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING ${COLUMNS}`,
+        [
+          appId,
+          t.name,
+          t.objectType,
+          t.headerTemplate ?? null,
+          t.detailTemplate ?? null,
+          JSON.stringify(t.tokens),
+          t.createdAt,
+        ],
+      );
+      return templateFromRow(inserted.rows[0] as TemplateRow);
+    });
+  }
+
+  /** Optimistic concurrency: only the version the caller read is replaced. */
+  async replace(t: EventTemplate): Promise<EventTemplate | undefined> {
+    if (!CANONICAL_ID.test(t.id)) return undefined;
+    const { rows } = await this.pool.query<TemplateRow>(
+      `UPDATE event_templates
+       SET name = $1, header_template = $2, detail_template = $3, tokens = $4, updated_at = $5, version = version + 1
+       WHERE id = $6 AND version = $7 RETURNING ${COLUMNS}`,
+      [
+        t.name,
+        t.headerTemplate ?? null,
+        t.detailTemplate ?? null,
+        JSON.stringify(t.tokens),
+        t.updatedAt,
+        Number(t.id),
+        t.version,
+      ],
+    );
+    return rows[0] && templateFromRow(rows[0]);
+  }
+
+  async delete(appId: number, templateId: string): Promise<boolean> {
+    if (!CANONICAL_ID.test(templateId)) return false;
+    const result = await this.pool.query('DELETE FROM event_templates WHERE id = $1 AND app_id = $2', [
+      Number(templateId),
+      appId,
+    ]);
+    return result.rowCount === 1;
+  }
+}
+
+function templateFromRow(row: TemplateRow): EventTemplate {
+  const template: EventTemplate = {
+    id: String(row.id),
+    appId: row.app_id,
+    name: row.name,
+    objectType: row.object_type,
+    tokens: JSON.parse(row.tokens),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+  if (row.header_template !== null) template.headerTemplate = row.header_template;
+  if (row.detail_template !== null) template.detailTemplate = row.detail_template;
+  return template;
+}
