@@ -62,13 +62,14 @@ async function post(url: string, path: string, body: unknown): Promise<{ status:
   return { status: response.status, json: await response.json() };
 }
 
-describe('two server processes on one PostgreSQL database', { skip: SKIP }, () => {
+describe('two server processes on one PostgreSQL database', () => {
   const schema = `multi_${process.pid}_${Date.now()}`;
   let admin: pg.Client;
   let servers: Server[] = [];
   let templateId: string;
 
   before(async () => {
+    if (!PG_URL) return;
     admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
@@ -89,6 +90,7 @@ describe('two server processes on one PostgreSQL database', { skip: SKIP }, () =
   });
 
   after(async () => {
+    if (!PG_URL) return;
     await Promise.all(
       servers.map(
         (server) =>
@@ -102,7 +104,9 @@ describe('two server processes on one PostgreSQL database', { skip: SKIP }, () =
     await admin.end();
   });
 
-  it('loses and duplicates nothing under concurrent batches through both processes', async () => {
+  it('loses and duplicates nothing under concurrent batches through both processes', {
+    skip: SKIP,
+  }, async () => {
     const emails = Array.from({ length: 40 }, (_, i) => `multi-${i}@example.com`);
     // 16 batches of 100 events alternate between the processes; every email is in every batch,
     // so each new contact is raced for by all of them. Ids are unique per batch and event.
@@ -150,7 +154,7 @@ describe('two server processes on one PostgreSQL database', { skip: SKIP }, () =
     assert.equal(contacts.rows[0].n, emails.length, 'one contact per email');
   });
 
-  it('keeps re-sends idempotent and refuses conflicting ids across processes', async () => {
+  it('keeps re-sends idempotent and refuses conflicting ids across processes', { skip: SKIP }, async () => {
     const event = {
       eventTemplateId: templateId,
       id: 'cross-1',

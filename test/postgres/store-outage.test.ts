@@ -1,0 +1,104 @@
+/**
+ * The database goes away and comes back: requests meanwhile get a 503 in HubSpot's envelope (no
+ * driver error leaks), and the server serves again by itself once the database is back. PostgreSQL
+ * is reached through a TCP proxy the test can cut.
+ */
+import assert from 'node:assert/strict';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const PG_URL = process.env.TIMELINE_TEST_PG_URL;
+const SKIP = PG_URL
+  ? false
+  : 'TIMELINE_TEST_PG_URL is not set: the PostgreSQL outage test is skipped (set it to run)';
+
+/** A TCP proxy to PostgreSQL that can be cut (every connection dropped) and restored on its port. */
+class CuttableProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target.port, this.target.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (address && typeof address === 'object') this.port = address.port;
+  }
+
+  async cut(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+describe('PostgreSQL outage', () => {
+  const schema = `outage_${process.pid}_${Date.now()}`;
+  let admin: pg.Client;
+  let proxy: CuttableProxy;
+  let server: TestServer;
+  let templateId: string;
+
+  before(async () => {
+    if (!PG_URL) return;
+    const target = new URL(PG_URL as string);
+    admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.start();
+    const url = new URL(PG_URL as string);
+    url.port = String(proxy.port);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    server = await startTestServer({ db: url.toString() });
+    templateId = await createTemplate(server);
+  });
+
+  after(async () => {
+    if (!PG_URL) return;
+    await server?.close();
+    await proxy?.cut().catch(() => {});
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  const send = () =>
+    server.request('POST', `${PREFIXES[0]}/events/batch/create`, {
+      body: { inputs: [{ eventTemplateId: templateId, email: 'outage@example.com', tokens: {} }] },
+    });
+
+  it('answers 503 while the database is unreachable, then recovers by itself', { skip: SKIP }, async () => {
+    assert.equal((await send()).status, 201);
+    await proxy.cut();
+    const during = await send();
+    assert.equal(during.status, 503, during.text);
+    assert.equal(during.json.status, 'error');
+    assert.equal(during.json.category, 'SERVICE_UNAVAILABLE');
+    assert.doesNotMatch(
+      during.text,
+      /ECONNREFUSED|Connection terminated|pg|postgres/i,
+      'no driver detail leaks',
+    );
+    assert.equal(during.headers.get('x-hubspot-correlation-id'), during.json.correlationId);
+
+    await proxy.start();
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 201; attempt++) {
+      status = (await send()).status;
+      if (status !== 201) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(status, 201, 'served again once the database is back');
+  });
+});
