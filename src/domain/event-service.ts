@@ -142,23 +142,21 @@ export class EventService {
   }
 
   async get(token: AccessToken, eventTemplateId: string, eventId: string): Promise<TimelineEvent> {
-    const template = await this.store.getTemplate(eventTemplateId);
-    const event =
-      template?.appId === token.appId
-        ? await this.store.getEvent(token.portalId, eventTemplateId, eventId)
-        : undefined;
-    if (!event) throw new ApiError('EVENT_NOT_FOUND', { id: eventId, eventTemplateId });
-    return event;
+    return (await this.getWithTemplate(token, eventTemplateId, eventId)).event;
   }
 
-  /** The template of an event the token may read, for rendering. */
+  /** An event the token may read (its portal, a template of its app), with that template. */
   async getWithTemplate(
     token: AccessToken,
     eventTemplateId: string,
     eventId: string,
   ): Promise<{ event: TimelineEvent; template: EventTemplate }> {
-    const event = await this.get(token, eventTemplateId, eventId);
-    const template = (await this.store.getTemplate(eventTemplateId)) as EventTemplate;
+    const template = await this.store.getTemplate(eventTemplateId);
+    const event =
+      template?.appId === token.appId
+        ? await this.store.getEvent(token.portalId, eventTemplateId, eventId)
+        : undefined;
+    if (!template || !event) throw new ApiError('EVENT_NOT_FOUND', { id: eventId, eventTemplateId });
     return { event, template };
   }
 

@@ -14,10 +14,10 @@ import { emailKey, type RecordRow } from './postgres-records.js';
 const S = {
   byIds: {
     name: 'crm_known_ids',
-    text: `SELECT r.portal_id, r.object_type, r.id
+    text: `SELECT r.portal_id, r.object_type, r.id, r.properties
            FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS k(portal_id, object_type, id)
            CROSS JOIN LATERAL (
-             SELECT portal_id, object_type, id FROM crm_records
+             SELECT portal_id, object_type, id, properties FROM crm_records
              WHERE portal_id = k.portal_id AND object_type = k.object_type AND id = k.id LIMIT 1
            ) r`,
   },
@@ -25,9 +25,10 @@ const S = {
   // only contacts have an email_key (see the migration for why object_type is not named).
   byEmails: {
     name: 'crm_known_emails',
-    text: `SELECT r.portal_id, r.email_key, r.id FROM unnest($1::bigint[], $2::text[]) AS k(portal_id, email_key)
+    text: `SELECT r.portal_id, r.email_key, r.id, r.properties
+           FROM unnest($1::bigint[], $2::text[]) AS k(portal_id, email_key)
            CROSS JOIN LATERAL (
-             SELECT portal_id, email_key, id FROM crm_records
+             SELECT portal_id, email_key, id, properties FROM crm_records
              WHERE portal_id = k.portal_id AND email_key = k.email_key AND email_key IS NOT NULL LIMIT 1
            ) r`,
   },
@@ -37,7 +38,7 @@ const S = {
            SELECT k.portal_id, 'contacts', nextval('crm_record_ids'), k.email_key, k.properties, $4, $4
            FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(portal_id, email_key, properties, n)
            ORDER BY k.n
-           ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id`,
+           ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id, properties`,
   },
 };
 
