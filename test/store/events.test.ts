@@ -245,6 +245,26 @@ eachBackend((backend) => {
     });
   });
 
+  test('stamps within one batch see the changes of earlier events: a value stamped back is written', async (t) => {
+    const s = await setup(t, backend);
+    const contact = created(
+      await s.store.createRecord(s.portalId, 'contacts', { email: 'b@example.com', a: '0' }, T0),
+    );
+    const ref = { by: 'email', email: 'b@example.com' } as const;
+    const results = await s.store.writeEvents(
+      [
+        eventWrite(s.portalId, s.contacts, ref, { id: 'e1', stamps: { a: '1' } }),
+        eventWrite(s.portalId, s.contacts, ref, { id: 'e2', stamps: { a: '0' } }),
+        eventWrite(s.portalId, s.contacts, ref, { id: 'e3', stamps: { a: '0' } }),
+      ],
+      { autoCreateRecords: false, now: NOW },
+    );
+    assert.ok(results.every((r) => r.ok));
+    const stored = await s.store.getRecord(s.portalId, 'contacts', contact.id);
+    assert.deepEqual(stored?.properties, { email: 'b@example.com', a: '0' });
+    assert.equal(stored?.updatedAt, NOW);
+  });
+
   test('a new contact by email is created with the stamps; stamping the same values again changes nothing', async (t) => {
     const s = await setup(t, backend);
     const write = (now: number, stamps: Record<string, string>) =>

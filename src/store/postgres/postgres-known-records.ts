@@ -62,6 +62,12 @@ function changesEmail(write: EventWrite): boolean {
 export class KnownRecords {
   private readonly ids = new Set<string>();
   private readonly emails = new Map<string, number>();
+  /**
+   * The properties of the records above as this transaction last saw them (JSON text until first
+   * compared), so an event whose stamps change nothing needs no lock and no query: it would write
+   * nothing, as in SQLite. Kept current as the batch's own events change them.
+   */
+  private readonly properties = new Map<string, string | Record<string, string>>();
   /** Cleared once an event of the batch changes a contact's email: the emails known may be stale. */
   private emailsValid = true;
 
@@ -82,7 +88,11 @@ export class KnownRecords {
         byId.map((k) => k[1]),
         byId.map((k) => k[2]),
       ]);
-      for (const row of rows) known.ids.add(key(row.portal_id, row.object_type, row.id));
+      for (const row of rows) {
+        const k = key(row.portal_id, row.object_type, row.id);
+        known.ids.add(k);
+        known.properties.set(k, row.properties);
+      }
     }
     // Distinct emails, each with the spelling of the event that would create its contact (the first
     // one written) and that event's stamps, which a new contact is created with.
@@ -111,7 +121,7 @@ export class KnownRecords {
       now,
     ];
     const created = await run<RecordRow>(sql, S.createContacts, values);
-    for (const row of created) known.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
+    for (const row of created) known.addContact(row);
     // Not inserted: created meanwhile by a transaction that has committed (the insert waited for
     // it), or a generated id that met an explicit one (the event then creates its contact itself).
     if (created.length < missing.length) await known.findEmails(sql, missing);
@@ -123,7 +133,33 @@ export class KnownRecords {
       entries.map((e) => e.portalId),
       entries.map((e) => e.key),
     ]);
-    for (const row of rows) this.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
+    for (const row of rows) this.addContact(row);
+  }
+
+  private addContact(row: RecordRow): void {
+    this.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
+    this.properties.set(key(row.portal_id, 'contacts', row.id), row.properties);
+  }
+
+  /**
+   * Whether the record holds every stamp already, as last seen. Read without a lock: a concurrent
+   * change after that read orders this event before it, as if the event had committed first.
+   */
+  holds(portalId: number, objectType: string, id: number, stamps: Record<string, string>): boolean {
+    const k = key(portalId, objectType, id);
+    let current = this.properties.get(k);
+    if (current === undefined) return false;
+    if (typeof current === 'string') {
+      current = JSON.parse(current) as Record<string, string>;
+      this.properties.set(k, current);
+    }
+    const props = current;
+    return Object.entries(stamps).every(([name, value]) => props[name] === value);
+  }
+
+  /** An event of the batch resolved to this row (possibly changing it): later events compare with it. */
+  resolved(row: RecordRow): void {
+    this.properties.set(key(row.portal_id, row.object_type, row.id), row.properties);
   }
 
   hasId(portalId: number, objectType: string, id: number): boolean {

@@ -1,7 +1,7 @@
 /**
  * Finds (or makes) the CRM record of each event of one batch, inside the batch's transaction, by the
  * `RecordRef` rules of `store.ts`. An event that only points at a record the batch already knows
- * (`KnownRecords`) needs no query; the others (record changes, creation, utks) take the per-event
+ * (`KnownRecords`), with stamps it already holds, needs no query and takes no lock; the others (record changes, creation, utks) take the per-event
  * path, which runs inside the event's savepoint and throws `EventFailure` to have it rolled back.
  */
 import { CANONICAL_ID, type EventWrite, type StoreFailure } from '../store.js';
@@ -29,9 +29,13 @@ const S = {
   },
 };
 
-/** Whether the event changes its record (or may create one) rather than only pointing at it. */
+/**
+ * Whether the event changes its record (or may create one) by its reference rather than only
+ * pointing at it; its stamps are compared with the record apart (`KnownRecords.holds`).
+ */
 function changesRecord(write: EventWrite): boolean {
-  if (Object.keys(write.stamps).length > 0) return true;
+  // A stamped email moves the contact between emails: always the careful path.
+  if (write.stamps.email !== undefined) return true;
   const { record: ref, event } = write;
   if (ref.by === 'objectId') {
     return (
@@ -50,23 +54,35 @@ export class RecordResolver {
     private readonly options: { autoCreateRecords: boolean; now: number },
   ) {}
 
-  /** The record id without a query, when the event only points at a record the batch knows. */
+  /**
+   * The record id without a query, when the event only points at a record the batch knows and its
+   * stamps (if any) are already on it: such an event writes nothing to the record, so it needs no
+   * lock (the usual case: events stamp the same values again and again).
+   */
   knownId(write: EventWrite): number | undefined {
     if (changesRecord(write)) return undefined;
     const ref = write.record;
+    const { portalId } = write;
+    const { objectType } = write.event;
+    let id: number | undefined;
     if (ref.by === 'objectId') {
-      const id = Number(ref.objectId);
-      const found =
-        CANONICAL_ID.test(ref.objectId) && this.known.hasId(write.portalId, write.event.objectType, id);
-      return found ? id : undefined;
+      const n = Number(ref.objectId);
+      if (CANONICAL_ID.test(ref.objectId) && this.known.hasId(portalId, objectType, n)) id = n;
+    } else if (ref.by === 'email') {
+      id = this.known.contactId(portalId, ref.email);
     }
-    return ref.by === 'email' ? this.known.contactId(write.portalId, ref.email) : undefined;
+    if (id === undefined) return undefined;
+    if (Object.keys(write.stamps).length === 0) return id;
+    // A contact by email is a contact whatever the event's object type says.
+    const type = ref.by === 'email' ? 'contacts' : objectType;
+    return this.known.holds(portalId, type, id, write.stamps) ? id : undefined;
   }
 
   /** The record id, through the database; must run inside the event's savepoint. */
   async resolve(write: EventWrite): Promise<number> {
     let row = await this.record(write, Object.keys(write.stamps).length > 0);
     if (Object.keys(write.stamps).length > 0) row = this.check(await this.merge(row, write.stamps));
+    this.known.resolved(row);
     return row.id;
   }
 
