@@ -69,7 +69,11 @@ export class SqliteEventWriter {
       groups.map(({ writes, options }) =>
         writes.map((write) => {
           try {
-            return this.writeOne(write, options.autoCreateRecords, options.now);
+            // A savepoint only where the event could fail after it has written something; every
+            // other event checks all it can fail on before its first write (see writeEvent).
+            return mayFailAfterWriting(write, options.autoCreateRecords)
+              ? this.writeOne(write, options.autoCreateRecords, options.now)
+              : this.writeEvent(write, options.autoCreateRecords, options.now);
           } catch (error) {
             if (error instanceof EventFailure) return error.failure;
             throw error;
@@ -93,39 +97,38 @@ export class SqliteEventWriter {
     return row && eventFromRow(row);
   }
 
+  /**
+   * Writes one event. All its failures but two are found before its first write: the id lookup,
+   * the record lookups, a taken email (checked before it is set). The two that can come after a
+   * write (a stamp of a taken `email`; an `email` on a record auto-created for its objectId) run
+   * inside a savepoint (`mayFailAfterWriting`).
+   */
   private writeEvent(write: PackedEventWrite, autoCreate: boolean, now: number): PackedResult {
-    // A server-made id (no fingerprint) is a fresh UUIDv7: no lookup needed; the primary key still
-    // refuses a duplicate below.
-    if (write.fingerprint !== '') {
-      const existing = this.statements.find.get(write.portalId, write.templateId, write.eventId) as
-        | EventRow
-        | undefined;
-      if (existing) {
-        // *Ours*: the identical event sent again is an idempotent success answering the stored event.
-        if (existing.fingerprint === write.fingerprint)
-          return { ok: true, event: eventFromRow(existing), replayed: true };
-        throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
+    const existing = this.statements.find.get(write.portalId, write.templateId, write.eventId) as
+      | EventRow
+      | undefined;
+    if (existing) {
+      // *Ours*: the identical event sent again is an idempotent success answering the stored event.
+      // A server-made id has no fingerprint ('') and so never counts as a re-send.
+      if (write.fingerprint !== '' && existing.fingerprint === write.fingerprint) {
+        return { ok: true, event: eventFromRow(existing), replayed: true };
       }
+      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
     }
     let record = this.resolveRecord(write, autoCreate, now);
     if (Object.keys(write.stamps).length > 0)
       record = this.check(this.records.merge(record, write.stamps, now));
-    try {
-      this.statements.insert.run(
-        write.portalId,
-        write.templateId,
-        write.eventId,
-        write.objectType,
-        record.id,
-        write.timestamp,
-        write.createdAt,
-        write.fingerprint,
-        write.body,
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
-      throw new EventFailure({ ok: false, code: 'EVENT_ID_IN_USE', params: { id: write.eventId } });
-    }
+    this.statements.insert.run(
+      write.portalId,
+      write.templateId,
+      write.eventId,
+      write.objectType,
+      record.id,
+      write.timestamp,
+      write.createdAt,
+      write.fingerprint,
+      write.body,
+    );
     return { ok: true, objectId: String(record.id) };
   }
 
@@ -203,6 +206,12 @@ export class SqliteEventWriter {
     if (!result.ok) throw new EventFailure(result);
     return result.row as RecordRow;
   }
+}
+
+/** Whether an event can fail after a first write of its own, and so needs a savepoint. */
+function mayFailAfterWriting(write: PackedEventWrite, autoCreate: boolean): boolean {
+  if ('email' in write.stamps) return true;
+  return autoCreate && write.record.by === 'objectId' && write.record.email !== undefined;
 }
 
 function eventFromRow(row: EventRow): TimelineEvent {
