@@ -1,30 +1,15 @@
 /**
  * Timeline event rows: the statements that read and insert them a batch at a time, and the mapping
- * between a row and a `TimelineEvent`.
+ * between a row and a `TimelineEvent` (in ../rows.ts).
  *
  * The batch lookups join `unnest($keys)` LATERALly to the table on its whole primary key, with a
  * `LIMIT 1` so the planner cannot flatten the join: the flattened form (like `event_id = ANY($ids)`),
  * planned while the table was small, scans every event of the template (measured: a batch of 100
  * got 40 times slower at 200k rows; see bench/pg-insert-strategies.ts).
  */
-import type { TimelineEvent } from '../../domain/types.js';
+import { type EventRow, eventBody, eventFromRow } from '../rows.js';
 import type { EventWrite } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
-
-export interface EventRow {
-  portal_id: number;
-  template_id: number;
-  event_id: string;
-  object_type: string;
-  object_id: number;
-  ts: number;
-  created_at: number;
-  fingerprint: string;
-  body: string;
-}
-
-/** The event's fields that have no column of their own. */
-type EventBody = Pick<TimelineEvent, 'tokens' | 'extraData' | 'timelineIFrame' | 'email' | 'utk' | 'domain'>;
 
 const COLUMNS = 'portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body';
 
@@ -88,31 +73,8 @@ export async function insertEvents(
       column((e) => e.write.event.timestamp),
       column((e) => e.write.event.createdAt),
       column((e) => e.write.fingerprint),
-      column((e) => JSON.stringify(bodyOf(e.write.event))),
+      column((e) => JSON.stringify(eventBody(e.write.event))),
     ],
   });
   return result.rowCount ?? 0;
-}
-
-function bodyOf(event: EventWrite['event']): EventBody {
-  const body: EventBody = { tokens: event.tokens };
-  if (event.extraData !== undefined) body.extraData = event.extraData;
-  if (event.timelineIFrame !== undefined) body.timelineIFrame = event.timelineIFrame;
-  if (event.email !== undefined) body.email = event.email;
-  if (event.utk !== undefined) body.utk = event.utk;
-  if (event.domain !== undefined) body.domain = event.domain;
-  return body;
-}
-
-export function eventFromRow(row: EventRow): TimelineEvent {
-  const body = JSON.parse(row.body) as EventBody;
-  return {
-    ...body,
-    eventTemplateId: String(row.template_id),
-    id: row.event_id,
-    objectType: row.object_type,
-    objectId: String(row.object_id),
-    timestamp: row.ts,
-    createdAt: row.created_at,
-  };
 }

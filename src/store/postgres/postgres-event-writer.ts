@@ -14,8 +14,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { TimelineEvent } from '../../domain/types.js';
+import { eventFromRow } from '../rows.js';
 import type { EventWrite, EventWriteResult } from '../store.js';
-import { eventFromRow, eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
+import { eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
 import { KnownRecords } from './postgres-known-records.js';
 import { isRetryable, transaction, translateError } from './postgres-pool.js';
 import { EventFailure, RecordResolver } from './postgres-record-resolver.js';

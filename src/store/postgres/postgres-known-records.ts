@@ -7,9 +7,10 @@
  * only when no event of the batch changes an email (the events by email then cannot fail, and no
  * earlier event can give the email to another contact); otherwise each event creates its own.
  */
+
+import { emailKey, type RecordRow } from '../rows.js';
 import { CANONICAL_ID, type EventWrite } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
-import { emailKey, type RecordRow } from './postgres-records.js';
 
 const S = {
   byIds: {

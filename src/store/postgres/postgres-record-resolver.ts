@@ -4,10 +4,12 @@
  * (`KnownRecords`), with stamps it already holds, needs no query and takes no lock; the others (record changes, creation, utks) take the per-event
  * path, which runs inside the event's savepoint and throws `EventFailure` to have it rolled back.
  */
+
+import type { RecordRow } from '../rows.js';
 import { CANONICAL_ID, type EventWrite, type StoreFailure } from '../store.js';
 import type { KnownRecords } from './postgres-known-records.js';
 import { run, type Sql } from './postgres-pool.js';
-import type { PostgresRecords, RecordRow, RowResult } from './postgres-records.js';
+import type { PostgresRecords, RowResult } from './postgres-records.js';
 
 /** Thrown inside an event's savepoint to roll it back; carries the answer for that event. */
 export class EventFailure extends Error {

@@ -4,25 +4,11 @@
  * unique indexes (`INSERT ... ON CONFLICT DO NOTHING`, then read the winner), never by a read first.
  */
 import type { CrmRecord, ObjectType } from '../../domain/types.js';
+import { emailKey, type RecordRow, recordFromRow } from '../rows.js';
 import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
 
-export interface RecordRow {
-  portal_id: number;
-  object_type: string;
-  id: number;
-  email_key: string | null;
-  properties: string;
-  created_at: number;
-  updated_at: number;
-}
-
 export type RowResult = (RecordWriteResult & { ok: false }) | { ok: true; record: CrmRecord; row: RecordRow };
-
-/** Contacts are unique by email, compared without case or surrounding space, as HubSpot does. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 const COLUMNS = 'portal_id, object_type, id, email_key, properties, created_at, updated_at';
 const BY_ID = 'WHERE portal_id = $1 AND object_type = $2 AND id = $3';
@@ -186,14 +172,4 @@ export class PostgresRecords {
     const from = after !== undefined && CANONICAL_ID.test(after) ? Number(after) : 0;
     return run<RecordRow>(sql, S.page, [portalId, objectType, from, limit]);
   }
-}
-
-export function recordFromRow(row: RecordRow): CrmRecord {
-  return {
-    id: String(row.id),
-    objectType: row.object_type,
-    properties: JSON.parse(row.properties),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -19,6 +19,7 @@ import type {
   Portal,
   TimelineEvent,
 } from '../../domain/types.js';
+import { recordFromRow } from '../rows.js';
 import {
   CANONICAL_ID,
   type EventWrite,
@@ -32,7 +33,7 @@ import {
 import { applyMigrations } from './migrations.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
 import { createPool, isRetryable, type PoolOptions, transaction, translateError } from './postgres-pool.js';
-import { PostgresRecords, type RowResult, recordFromRow } from './postgres-records.js';
+import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
 

@@ -5,21 +5,9 @@
  */
 import type pg from 'pg';
 import type { EventTemplate } from '../../domain/types.js';
+import { type TemplateRow, templateFromRow } from '../rows.js';
 import { CANONICAL_ID, type NewTemplate, type StoreFailure } from '../store.js';
 import { run, transaction } from './postgres-pool.js';
-
-interface TemplateRow {
-  id: number;
-  app_id: number;
-  name: string;
-  object_type: string;
-  header_template: string | null;
-  detail_template: string | null;
-  tokens: string;
-  created_at: number;
-  updated_at: number;
-  version: number;
-}
 
 const COLUMNS =
   'id, app_id, name, object_type, header_template, detail_template, tokens, created_at, updated_at, version';
@@ -98,20 +86,4 @@ export class PostgresTemplates {
     ]);
     return result.rowCount === 1;
   }
-}
-
-function templateFromRow(row: TemplateRow): EventTemplate {
-  const template: EventTemplate = {
-    id: String(row.id),
-    appId: row.app_id,
-    name: row.name,
-    objectType: row.object_type,
-    tokens: JSON.parse(row.tokens),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    version: row.version,
-  };
-  if (row.header_template !== null) template.headerTemplate = row.header_template;
-  if (row.detail_template !== null) template.detailTemplate = row.detail_template;
-  return template;
 }

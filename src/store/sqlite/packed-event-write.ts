@@ -5,6 +5,7 @@
  * event is answered by its objectId alone, and `unpackResults` rebuilds the full answer.
  */
 import type { TimelineEvent } from '../../domain/types.js';
+import { eventBody } from '../rows.js';
 import type { EventWrite, EventWriteResult, RecordRef, StoreFailure } from '../store.js';
 
 export interface PackedEventWrite {
@@ -26,20 +27,8 @@ export type PackedResult =
   | { ok: true; replayed: true; event: TimelineEvent }
   | StoreFailure;
 
-/** The event's fields that have no column of their own. */
-export type EventBody = Pick<
-  TimelineEvent,
-  'tokens' | 'extraData' | 'timelineIFrame' | 'email' | 'utk' | 'domain'
->;
-
 export function packEventWrite(write: EventWrite): PackedEventWrite {
   const { event } = write;
-  const body: EventBody = { tokens: event.tokens };
-  if (event.extraData !== undefined) body.extraData = event.extraData;
-  if (event.timelineIFrame !== undefined) body.timelineIFrame = event.timelineIFrame;
-  if (event.email !== undefined) body.email = event.email;
-  if (event.utk !== undefined) body.utk = event.utk;
-  if (event.domain !== undefined) body.domain = event.domain;
   return {
     portalId: write.portalId,
     templateId: Number(event.eventTemplateId),
@@ -50,7 +39,7 @@ export function packEventWrite(write: EventWrite): PackedEventWrite {
     fingerprint: write.fingerprint,
     record: write.record,
     stamps: write.stamps,
-    body: JSON.stringify(body),
+    body: JSON.stringify(eventBody(event)),
   };
 }
 

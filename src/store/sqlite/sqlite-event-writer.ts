@@ -5,9 +5,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimelineEvent } from '../../domain/types.js';
+import { type EventRow, eventFromRow, type RecordRow } from '../rows.js';
 import { CANONICAL_ID, type RecordRef, type StoreFailure } from '../store.js';
-import type { EventBody, PackedEventWrite, PackedResult } from './packed-event-write.js';
-import type { RecordRow, SqliteRecords } from './sqlite-records.js';
+import type { PackedEventWrite, PackedResult } from './packed-event-write.js';
+import type { SqliteRecords } from './sqlite-records.js';
 
 export interface EventWriteOptions {
   autoCreateRecords: boolean;
@@ -24,17 +25,6 @@ class EventFailure extends Error {
   constructor(readonly failure: StoreFailure) {
     super(failure.code);
   }
-}
-
-interface EventRow {
-  template_id: number;
-  event_id: string;
-  object_type: string;
-  object_id: number;
-  ts: number;
-  created_at: number;
-  fingerprint: string;
-  body: string;
 }
 
 export class SqliteEventWriter {
@@ -212,17 +202,4 @@ export class SqliteEventWriter {
 function mayFailAfterWriting(write: PackedEventWrite, autoCreate: boolean): boolean {
   if ('email' in write.stamps) return true;
   return autoCreate && write.record.by === 'objectId' && write.record.email !== undefined;
-}
-
-function eventFromRow(row: EventRow): TimelineEvent {
-  const body = JSON.parse(row.body) as EventBody;
-  return {
-    ...body,
-    eventTemplateId: String(row.template_id),
-    id: row.event_id,
-    objectType: row.object_type,
-    objectId: String(row.object_id),
-    timestamp: row.ts,
-    createdAt: row.created_at,
-  };
 }

@@ -3,23 +3,9 @@
  * together (event writes, updates); the methods themselves never open one.
  */
 import type Database from 'better-sqlite3';
-import type { CrmRecord, ObjectType } from '../../domain/types.js';
+import type { ObjectType } from '../../domain/types.js';
+import { emailKey, type RecordRow, recordFromRow } from '../rows.js';
 import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
-
-export interface RecordRow {
-  portal_id: number;
-  object_type: string;
-  id: number;
-  email_key: string | null;
-  properties: string;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Contacts are unique by email, compared without case or surrounding space, as HubSpot does. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 export class SqliteRecords {
   private readonly statements;
@@ -125,14 +111,4 @@ export class SqliteRecords {
     const from = after !== undefined && CANONICAL_ID.test(after) ? Number(after) : 0;
     return this.statements.page.all(portalId, objectType, from, limit) as RecordRow[];
   }
-}
-
-export function recordFromRow(row: RecordRow): CrmRecord {
-  return {
-    id: String(row.id),
-    objectType: row.object_type,
-    properties: JSON.parse(row.properties),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -16,6 +16,7 @@ import type {
   Portal,
   TimelineEvent,
 } from '../../domain/types.js';
+import { recordFromRow, type TemplateRow, templateFromRow } from '../rows.js';
 import {
   CANONICAL_ID,
   type EventWrite,
@@ -29,22 +30,9 @@ import {
 import { sqliteMigrations } from './migrations.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
 import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
-import { recordFromRow, SqliteRecords } from './sqlite-records.js';
+import { SqliteRecords } from './sqlite-records.js';
 
 const FIRST_TEMPLATE_ID = 1_000_001;
-
-interface TemplateRow {
-  id: number;
-  app_id: number;
-  name: string;
-  object_type: string;
-  header_template: string | null;
-  detail_template: string | null;
-  tokens: string;
-  created_at: number;
-  updated_at: number;
-  version: number;
-}
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -324,20 +312,4 @@ export class SqliteStore implements Store {
     if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
   }
-}
-
-function templateFromRow(row: TemplateRow): EventTemplate {
-  const template: EventTemplate = {
-    id: String(row.id),
-    appId: row.app_id,
-    name: row.name,
-    objectType: row.object_type,
-    tokens: JSON.parse(row.tokens),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    version: row.version,
-  };
-  if (row.header_template !== null) template.headerTemplate = row.header_template;
-  if (row.detail_template !== null) template.detailTemplate = row.detail_template;
-  return template;
 }

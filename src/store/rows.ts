@@ -1,0 +1,101 @@
+/**
+ * The rows both SQL adapters store (the same columns in SQLite and PostgreSQL) and their mapping
+ * to and from the domain: snake_case here, camelCase above. Ids and epoch-ms times are numbers in
+ * both drivers (the PostgreSQL pool reads BIGINT as a number).
+ */
+import type { CrmRecord, EventTemplate, TimelineEvent } from '../domain/types.js';
+
+export interface TemplateRow {
+  id: number;
+  app_id: number;
+  name: string;
+  object_type: string;
+  header_template: string | null;
+  detail_template: string | null;
+  tokens: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface RecordRow {
+  portal_id: number;
+  object_type: string;
+  id: number;
+  email_key: string | null;
+  properties: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventRow {
+  portal_id: number;
+  template_id: number;
+  event_id: string;
+  object_type: string;
+  object_id: number;
+  ts: number;
+  created_at: number;
+  fingerprint: string;
+  body: string;
+}
+
+/** The event's fields that have no column of their own, kept as JSON in `body`. */
+export type EventBody = Pick<
+  TimelineEvent,
+  'tokens' | 'extraData' | 'timelineIFrame' | 'email' | 'utk' | 'domain'
+>;
+
+/** Contacts are unique by email, compared without case or surrounding space, as HubSpot does. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function templateFromRow(row: TemplateRow): EventTemplate {
+  const template: EventTemplate = {
+    id: String(row.id),
+    appId: row.app_id,
+    name: row.name,
+    objectType: row.object_type,
+    tokens: JSON.parse(row.tokens),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+  if (row.header_template !== null) template.headerTemplate = row.header_template;
+  if (row.detail_template !== null) template.detailTemplate = row.detail_template;
+  return template;
+}
+
+export function recordFromRow(row: RecordRow): CrmRecord {
+  return {
+    id: String(row.id),
+    objectType: row.object_type,
+    properties: JSON.parse(row.properties),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function eventBody(event: Omit<TimelineEvent, 'objectId'>): EventBody {
+  const body: EventBody = { tokens: event.tokens };
+  if (event.extraData !== undefined) body.extraData = event.extraData;
+  if (event.timelineIFrame !== undefined) body.timelineIFrame = event.timelineIFrame;
+  if (event.email !== undefined) body.email = event.email;
+  if (event.utk !== undefined) body.utk = event.utk;
+  if (event.domain !== undefined) body.domain = event.domain;
+  return body;
+}
+
+export function eventFromRow(row: EventRow): TimelineEvent {
+  const body = JSON.parse(row.body) as EventBody;
+  return {
+    ...body,
+    eventTemplateId: String(row.template_id),
+    id: row.event_id,
+    objectType: row.object_type,
+    objectId: String(row.object_id),
+    timestamp: row.ts,
+    createdAt: row.created_at,
+  };
+}
