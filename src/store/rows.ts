@@ -99,3 +99,28 @@ export function eventFromRow(row: EventRow): TimelineEvent {
     createdAt: row.created_at,
   };
 }
+
+/**
+ * The row that merging `changes` into `row` makes, or `undefined` when every value is already there:
+ * events stamp the same values again and again, and a change that changes nothing writes nothing
+ * (the record's modification time stays). `newEmailKey` is set when a contact's email moves to a key
+ * the caller must first check is free.
+ */
+export function mergedRow(
+  row: RecordRow,
+  changes: Record<string, string>,
+  now: number,
+): { row: RecordRow; newEmailKey?: string } | undefined {
+  const current = JSON.parse(row.properties) as Record<string, string>;
+  if (Object.entries(changes).every(([name, value]) => current[name] === value)) return undefined;
+  let key = row.email_key;
+  if (row.object_type === 'contacts' && changes.email !== undefined)
+    key = changes.email ? emailKey(changes.email) : null;
+  const merged: RecordRow = {
+    ...row,
+    email_key: key,
+    properties: JSON.stringify({ ...current, ...changes }),
+    updated_at: now,
+  };
+  return key !== null && key !== row.email_key ? { row: merged, newEmailKey: key } : { row: merged };
+}

@@ -4,7 +4,7 @@
  * unique indexes (`INSERT ... ON CONFLICT DO NOTHING`, then read the winner), never by a read first.
  */
 import type { CrmRecord, ObjectType } from '../../domain/types.js';
-import { emailKey, type RecordRow, recordFromRow } from '../rows.js';
+import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
 import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
 
@@ -137,28 +137,21 @@ export class PostgresRecords {
    * fail with a unique violation, which the caller's transaction retries.
    */
   async merge(sql: Sql, row: RecordRow, changes: Record<string, string>, now: number): Promise<RowResult> {
-    const current = JSON.parse(row.properties) as Record<string, string>;
-    // Events stamp the same values again and again: a change that changes nothing writes nothing
-    // (and leaves updatedAt), as in SQLite.
-    if (Object.entries(changes).every(([name, value]) => current[name] === value)) {
-      return { ok: true, record: recordFromRow(row), row };
+    const merge = mergedRow(row, changes, now);
+    if (!merge) return { ok: true, record: recordFromRow(row), row };
+    if (merge.newEmailKey !== undefined) {
+      const existing = await this.findContactByEmail(sql, row.portal_id, merge.newEmailKey);
+      if (existing) return { ok: false, code: 'CONTACT_EXISTS', params: { existingId: existing.id } };
     }
-    const properties = { ...current, ...changes };
-    let key = row.email_key;
-    if (row.object_type === 'contacts' && changes.email !== undefined) {
-      key = changes.email ? emailKey(changes.email) : null;
-      if (key !== null && key !== row.email_key) {
-        const existing = await this.findContactByEmail(sql, row.portal_id, key);
-        if (existing) return { ok: false, code: 'CONTACT_EXISTS', params: { existingId: existing.id } };
-      }
-    }
-    const updated: RecordRow = {
-      ...row,
-      email_key: key,
-      properties: JSON.stringify(properties),
-      updated_at: now,
-    };
-    await run(sql, S.update, [row.portal_id, row.object_type, row.id, key, updated.properties, now]);
+    const updated = merge.row;
+    await run(sql, S.update, [
+      row.portal_id,
+      row.object_type,
+      row.id,
+      updated.email_key,
+      updated.properties,
+      now,
+    ]);
     return { ok: true, record: recordFromRow(updated), row: updated };
   }
 

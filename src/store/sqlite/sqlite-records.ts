@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ObjectType } from '../../domain/types.js';
-import { emailKey, type RecordRow, recordFromRow } from '../rows.js';
+import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
 import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
 
 export class SqliteRecords {
@@ -78,27 +78,21 @@ export class SqliteRecords {
     changes: Record<string, string>,
     now: number,
   ): RecordWriteResult & { row?: RecordRow } {
-    const current = JSON.parse(row.properties) as Record<string, string>;
-    // Events stamp the same values again and again: a change that changes nothing writes nothing.
-    if (Object.entries(changes).every(([name, value]) => current[name] === value)) {
-      return { ok: true, record: recordFromRow(row), row };
+    const merge = mergedRow(row, changes, now);
+    if (!merge) return { ok: true, record: recordFromRow(row), row };
+    if (merge.newEmailKey !== undefined) {
+      const existing = this.findContactByEmail(row.portal_id, merge.newEmailKey);
+      if (existing) return { ok: false, code: 'CONTACT_EXISTS', params: { existingId: existing.id } };
     }
-    const properties = { ...current, ...changes };
-    let key = row.email_key;
-    if (row.object_type === 'contacts' && changes.email !== undefined) {
-      key = changes.email ? emailKey(changes.email) : null;
-      if (key !== null && key !== row.email_key) {
-        const existing = this.findContactByEmail(row.portal_id, key);
-        if (existing) return { ok: false, code: 'CONTACT_EXISTS', params: { existingId: existing.id } };
-      }
-    }
-    const updated: RecordRow = {
-      ...row,
-      email_key: key,
-      properties: JSON.stringify(properties),
-      updated_at: now,
-    };
-    this.statements.update.run(key, updated.properties, now, row.portal_id, row.object_type, row.id);
+    const updated = merge.row;
+    this.statements.update.run(
+      updated.email_key,
+      updated.properties,
+      now,
+      row.portal_id,
+      row.object_type,
+      row.id,
+    );
     return { ok: true, record: recordFromRow(updated), row: updated };
   }
 
