@@ -4,6 +4,7 @@
  * both drivers (the PostgreSQL pool reads BIGINT as a number).
  */
 import type { CrmRecord, EventTemplate, TimelineEvent } from '../domain/types.js';
+import type { StoreFailure } from './store.js';
 
 export interface TemplateRow {
   id: number;
@@ -123,4 +124,13 @@ export function mergedRow(
     updated_at: now,
   };
   return key !== null && key !== row.email_key ? { row: merged, newEmailKey: key } : { row: merged };
+}
+
+/**
+ * An event that sets its contact's email to one another contact has fails as EMAIL_IN_USE, naming
+ * the email (the record merge reports the same conflict as CONTACT_EXISTS); other failures stay.
+ */
+export function asEmailFailure(failure: StoreFailure, email: string): StoreFailure {
+  if (failure.code !== 'CONTACT_EXISTS') return failure;
+  return { ok: false, code: 'EMAIL_IN_USE', params: { email, existingId: failure.params.existingId ?? '' } };
 }

@@ -5,7 +5,7 @@
  * path, which runs inside the event's savepoint and throws `EventFailure` to have it rolled back.
  */
 
-import type { RecordRow } from '../rows.js';
+import { asEmailFailure, type RecordRow } from '../rows.js';
 import { CANONICAL_ID, type EventWrite, type StoreFailure } from '../store.js';
 import type { KnownRecords } from './postgres-known-records.js';
 import { run, type Sql } from './postgres-pool.js';
@@ -143,23 +143,21 @@ export class RecordResolver {
     }
   }
 
+  /** Sets a contact's email (a merge that changes nothing writes nothing). */
   private async setEmail(row: RecordRow, email: string): Promise<RecordRow> {
-    const current = (JSON.parse(row.properties) as Record<string, string>).email;
-    if (current === email) return row;
     const result = await this.merge(row, { email });
-    if (!result.ok && result.code === 'CONTACT_EXISTS') {
-      throw new EventFailure({
-        ok: false,
-        code: 'EMAIL_IN_USE',
-        params: { email, existingId: result.params.existingId ?? '' },
-      });
-    }
-    return this.check(result);
+    if (!result.ok) throw new EventFailure(asEmailFailure(result, email));
+    return result.row;
   }
 
-  private merge(row: RecordRow, changes: Record<string, string>): Promise<RowResult> {
-    if (row.object_type === 'contacts' && changes.email !== undefined) this.known.emailChanged();
-    return this.records.merge(this.sql, row, changes, this.options.now);
+  private async merge(row: RecordRow, changes: Record<string, string>): Promise<RowResult> {
+    const result = await this.records.merge(this.sql, row, changes, this.options.now);
+    // The batch's email lookups go stale only when a contact's email really changed (a merge that
+    // changes nothing answers the same row).
+    if (result.ok && result.row !== row && row.object_type === 'contacts' && changes.email !== undefined) {
+      this.known.emailChanged();
+    }
+    return result;
   }
 
   private check(result: RowResult): RecordRow {

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimelineEvent } from '../../domain/types.js';
-import { type EventRow, eventFromRow, type RecordRow } from '../rows.js';
+import { asEmailFailure, type EventRow, eventFromRow, type RecordRow } from '../rows.js';
 import { CANONICAL_ID, type RecordRef, type StoreFailure } from '../store.js';
 import type { PackedEventWrite, PackedResult } from './packed-event-write.js';
 import type { SqliteRecords } from './sqlite-records.js';
@@ -178,18 +178,11 @@ export class SqliteEventWriter {
     );
   }
 
+  /** Sets a contact's email (a merge that changes nothing writes nothing). */
   private setEmail(row: RecordRow, email: string, now: number): RecordRow {
-    const current = (JSON.parse(row.properties) as Record<string, string>).email;
-    if (current === email) return row;
     const result = this.records.merge(row, { email }, now);
-    if (!result.ok && result.code === 'CONTACT_EXISTS') {
-      throw new EventFailure({
-        ok: false,
-        code: 'EMAIL_IN_USE',
-        params: { email, existingId: result.params.existingId ?? '' },
-      });
-    }
-    return this.check(result);
+    if (!result.ok) throw new EventFailure(asEmailFailure(result, email));
+    return result.row as RecordRow;
   }
 
   private check(result: ReturnType<SqliteRecords['merge']>): RecordRow {
