@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { type ScratchSchema, scratchSchema } from '../helpers/scratch-schema.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const PG_URL = process.env.TIMELINE_TEST_PG_URL;
@@ -45,8 +45,7 @@ class CuttableProxy {
 }
 
 describe('PostgreSQL outage', () => {
-  const schema = `outage_${process.pid}_${Date.now()}`;
-  let admin: pg.Client;
+  let schema: ScratchSchema;
   let proxy: CuttableProxy;
   let server: TestServer;
   let templateId: string;
@@ -54,15 +53,10 @@ describe('PostgreSQL outage', () => {
   before(async () => {
     if (!PG_URL) return;
     const target = new URL(PG_URL as string);
-    admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
+    schema = await scratchSchema(PG_URL, 'outage');
     proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
     await proxy.start();
-    const url = new URL(PG_URL as string);
-    url.port = String(proxy.port);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    server = await startTestServer({ db: url.toString() });
+    server = await startTestServer({ db: schema.url(proxy.port) });
     templateId = await createTemplate(server);
   });
 
@@ -70,8 +64,7 @@ describe('PostgreSQL outage', () => {
     if (!PG_URL) return;
     await server?.close();
     await proxy?.cut().catch(() => {});
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await schema.drop();
   });
 
   const send = () =>

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { type ScratchSchema, scratchSchema } from '../helpers/scratch-schema.js';
 
 const PG_URL = process.env.TIMELINE_TEST_PG_URL;
 const SKIP = PG_URL
@@ -63,20 +63,15 @@ async function post(url: string, path: string, body: unknown): Promise<{ status:
 }
 
 describe('two server processes on one PostgreSQL database', () => {
-  const schema = `multi_${process.pid}_${Date.now()}`;
-  let admin: pg.Client;
+  let schema: ScratchSchema;
   let servers: Server[] = [];
   let templateId: string;
 
   before(async () => {
     if (!PG_URL) return;
-    admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const url = new URL(PG_URL as string);
-    url.searchParams.set('options', `-c search_path=${schema}`);
+    schema = await scratchSchema(PG_URL, 'multi');
     // Both start at once: migrations and provisioning must be safe when they race.
-    servers = await Promise.all([serve(url.toString()), serve(url.toString())]);
+    servers = await Promise.all([serve(schema.url()), serve(schema.url())]);
     const created = await fetch(`${servers[0]?.url}${API}/4200/event-templates?hapikey=multi-key`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -100,8 +95,7 @@ describe('two server processes on one PostgreSQL database', () => {
           }),
       ),
     );
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await schema.drop();
   });
 
   it('loses and duplicates nothing under concurrent batches through both processes', {
@@ -146,10 +140,12 @@ describe('two server processes on one PostgreSQL database', () => {
         assert.equal(read.status, 200);
       }
     }
-    const { rows } = await admin.query(`SELECT count(*)::int AS events FROM ${schema}.timeline_events`);
+    const { rows } = await schema.admin.query(
+      `SELECT count(*)::int AS events FROM ${schema.name}.timeline_events`,
+    );
     assert.equal(rows[0].events, 1600, 'every event stored exactly once');
-    const contacts = await admin.query(
-      `SELECT count(*)::int AS n FROM ${schema}.crm_records WHERE portal_id = 4100 AND object_type = 'contacts'`,
+    const contacts = await schema.admin.query(
+      `SELECT count(*)::int AS n FROM ${schema.name}.crm_records WHERE portal_id = 4100 AND object_type = 'contacts'`,
     );
     assert.equal(contacts.rows[0].n, emails.length, 'one contact per email');
   });
