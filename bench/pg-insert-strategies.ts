@@ -21,10 +21,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { applyMigrations } from '../src/store/postgres/migrations.js';
+import type { EventWrite, RecordRef } from '../src/domain/store.js';
+import { applyMigrations } from '../src/store/postgres/postgres-migrations.js';
 import { createPool } from '../src/store/postgres/postgres-pool.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import type { EventWrite, RecordRef } from '../src/store/store.js';
 
 const url = process.argv[2] ?? process.env.TIMELINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const list = (value: string | undefined, fallback: number[]): number[] =>

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomIds } from '../src/domain/clock.js';
 import { toEventWrite } from '../src/domain/event-input.js';
+import type { EventWrite } from '../src/domain/store.js';
 import type { EventTemplate } from '../src/domain/types.js';
 import { Limits } from '../src/limits.js';
 import { packEventWrite } from '../src/store/sqlite/packed-event-write.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { EventWrite } from '../src/store/store.js';
 
 const { values: args } = parseArgs({
   options: {

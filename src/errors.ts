@@ -167,10 +167,26 @@ export const ErrorCatalogue = {
 export type ErrorCode = keyof typeof ErrorCatalogue;
 export type ErrorParams = Record<string, string | number>;
 
+/** The `code` of one problem: what kind of wrong the field is. */
+export type DetailCode =
+  | 'REQUIRED_FIELD'
+  | 'INVALID_TYPE'
+  | 'INVALID_ENUM'
+  | 'INVALID_FORMAT'
+  | 'INVALID_VALUE'
+  | 'INVALID_TEMPLATE'
+  | 'DUPLICATE_VALUE'
+  | 'UNKNOWN_TOKEN'
+  | 'UNSUPPORTED_FILTER'
+  | 'TOO_LARGE'
+  | 'TOO_LONG'
+  | 'TOO_MANY'
+  | 'TOO_FEW';
+
 /** One problem inside an error: HubSpot's `ErrorDetail`. `in` names the field. */
 export interface ErrorDetail {
   message: string;
-  code?: string;
+  code?: DetailCode;
   in?: string;
   context?: Record<string, string[]>;
   subCategory?: string;
@@ -234,30 +250,6 @@ export function toErrorBody(error: ApiError, correlationId: string): ErrorBody {
   if (Object.keys(error.context).length > 0) body.context = error.context;
   if (error.details.length > 0) body.errors = error.details;
   return body;
-}
-
-/** HubSpot's `StandardError`: one failed input of a batch (a 207's `errors` items). */
-export interface StandardError {
-  status: 'error';
-  category: string;
-  message: string;
-  context: Record<string, string[]>;
-  links: Record<string, string>;
-  errors: ErrorDetail[];
-  subCategory?: string;
-}
-
-export function toStandardError(error: ApiError, context: Record<string, string[]>): StandardError {
-  const item: StandardError = {
-    status: 'error',
-    category: error.category,
-    message: error.message,
-    context: { ...error.context, ...context },
-    links: {},
-    errors: error.details,
-  };
-  if (error.subCategory) item.subCategory = error.subCategory;
-  return item;
 }
 
 /** A 400 listing every problem found; the message names the first and counts the rest. */

@@ -5,15 +5,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
+import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RecordService } from './domain/record-service.js';
+import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
 import { Renderer } from './render/renderer.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -40,15 +41,16 @@ export async function createApp(
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
+  const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
   return buildApp({
     config,
     store,
     clock,
     ids,
     templates: new TemplateService(store, clock, limits),
-    events: new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits }),
+    events,
     records: new RecordService(store, clock),
-    renderer: new Renderer(),
+    rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
     adminToken,
   });

@@ -3,7 +3,7 @@
  * events and CRM records), with HubSpot's 401/403 answers.
  */
 import { ApiError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { Store } from './store.js';
 import type { AccessToken } from './types.js';
 
 /** Scopes of the provisioned token: timeline events, and the CRM objects events attach to. */

@@ -6,11 +6,10 @@
 import { createHash } from 'node:crypto';
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
-import type { EventWrite, RecordRef } from '../store/store.js';
 import type { IdGenerator } from './clock.js';
+import { isObject, type JsonObject } from './json.js';
+import type { EventWrite, RecordRef } from './store.js';
 import type { EventTemplate, TimelineEvent, TimelineIFrame } from './types.js';
-
-type Json = Record<string, unknown>;
 
 export interface EventContext {
   portalId: number;
@@ -28,15 +27,11 @@ const EPOCH_MS = /^-?\d{1,16}$/;
 /** Something, an @, something: HubSpot refuses what is plainly not an address, nothing finer. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * HubSpot's server (Jackson) coerces JSON numbers into string fields, so `"objectId": 123` works
  * there; we accept it too. Anything else that is not a string is a type error.
  */
-function optionalString(input: Json, field: string, problems: ErrorDetail[]): string | undefined {
+function optionalString(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
@@ -62,7 +57,7 @@ export function describe(value: unknown): string {
  * and give back unchanged, so no U+0000 and no lone UTF-16 surrogates (both stores would alter or
  * refuse them).
  */
-function identifier(input: Json, field: string, problems: ErrorDetail[]): string | undefined {
+function identifier(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
   const value = optionalString(input, field, problems);
   if (value !== undefined && (value.includes('\u0000') || !value.isWellFormed())) {
     problems.push({
@@ -104,7 +99,7 @@ export function readEnvelope(input: unknown): { eventTemplateId?: string; proble
 }
 
 /** Turns a valid input into a store write, or throws the ApiError that describes why it is not. */
-export function toEventWrite(input: Json, template: EventTemplate, ctx: EventContext): EventWrite {
+export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: EventContext): EventWrite {
   const problems: ErrorDetail[] = [];
   const givenId = identifier(input, 'id', problems);
   const objectId = identifier(input, 'objectId', problems);

@@ -2,11 +2,11 @@
  * Timeline events: batch create, single create and get (operations 1 to 3). Each input is checked
  * against its template here; the store then writes every valid one with its record changes.
  */
-import { ApiError, type ErrorCode, errorMessage, type StandardError, toStandardError } from '../errors.js';
+import { ApiError, type ErrorCode, errorMessage, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
-import type { EventWrite, EventWriteResult, Store } from '../store/store.js';
 import type { Clock, IdGenerator } from './clock.js';
 import { type EventContext, readEnvelope, templateIdOf, toEventWrite } from './event-input.js';
+import type { EventWrite, EventWriteResult, Store } from './store.js';
 import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
 
 /** The input field each store-side failure is about, for the error's `in`. */
@@ -18,9 +18,15 @@ const STORE_FAILURE_FIELDS: Partial<Record<ErrorCode, string>> = {
   CONTACT_EXISTS: 'email',
 };
 
+/** One input of a batch that was not stored: why, and which input (*ours*: its index and template). */
+export interface FailedInput {
+  error: ApiError;
+  context: Record<string, string[]>;
+}
+
 export interface BatchOutcome {
   results: TimelineEvent[];
-  errors: StandardError[];
+  errors: FailedInput[];
   requestedAt: number;
   startedAt: number;
   completedAt: number;
@@ -60,10 +66,10 @@ export class EventService {
     const startedAt = this.clock.now();
     const outcomes = await this.run(token, inputs, requestedAt, request.bodyBytes);
     const results: TimelineEvent[] = [];
-    const errors: StandardError[] = [];
+    const errors: FailedInput[] = [];
     outcomes.forEach((outcome, index) => {
       if (outcome instanceof ApiError)
-        errors.push(toStandardError(outcome, errorContext(inputs[index], index)));
+        errors.push({ error: outcome, context: errorContext(inputs[index], index) });
       else results.push(outcome);
     });
     return { results, errors, requestedAt, startedAt, completedAt: this.clock.now() };
@@ -167,12 +173,7 @@ export class EventService {
     templates: Map<string, Promise<EventTemplate | undefined>>,
   ): Promise<EventWrite> {
     const envelope = readEnvelope(input);
-    if (envelope.eventTemplateId === undefined)
-      throw new ApiError(
-        'INVALID_INPUT',
-        { detail: envelope.problems[0]?.message ?? '' },
-        { details: envelope.problems },
-      );
+    if (envelope.eventTemplateId === undefined) throw invalidInput(envelope.problems);
     const templateId = envelope.eventTemplateId;
     let lookup = templates.get(templateId);
     if (!lookup) {

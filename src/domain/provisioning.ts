@@ -4,9 +4,9 @@
  * table so a restart prints and accepts the same ones.
  */
 import type { Config } from '../config.js';
-import type { Store } from '../store/store.js';
 import type { IdGenerator } from './clock.js';
 import { DEFAULT_SCOPES } from './credentials.js';
+import type { Store } from './store.js';
 
 export interface Provisioned {
   portalId: number;

@@ -3,9 +3,10 @@
  * search by email, in HubSpot's v3 shapes (`/crm/v3/objects/{objectType}`).
  */
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
-import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
-import { describe, isObject } from './event-input.js';
+import { describe } from './event-input.js';
+import { isObject } from './json.js';
+import type { Store } from './store.js';
 import type { CrmRecord, ObjectType } from './types.js';
 
 export interface RecordPageOut {

@@ -5,8 +5,8 @@
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import { checkTemplateSource } from '../render/template-check.js';
-import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import type { Store } from './store.js';
 import {
   asRecord,
   duplicateNameProblems,

@@ -4,10 +4,10 @@
  * an emulator needs a way to make several, for multi-tenant use and for tests.
  */
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
-import type { Store } from '../store/store.js';
 import type { IdGenerator } from './clock.js';
 import { DEFAULT_SCOPES } from './credentials.js';
-import { isObject } from './event-input.js';
+import { isObject } from './json.js';
+import type { Store } from './store.js';
 import type { AccessToken, App, DeveloperAccount, Portal } from './types.js';
 
 function positiveInteger(

@@ -3,6 +3,7 @@
  * that JSON Schema cannot say: enumeration options, distinct values, the name pattern.
  */
 import type { ErrorDetail } from '../errors.js';
+import { isObject, type JsonObject } from './json.js';
 import { type TemplateToken, TOKEN_NAME_PATTERN, type TokenOption, type TokenType } from './types.js';
 
 export interface TokenInput {
@@ -14,10 +15,8 @@ export interface TokenInput {
 }
 
 /** Reads a JSON value as an object, or `undefined` when it is not one. */
-export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+export function asRecord(value: unknown): JsonObject | undefined {
+  return isObject(value) ? value : undefined;
 }
 
 /**

@@ -4,9 +4,9 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { authenticateAccessToken, authenticateDeveloper } from '../domain/credentials.js';
+import type { Store } from '../domain/store.js';
 import type { AccessToken } from '../domain/types.js';
 import { ApiError } from '../errors.js';
-import type { Store } from '../store/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,12 +1,12 @@
 /** What the HTTP layer is given by `server.ts`: the domain services and the few shared objects. */
 import type { Config } from '../config.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
+import type { EventRendering } from '../domain/event-rendering.js';
 import type { EventService } from '../domain/event-service.js';
 import type { RecordService } from '../domain/record-service.js';
+import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
 import type { TenantService } from '../domain/tenant-service.js';
-import type { Renderer } from '../render/renderer.js';
-import type { Store } from '../store/store.js';
 
 export interface AppDeps {
   config: Config;
@@ -16,7 +16,7 @@ export interface AppDeps {
   templates: TemplateService;
   events: EventService;
   records: RecordService;
-  renderer: Renderer;
+  rendering: EventRendering;
   tenants: TenantService;
   /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
   adminToken: string;

@@ -4,8 +4,8 @@
  * and anything unexpected into a 500 (or a 503 when the store is unreachable) that leaks nothing.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
-import { isStoreUnavailable } from '../store/store-errors.js';
+import { isStoreUnavailable } from '../domain/store-errors.js';
+import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply
@@ -69,7 +69,7 @@ function validationDetail(v: AjvError, where: string | undefined): ErrorDetail {
   const missing = v.params?.missingProperty;
   if (v.keyword === 'required' && typeof missing === 'string') path = path ? `${path}.${missing}` : missing;
   const field = path || (where === 'body' ? 'body' : (where ?? 'request'));
-  const codes: Record<string, string> = {
+  const codes: Record<string, DetailCode> = {
     required: 'REQUIRED_FIELD',
     type: 'INVALID_TYPE',
     enum: 'INVALID_ENUM',

@@ -5,7 +5,7 @@
 
 import type { BatchOutcome } from '../domain/event-service.js';
 import type { CrmRecord, EventTemplate, ObjectType, TemplateToken, TimelineEvent } from '../domain/types.js';
-import type { StandardError } from '../errors.js';
+import type { ApiError, ErrorDetail } from '../errors.js';
 
 let lastMs = Number.NaN;
 let lastIso = '';
@@ -78,6 +78,31 @@ export function eventToWire(event: TimelineEvent): EventWire {
   return wire;
 }
 
+/** HubSpot's `StandardError`: one failed input of a batch (a 207's `errors` items). */
+export interface StandardError {
+  status: 'error';
+  category: string;
+  message: string;
+  context: Record<string, string[]>;
+  links: Record<string, string>;
+  errors: ErrorDetail[];
+  subCategory?: string;
+}
+
+/** A failed batch input as HubSpot answers it, the input's own context added to the error's. */
+export function toStandardError(error: ApiError, context: Record<string, string[]>): StandardError {
+  const item: StandardError = {
+    status: 'error',
+    category: error.category,
+    message: error.message,
+    context: { ...error.context, ...context },
+    links: {},
+    errors: error.details,
+  };
+  if (error.subCategory) item.subCategory = error.subCategory;
+  return item;
+}
+
 export interface BatchWire {
   status: 'COMPLETE';
   results: EventWire[];
@@ -100,9 +125,14 @@ export function batchToWire(outcome: BatchOutcome): BatchWire {
   };
   if (outcome.errors.length > 0) {
     wire.numErrors = outcome.errors.length;
-    wire.errors = outcome.errors;
+    wire.errors = outcome.errors.map((failed) => toStandardError(failed.error, failed.context));
   }
   return wire;
+}
+
+/** HubSpot's CRM paging block: the cursor of the next page and a link to it. */
+export function pagingToWire(after: string, link?: string): { next: { after: string; link?: string } } {
+  return { next: link === undefined ? { after } : { after, link } };
 }
 
 /** HubSpot answers these properties when a read names none. */

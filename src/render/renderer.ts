@@ -1,4 +1,4 @@
-import { LruCache } from './lru-cache.js';
+import { LRUCache } from 'lru-cache';
 import { renderMarkdown } from './render-markdown.js';
 import { checkTemplateSource } from './template-check.js';
 import { COMPILE_OPTIONS, templateEngine } from './template-engine.js';
@@ -33,11 +33,11 @@ const DEFAULT_CACHE_SIZE = 1000;
  * an updated template (new version) is compiled afresh while old versions age out.
  */
 export class Renderer {
-  readonly #cache: LruCache<string, CompiledTemplate>;
+  readonly #cache: LRUCache<string, CompiledTemplate>;
   #compileCount = 0;
 
   constructor(options?: { cacheSize?: number }) {
-    this.#cache = new LruCache(options?.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.#cache = new LRUCache({ max: options?.cacheSize ?? DEFAULT_CACHE_SIZE });
   }
 
   /** How many template sources this renderer has compiled (cache misses); for tests and metrics. */

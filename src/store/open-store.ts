@@ -1,7 +1,7 @@
 /** Picks the store adapter from the `--db` setting: a `postgres://` URL, or a SQLite path. */
 import type { Config } from '../config.js';
-import { WorkerSqliteStore } from './sqlite/worker-sqlite-store.js';
-import type { Store } from './store.js';
+import type { Store } from '../domain/store.js';
+import { SqliteThreadClient } from './sqlite/sqlite-thread-client.js';
 
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//i.test(db);
@@ -14,7 +14,7 @@ export async function openStore(config: Config): Promise<Store> {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     store = new PostgresStore(config.db, { poolSize: config.pgPoolSize });
   } else {
-    store = new WorkerSqliteStore(config.db);
+    store = new SqliteThreadClient(config.db);
   }
   await store.migrate();
   return store;

@@ -3,8 +3,9 @@
  * to and from the domain: snake_case here, camelCase above. Ids and epoch-ms times are numbers in
  * both drivers (the PostgreSQL pool reads BIGINT as a number).
  */
+
+import type { StoreFailure } from '../domain/store.js';
 import type { CrmRecord, EventTemplate, TimelineEvent } from '../domain/types.js';
-import type { StoreFailure } from './store.js';
 
 export interface TemplateRow {
   id: number;

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, type TestContext } from 'node:test';
 import pg from 'pg';
+import type { Store } from '../../src/domain/store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { WorkerSqliteStore } from '../../src/store/sqlite/worker-sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import { SqliteThreadClient } from '../../src/store/sqlite/sqlite-thread-client.js';
 
 export const PG_URL = process.env.TIMELINE_TEST_PG_URL;
 export const PG_SKIP = 'TIMELINE_TEST_PG_URL is not set: PostgreSQL suite skipped (set it to run)';
@@ -130,7 +130,7 @@ export function backends(): Backend[] {
   return [
     sqliteMemory(),
     sqliteFile('sqlite file', (path) => new SqliteStore(path), SQLITE_BUGS),
-    sqliteFile('sqlite worker (file)', (path) => new WorkerSqliteStore(path), SQLITE_WORKER_BUGS),
+    sqliteFile('sqlite worker (file)', (path) => new SqliteThreadClient(path), SQLITE_WORKER_BUGS),
     postgres(PG_URL),
   ];
 }

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
+import type { EventWriteResult, Store } from '../../src/domain/store.js';
 import type { EventTemplate } from '../../src/domain/types.js';
-import type { EventWriteResult, Store } from '../../src/store/store.js';
 import { type Backend, eachBackend, needsSharedDatabase, openStore, uniqueIds } from './backends.js';
 import { eventWrite, newTemplate, storedTemplate, T0 } from './event-writes.js';
 

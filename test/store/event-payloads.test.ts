@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
+import type { EventWrite, EventWriteResult, Store } from '../../src/domain/store.js';
 import type { EventTemplate } from '../../src/domain/types.js';
-import type { EventWrite, EventWriteResult, Store } from '../../src/store/store.js';
 import { type Backend, eachBackend, openStore, uniqueIds } from './backends.js';
 import { eventWrite, storedTemplate, T0 } from './event-writes.js';
 

@@ -2,8 +2,9 @@
  * Builds the `EventWrite`s the conformance suite sends, the way `domain/event-input.ts` does: the
  * record identifiers are echoed in the event, the fingerprint covers what the caller sent.
  */
+
+import type { EventWrite, NewTemplate, RecordRef, Store } from '../../src/domain/store.js';
 import type { EventTemplate, TimelineIFrame } from '../../src/domain/types.js';
-import type { EventWrite, NewTemplate, RecordRef, Store } from '../../src/store/store.js';
 
 export const T0 = Date.parse('2024-05-01T12:00:00Z');
 

@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import type { Store } from '../../src/domain/store.js';
+import { isStoreUnavailable } from '../../src/domain/store-errors.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
-import { isStoreUnavailable } from '../../src/store/store-errors.js';
 import { PG_SKIP, PG_URL } from './backends.js';
 import { eventWrite, T0 } from './event-writes.js';
 

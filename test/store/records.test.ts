@@ -1,8 +1,8 @@
 /** Store conformance: CRM records (create, contact email uniqueness, get, update, archive, list). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RecordWriteResult } from '../../src/domain/store.js';
 import type { CrmRecord } from '../../src/domain/types.js';
-import type { RecordWriteResult } from '../../src/store/store.js';
 import { eachBackend, openStore, uniqueIds } from './backends.js';
 import { T0 } from './event-writes.js';
 

@@ -1,8 +1,8 @@
 /** Store conformance: event templates (ids, listing, the per-app limit, optimistic replace, delete). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { StoreFailure } from '../../src/domain/store.js';
 import type { EventTemplate } from '../../src/domain/types.js';
-import type { StoreFailure } from '../../src/store/store.js';
 import { eachBackend, openStore, uniqueIds } from './backends.js';
 import { eventWrite, newTemplate, storedTemplate, T0 } from './event-writes.js';
 

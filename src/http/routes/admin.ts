@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../errors.js';
+import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 
 function sameSecret(given: string, expected: string): boolean {
@@ -23,13 +23,9 @@ export async function adminRoutes(app: FastifyInstance, { tenants, adminToken }:
   app.put<{ Params: { portalId: string } }>('/_admin/v1/portals/:portalId', async (request) => {
     const { portalId } = request.params;
     if (!/^[1-9]\d{0,14}$/.test(portalId)) {
-      throw new ApiError(
-        'INVALID_INPUT',
-        { detail: 'portalId must be a positive integer' },
-        {
-          details: [{ message: 'portalId must be a positive integer', code: 'INVALID_TYPE', in: 'portalId' }],
-        },
-      );
+      throw invalidInput([
+        { message: 'portalId must be a positive integer', code: 'INVALID_TYPE', in: 'portalId' },
+      ]);
     }
     return tenants.putPortal(Number(portalId), request.body ?? {});
   });

@@ -4,7 +4,8 @@ import { STANDARD_OBJECT_TYPES } from '../../domain/types.js';
 import { ApiError } from '../../errors.js';
 import { accessTokenHook, TIMELINE_READ_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
-import { recordToWire } from '../presenters.js';
+import { pagingToWire, recordToWire } from '../presenters.js';
+import { limitParam } from '../query-params.js';
 
 interface TypeParams {
   objectType: string;
@@ -71,30 +72,17 @@ export async function crmObjectRoutes(
 
   app.get<{ Params: TypeParams; Querystring: ListQuery }>('/crm/v3/objects/:objectType', async (request) => {
     const { query } = request;
-    const limit = query.limit === undefined ? 10 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > config.limits.MAX_PAGE_SIZE) {
-      throw new ApiError(
-        'INVALID_INPUT',
-        { detail: `limit must be an integer from 1 to ${config.limits.MAX_PAGE_SIZE}` },
-        {
-          details: [
-            {
-              message: `limit must be an integer from 1 to ${config.limits.MAX_PAGE_SIZE}`,
-              code: 'INVALID_VALUE',
-              in: 'limit',
-            },
-          ],
-        },
-      );
-    }
+    const limit = limitParam(query.limit, 10, config.limits.MAX_PAGE_SIZE);
     const page = await records.list(tokenOf(request).portalId, objectTypeOf(request), limit, query.after);
     const properties = requestedProperties(query);
     const body: Record<string, unknown> = {
       results: page.results.map((record) => recordToWire(record, properties)),
     };
     if (page.after !== undefined) {
-      const link = `${request.url.split('?')[0]}?limit=${limit}&after=${page.after}`;
-      body.paging = { next: { after: page.after, link } };
+      body.paging = pagingToWire(
+        page.after,
+        `${request.url.split('?')[0]}?limit=${limit}&after=${page.after}`,
+      );
     }
     return body;
   });

@@ -1,10 +1,10 @@
 /** Operations 1 to 5: create (batch and single), read, and render timeline events (Bearer token). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestFacts } from '../../domain/event-service.js';
-import { ApiError } from '../../errors.js';
 import { accessTokenHook, TIMELINE_READ_SCOPES, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { batchToWire, eventToWire } from '../presenters.js';
+import { booleanParam } from '../query-params.js';
 
 /** When the request came and how large its body was (from Content-Length, when sent). */
 function requestFacts(request: FastifyRequest): RequestFacts {
@@ -20,7 +20,7 @@ interface EventParams {
 }
 
 export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { store, events, renderer, config } = deps;
+  const { store, events, rendering, config } = deps;
   app.addHook(
     'onRequest',
     accessTokenHook(store, (request) =>
@@ -54,49 +54,19 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
     return eventToWire(await events.get(tokenOf(request), params.eventTemplateId, params.eventId));
   });
 
-  const renderEvent = async (
-    params: EventParams,
-    token: ReturnType<typeof tokenOf>,
-    kind: 'header' | 'detail',
-  ) => {
-    const { event, template } = await events.getWithTemplate(token, params.eventTemplateId, params.eventId);
-    const portal = await store.getPortal(token.portalId);
-    return renderer.render(
-      {
-        id: template.id,
-        version: template.version,
-        headerTemplate: template.headerTemplate ?? '',
-        detailTemplate: template.detailTemplate ?? '',
-      },
-      event,
-      kind,
-      portal?.timeZone ?? 'UTC',
-    );
-  };
-
   app.get<{ Params: EventParams; Querystring: { detail?: string } }>(
     '/events/:eventTemplateId/:eventId/render',
     async (request, reply) => {
-      const detail = request.query.detail;
-      if (detail !== undefined && detail !== 'true' && detail !== 'false') {
-        throw new ApiError(
-          'INVALID_INPUT',
-          { detail: `detail must be true or false, got '${detail}'` },
-          {
-            details: [{ message: 'detail must be true or false', code: 'INVALID_TYPE', in: 'detail' }],
-          },
-        );
-      }
-      const html = await renderEvent(
-        request.params,
-        tokenOf(request),
-        detail === 'true' ? 'detail' : 'header',
-      );
+      const detail = booleanParam('detail', request.query.detail, false);
+      const { eventTemplateId, eventId } = request.params;
+      const kind = detail ? 'detail' : 'header';
+      const html = await rendering.render(tokenOf(request), eventTemplateId, eventId, kind);
       return reply.type('text/html; charset=utf-8').send(html);
     },
   );
 
   app.get<{ Params: EventParams }>('/events/:eventTemplateId/:eventId/detail', async (request) => {
-    return { details: await renderEvent(request.params, tokenOf(request), 'detail') };
+    const { eventTemplateId, eventId } = request.params;
+    return { details: await rendering.render(tokenOf(request), eventTemplateId, eventId, 'detail') };
   });
 }

@@ -7,8 +7,9 @@
  * planned while the table was small, scans every event of the template (measured: a batch of 100
  * got 40 times slower at 200k rows; see bench/pg-insert-strategies.ts).
  */
+
+import type { EventWrite } from '../../domain/store.js';
 import { type EventRow, eventBody, eventFromRow } from '../rows.js';
-import type { EventWrite } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
 
 const COLUMNS = 'portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body';

@@ -13,12 +13,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import type { EventWrite, EventWriteResult } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
 import { eventFromRow } from '../rows.js';
-import type { EventWrite, EventWriteResult } from '../store.js';
+import { translatePostgresError } from './postgres-errors.js';
 import { eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
 import { KnownRecords } from './postgres-known-records.js';
-import { isRetryable, transaction, translateError } from './postgres-pool.js';
+import { isRetryable, transaction } from './postgres-pool.js';
 import { EventFailure, RecordResolver } from './postgres-record-resolver.js';
 import type { PostgresRecords } from './postgres-records.js';
 
@@ -72,7 +73,7 @@ export class PostgresEventWriter {
       try {
         return await transaction(this.pool, (client) => this.writeBatch(client, writes, options));
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !lostRace(error)) throw translateError(error);
+        if (attempt >= MAX_ATTEMPTS || !lostRace(error)) throw translatePostgresError(error);
         // After a deadlock both sides would otherwise start again together and meet again; a random
         // pause lets the survivor commit first.
         if (isRetryable(error)) await sleep(Math.random() * 20 * attempt);
@@ -84,7 +85,7 @@ export class PostgresEventWriter {
     try {
       return await findEvent(this.pool, portalId, templateId, eventId);
     } catch (error) {
-      throw translateError(error);
+      throw translatePostgresError(error);
     }
   }
 

@@ -8,8 +8,8 @@
  * earlier event can give the email to another contact); otherwise each event creates its own.
  */
 
+import { CANONICAL_ID, type EventWrite } from '../../domain/store.js';
 import { emailKey, type RecordRow } from '../rows.js';
-import { CANONICAL_ID, type EventWrite } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
 
 const S = {

@@ -1,10 +1,8 @@
 /**
  * The connection pool and the few helpers every PostgreSQL file shares: a query runner type (a pool
- * or one checked-out client), transactions, and the translation of connection failures into errors
- * `isStoreUnavailable` recognises, so the HTTP layer answers 503 rather than 500.
+ * or one checked-out client) and transactions. Driver errors are translated in `postgres-errors.ts`.
  */
 import pg from 'pg';
-import { isStoreUnavailable, StoreUnavailableError } from '../store-errors.js';
 
 /** What the store files need of a pool or a client: parameterised (optionally named) queries. */
 export interface Sql {
@@ -105,24 +103,4 @@ export function isRetryable(error: unknown): boolean {
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: unknown; constraint?: unknown } | null;
   return e?.code === '23505' && e.constraint === constraint;
-}
-
-/**
- * Connection failures that do not carry a code `isStoreUnavailable` knows (the pool's own timeout,
- * several addresses refused at once) become StoreUnavailableError; everything else is left as it is.
- */
-export function translateError(error: unknown): unknown {
-  if (isStoreUnavailable(error)) return error;
-  if (error instanceof AggregateError && error.errors.some(isStoreUnavailable)) {
-    return new StoreUnavailableError('PostgreSQL is unreachable', { cause: error });
-  }
-  const message = error instanceof Error ? error.message : '';
-  if (
-    /timeout exceeded when trying to connect|terminating connection|server closed the connection/i.test(
-      message,
-    )
-  ) {
-    return new StoreUnavailableError('PostgreSQL is unavailable', { cause: error });
-  }
-  return error;
 }

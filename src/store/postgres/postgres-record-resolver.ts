@@ -5,8 +5,8 @@
  * path, which runs inside the event's savepoint and throws `EventFailure` to have it rolled back.
  */
 
+import { CANONICAL_ID, type EventWrite, type StoreFailure } from '../../domain/store.js';
 import { asEmailFailure, type RecordRow } from '../rows.js';
-import { CANONICAL_ID, type EventWrite, type StoreFailure } from '../store.js';
 import type { KnownRecords } from './postgres-known-records.js';
 import { run, type Sql } from './postgres-pool.js';
 import type { PostgresRecords, RowResult } from './postgres-records.js';

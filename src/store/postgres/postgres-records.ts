@@ -3,9 +3,10 @@
  * client of a transaction); none opens a transaction itself. Concurrent creation is settled by the
  * unique indexes (`INSERT ... ON CONFLICT DO NOTHING`, then read the winner), never by a read first.
  */
+
+import { CANONICAL_ID, type RecordWriteResult } from '../../domain/store.js';
 import type { CrmRecord, ObjectType } from '../../domain/types.js';
 import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
-import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
 import { run, type Sql } from './postgres-pool.js';
 
 export type RowResult = (RecordWriteResult & { ok: false }) | { ok: true; record: CrmRecord; row: RecordRow };

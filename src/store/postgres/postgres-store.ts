@@ -2,13 +2,23 @@
  * The PostgreSQL store, for several server processes on one database. A `pg.Pool` of `poolSize`
  * connections; every write that must be atomic is one transaction on one connection, and a commit
  * is durable before the method returns (the server's `synchronous_commit` left on). Connection
- * failures surface as errors `isStoreUnavailable` recognises; the pool reconnects by itself once
+ * failures surface as the store's StoreUnavailableError; the pool reconnects by itself once
  * PostgreSQL is back.
  *
  * The schema is the URL's search_path (`?options=-c search_path=...`) or `options.schema`, which
  * migrate() creates when missing, so several deployments (or test runs) can share one database.
  */
 import type pg from 'pg';
+import {
+  CANONICAL_ID,
+  type EventWrite,
+  type EventWriteResult,
+  type NewTemplate,
+  type RecordPage,
+  type RecordWriteResult,
+  type Store,
+  type StoreFailure,
+} from '../../domain/store.js';
 import type {
   AccessToken,
   App,
@@ -20,19 +30,10 @@ import type {
   TimelineEvent,
 } from '../../domain/types.js';
 import { recordFromRow } from '../rows.js';
-import {
-  CANONICAL_ID,
-  type EventWrite,
-  type EventWriteResult,
-  type NewTemplate,
-  type RecordPage,
-  type RecordWriteResult,
-  type Store,
-  type StoreFailure,
-} from '../store.js';
-import { applyMigrations } from './migrations.js';
+import { translatePostgresError } from './postgres-errors.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
-import { createPool, isRetryable, type PoolOptions, transaction, translateError } from './postgres-pool.js';
+import { applyMigrations } from './postgres-migrations.js';
+import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
@@ -55,12 +56,12 @@ export class PostgresStore implements Store {
     this.events = new PostgresEventWriter(this.pool, this.records);
   }
 
-  /** Runs `work`, turning connection failures into errors `isStoreUnavailable` recognises. */
+  /** Runs `work`, turning connection failures into the store's StoreUnavailableError. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      throw translateError(error);
+      throw translatePostgresError(error);
     }
   }
 

@@ -4,9 +4,9 @@
  * lock on the app, so concurrent inserts cannot both pass the count.
  */
 import type pg from 'pg';
+import { CANONICAL_ID, type NewTemplate, type StoreFailure } from '../../domain/store.js';
 import type { EventTemplate } from '../../domain/types.js';
 import { type TemplateRow, templateFromRow } from '../rows.js';
-import { CANONICAL_ID, type NewTemplate, type StoreFailure } from '../store.js';
 import { run, transaction } from './postgres-pool.js';
 
 const COLUMNS =

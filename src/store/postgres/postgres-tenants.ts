@@ -4,8 +4,8 @@
  * calls from several processes agree on one row.
  */
 import type pg from 'pg';
+import type { StoreFailure } from '../../domain/store.js';
 import type { AccessToken, App, DeveloperAccount, Portal } from '../../domain/types.js';
-import type { StoreFailure } from '../store.js';
 import { run } from './postgres-pool.js';
 
 const S = {

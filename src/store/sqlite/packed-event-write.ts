@@ -4,9 +4,10 @@
  * copies nested token and extraData objects across threads nor serialises them itself; a new
  * event is answered by its objectId alone, and `unpackResults` rebuilds the full answer.
  */
+
+import type { EventWrite, EventWriteResult, RecordRef, StoreFailure } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
 import { eventBody } from '../rows.js';
-import type { EventWrite, EventWriteResult, RecordRef, StoreFailure } from '../store.js';
 
 export interface PackedEventWrite {
   portalId: number;

@@ -4,9 +4,9 @@
  * The batch is acknowledged only after the outer commit.
  */
 import type Database from 'better-sqlite3';
+import { CANONICAL_ID, type RecordRef, type StoreFailure } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
 import { asEmailFailure, type EventRow, eventFromRow, type RecordRow } from '../rows.js';
-import { CANONICAL_ID, type RecordRef, type StoreFailure } from '../store.js';
 import type { PackedEventWrite, PackedResult } from './packed-event-write.js';
 import type { SqliteRecords } from './sqlite-records.js';
 

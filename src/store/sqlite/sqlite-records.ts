@@ -3,9 +3,9 @@
  * together (event writes, updates); the methods themselves never open one.
  */
 import type Database from 'better-sqlite3';
+import { CANONICAL_ID, type RecordWriteResult } from '../../domain/store.js';
 import type { ObjectType } from '../../domain/types.js';
 import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
-import { CANONICAL_ID, type RecordWriteResult } from '../store.js';
 
 export class SqliteRecords {
   private readonly statements;

@@ -5,6 +5,7 @@
  * under a lock) is specified here and done inside the adapter's transaction.
  */
 
+import type { ErrorCode, ErrorParams } from '../errors.js';
 import type {
   AccessToken,
   App,
@@ -15,8 +16,7 @@ import type {
   Portal,
   TemplateToken,
   TimelineEvent,
-} from '../domain/types.js';
-import type { ErrorCode, ErrorParams } from '../errors.js';
+} from './types.js';
 
 export interface NewTemplate {
   name: string;

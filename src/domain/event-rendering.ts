@@ -1,0 +1,51 @@
+/**
+ * Rendering a stored event (operations 4 and 5, and every later reader of a timeline): finds the
+ * event the token may read, its template and its portal's time zone, and renders the header or the
+ * detail with the current version of the template (HubSpot applies template changes to the
+ * rendering of existing events).
+ */
+import type { Renderer, TemplateKind } from '../render/renderer.js';
+import type { EventService } from './event-service.js';
+import type { Store } from './store.js';
+import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
+
+/** A portal with no time zone of its own renders in UTC (*ours*, docs/compatibility.md). */
+const DEFAULT_TIME_ZONE = 'UTC';
+
+export class EventRendering {
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventService,
+    private readonly renderer: Renderer,
+  ) {}
+
+  /** The HTML of one event the token may read; EVENT_NOT_FOUND otherwise. */
+  async render(
+    token: AccessToken,
+    eventTemplateId: string,
+    eventId: string,
+    kind: TemplateKind,
+  ): Promise<string> {
+    const { event, template } = await this.events.getWithTemplate(token, eventTemplateId, eventId);
+    return this.renderWith(template, event, kind, await this.timeZoneOf(token.portalId));
+  }
+
+  /** The HTML of an event already read, with its template, in that time zone. */
+  renderWith(template: EventTemplate, event: TimelineEvent, kind: TemplateKind, timeZone: string): string {
+    return this.renderer.render(
+      {
+        id: template.id,
+        version: template.version,
+        headerTemplate: template.headerTemplate ?? '',
+        detailTemplate: template.detailTemplate ?? '',
+      },
+      event,
+      kind,
+      timeZone,
+    );
+  }
+
+  async timeZoneOf(portalId: number): Promise<string> {
+    return (await this.store.getPortal(portalId))?.timeZone ?? DEFAULT_TIME_ZONE;
+  }
+}

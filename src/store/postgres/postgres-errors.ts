@@ -1,0 +1,50 @@
+/**
+ * PostgreSQL's and the pg driver's failures as the store's own errors (`domain/store-errors.ts`):
+ * a lost or refused connection and a server shutting down are "unavailable" (the HTTP layer answers
+ * 503 and the pool reconnects once PostgreSQL is back); everything else is left as it is.
+ */
+import { StoreUnavailableError } from '../../domain/store-errors.js';
+
+/** Socket errors and SQLSTATEs that mean the database cannot be reached or will not work now. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000', // connection_exception
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '53300', // too_many_connections
+]);
+
+/** Messages of the pool and driver for a connection that timed out or died, which carry no code. */
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|terminating connection|server closed the connection|Connection terminated|connection timeout|Client has encountered a connection error/i;
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return UNAVAILABLE_MESSAGE.test(error instanceof Error ? error.message : '');
+}
+
+/** The store's error for a driver failure, or the failure itself when it is not one we translate. */
+export function translatePostgresError(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  if (isConnectionFailure(error)) {
+    return new StoreUnavailableError(
+      `PostgreSQL is unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  if (error instanceof AggregateError && error.errors.some(isConnectionFailure)) {
+    return new StoreUnavailableError('PostgreSQL is unreachable', { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,83 @@
+/**
+ * The thread that owns the SQLite connection (started by `SqliteThreadClient`), so SQLite's work
+ * (statements, commits, fsync) happens on the second core while the main thread reads, validates
+ * and answers HTTP. Messages follow `sqlite-thread-protocol.ts`.
+ *
+ * Event writes are group-committed: the write calls that arrive while the thread is busy are
+ * written together in one transaction when it is free, and each caller is answered after that
+ * commit.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { StoreError } from '../../domain/store-errors.js';
+import type { EventWriteGroup } from './sqlite-event-writer.js';
+import { SqliteStore } from './sqlite-store.js';
+import type {
+  PlainCall,
+  ThreadData,
+  ThreadError,
+  ThreadReply,
+  ThreadRequest,
+} from './sqlite-thread-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-thread.ts must run as a worker thread');
+const reply = (message: ThreadReply): void => port.postMessage(message);
+
+function threadError(error: unknown): ThreadError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const crossing: ThreadError = { name: error.name, message: error.message };
+  if (error instanceof StoreError) crossing.storeKind = error.kind;
+  return crossing;
+}
+
+// Opening can fail (a directory, a file that is not SQLite, a read-only folder): every call is then
+// answered with that error, so the main thread reports it instead of a bare worker crash.
+let store: SqliteStore | undefined;
+let openFailure: ThreadError | undefined;
+try {
+  store = new SqliteStore((workerData as ThreadData).path);
+} catch (error) {
+  openFailure = threadError(error);
+}
+
+let queuedWrites: { id: number; group: EventWriteGroup }[] = [];
+
+function flushWrites(open: SqliteStore): void {
+  const calls = queuedWrites;
+  queuedWrites = [];
+  try {
+    const results = open.writeEventGroups(calls.map((call) => call.group));
+    calls.forEach((call, i) => {
+      reply({ id: call.id, ok: true, result: results[i] });
+    });
+  } catch (error) {
+    const crossing = threadError(error);
+    for (const call of calls) reply({ id: call.id, ok: false, error: crossing });
+  }
+}
+
+async function runPlain(open: SqliteStore, call: PlainCall): Promise<unknown> {
+  // Each variant of PlainCall pairs a method with its own argument types; the union of them is not
+  // something TypeScript can apply in one step, hence the widening here and only here.
+  const method = open[call.method] as (...args: unknown[]) => Promise<unknown>;
+  return method.apply(open, call.args);
+}
+
+port.on('message', async (request: ThreadRequest) => {
+  if (openFailure || !store) {
+    reply({ id: request.id, ok: false, error: openFailure ?? { name: 'Error', message: 'no store' } });
+    return;
+  }
+  const open = store;
+  if (request.kind === 'write-events') {
+    // setImmediate runs after the messages already waiting are taken in: they join this commit.
+    if (queuedWrites.length === 0) setImmediate(() => flushWrites(open));
+    queuedWrites.push({ id: request.id, group: { writes: request.writes, options: request.options } });
+    return;
+  }
+  try {
+    reply({ id: request.id, ok: true, result: await runPlain(open, request) });
+  } catch (error) {
+    reply({ id: request.id, ok: false, error: threadError(error) });
+  }
+});
