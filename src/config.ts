@@ -1,8 +1,12 @@
 /**
  * The one place that reads configuration. Every setting has a default, an environment variable and
- * a command-line flag (defaults < environment < flags); `loadConfig` validates them once and returns
- * a frozen object that is passed to whoever needs it.
+ * a command-line flag (defaults < environment < flags). Commander merges the three
+ * (`commandLineOptions`, each option with `Option.env()` and its default, so `--help` shows both);
+ * `loadConfig` then validates every value once, naming the flag or variable it came from, and
+ * returns a frozen object that is passed to whoever needs it. Code that starts a server without a
+ * command line passes the same settings to `loadConfig` directly.
  */
+import { Option } from 'commander';
 import { Limits, type LimitValues } from './limits.js';
 
 export interface Config {
@@ -31,7 +35,9 @@ export interface ConfigOption {
   readonly env: string;
   readonly description: string;
   readonly parse: Parser;
-  /** A boolean flag takes no value on the command line. */
+  /** Shown in `--help` and used when neither a flag nor the environment gives a value. */
+  readonly default?: string;
+  /** A switch: the flag alone means true; `=false` (or the variable set to false) turns it off. */
   readonly boolean?: boolean;
 }
 
@@ -74,6 +80,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_PORT',
     description: 'TCP port (0 picks a free one)',
     parse: integer(0, 65535),
+    default: '8080',
   },
   {
     key: 'host',
@@ -81,6 +88,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_HOST',
     description: 'address to listen on',
     parse: text,
+    default: '127.0.0.1',
   },
   {
     key: 'db',
@@ -88,6 +96,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_DB',
     description: 'SQLite file, :memory:, or postgres:// URL',
     parse: text,
+    default: './data/timeline.db',
   },
   {
     key: 'portalId',
@@ -130,13 +139,15 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_TIME_ZONE',
     description: 'IANA time zone of the provisioned portal',
     parse: timeZone,
+    default: 'UTC',
   },
   {
     key: 'autoCreateRecords',
-    flag: '--auto-create-records',
+    flag: '--auto-create-records [bool]',
     env: 'TIMELINE_AUTO_CREATE_RECORDS',
     description: 'create a missing CRM record for an unknown objectId instead of failing',
     parse: bool,
+    default: 'false',
     boolean: true,
   },
   {
@@ -145,6 +156,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_PG_POOL_SIZE',
     description: 'PostgreSQL connections per process',
     parse: integer(1, 1000),
+    default: '10',
   },
   {
     key: 'logLevel',
@@ -152,6 +164,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_LOG_LEVEL',
     description: 'fatal, error, warn, info, debug, trace or silent',
     parse: logLevel,
+    default: 'warn',
   },
   {
     key: 'maxBatchInputs',
@@ -159,6 +172,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_MAX_BATCH_INPUTS',
     description: 'inputs allowed in one batch request',
     parse: integer(1, 100000),
+    default: String(Limits.MAX_BATCH_INPUTS),
   },
   {
     key: 'maxTokensPerTemplate',
@@ -166,6 +180,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_MAX_TOKENS_PER_TEMPLATE',
     description: 'tokens allowed in one event template',
     parse: integer(1, 100000),
+    default: String(Limits.MAX_TOKENS_PER_TEMPLATE),
   },
   {
     key: 'maxPendingWrites',
@@ -173,6 +188,7 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_MAX_PENDING_WRITES',
     description: 'event-write requests that may wait for the SQLite writer; more answer 503',
     parse: integer(1, 100000),
+    default: String(Limits.MAX_PENDING_WRITES),
   },
   {
     key: 'bodyLimit',
@@ -180,38 +196,39 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'TIMELINE_BODY_LIMIT',
     description: 'largest request body in bytes',
     parse: integer(1024, 2 ** 31 - 1),
+    default: String(Limits.MAX_BODY_BYTES),
   },
 ];
 
-const defaults = {
-  port: 8080,
-  host: '127.0.0.1',
-  db: './data/timeline.db',
-  timeZone: 'UTC',
-  autoCreateRecords: false,
-  pgPoolSize: 10,
-  logLevel: 'warn',
-};
+/** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
+export function commandLineOptions(): Option[] {
+  return configOptions.map((setting) => {
+    const option = new Option(setting.flag, setting.description).env(setting.env);
+    if (setting.default !== undefined) option.default(setting.default);
+    if (setting.boolean) option.preset('true');
+    return option;
+  });
+}
+
+/** Where a setting's value came from, for messages: its flag, or its environment variable. */
+export type SettingSource = 'cli' | 'env' | 'default' | 'code' | undefined;
 
 /**
- * @param flags values from the command line, already keyed by option key (strings, or `true` for
- *   boolean flags); anything given there wins over the environment.
+ * Validates the settings and builds the frozen Config.
+ * @param settings values by option key: strings as a command line or the environment gives them,
+ *   or typed values from code; a missing key takes its default.
+ * @param sourceOf where a key's value came from, so an error names `--port` or `TIMELINE_PORT`.
  */
 export function loadConfig(
-  flags: Record<string, unknown> = {},
-  env: NodeJS.ProcessEnv = process.env,
+  settings: Record<string, unknown> = {},
+  sourceOf: (key: string) => SettingSource = () => 'cli',
 ): Config {
-  const values: Record<string, unknown> = { ...defaults };
+  const values: Record<string, unknown> = {};
   for (const option of configOptions) {
-    const fromEnv = env[option.env];
-    if (fromEnv !== undefined && fromEnv !== '') values[option.key] = option.parse(fromEnv, option.env);
-    const fromFlag = flags[option.key];
-    if (fromFlag !== undefined) {
-      values[option.key] =
-        typeof fromFlag === 'string'
-          ? option.parse(fromFlag, option.flag.split(' ')[0] ?? option.key)
-          : fromFlag;
-    }
+    const given = settings[option.key] === true ? 'true' : (settings[option.key] ?? option.default);
+    if (given === undefined) continue;
+    const name = sourceOf(option.key) === 'env' ? option.env : (option.flag.split(' ')[0] ?? option.key);
+    values[option.key] = typeof given === 'string' ? option.parse(given, name) : given;
   }
   const limits: LimitValues = { ...Limits };
   if (values.maxBatchInputs !== undefined) limits.MAX_BATCH_INPUTS = values.maxBatchInputs as number;

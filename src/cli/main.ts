@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `timeline-server` command. `serve` starts the server; every flag has an env variable too. */
-import { Command, Option } from 'commander';
-import { ConfigError, configOptions, loadConfig } from '../config.js';
+import { Command } from 'commander';
+import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from '../config.js';
 import { startServer } from '../server.js';
 
 const program = new Command('timeline-server').description(
@@ -9,13 +9,11 @@ const program = new Command('timeline-server').description(
 );
 
 const serve = program.command('serve').description('start the HTTP server');
-for (const option of configOptions) {
-  serve.addOption(new Option(option.flag, `${option.description} (env ${option.env})`));
-}
+for (const option of commandLineOptions()) serve.addOption(option);
 serve.action(async (flags: Record<string, unknown>) => {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(flags);
+    config = loadConfig(flags, (key) => serve.getOptionValueSource(key) as SettingSource);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`timeline-server: ${error.message}`);

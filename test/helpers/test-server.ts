@@ -49,19 +49,16 @@ export async function startTestServer(
   // Unique ids per server, so servers sharing one PostgreSQL database do not see each other's data.
   portalCounter += 1;
   const unique = `${process.pid}${portalCounter}`;
-  const config = loadConfig(
-    {
-      port: '0',
-      db: testDatabase(),
-      portalId: unique,
-      appId: `9${unique}`,
-      accessToken: `token-${unique}`,
-      developerApiKey: `key-${unique}`,
-      logLevel: 'silent',
-      ...settings,
-    },
-    {},
-  );
+  const config = loadConfig({
+    port: '0',
+    db: testDatabase(),
+    portalId: unique,
+    appId: `9${unique}`,
+    accessToken: `token-${unique}`,
+    developerApiKey: `key-${unique}`,
+    logLevel: 'silent',
+    ...settings,
+  });
   const server = await startServer(config, options);
   const { credentials } = server;
   const client = new Client({
