@@ -14,18 +14,11 @@ import type {
   EventTemplate,
   ObjectType,
   Portal,
-  TemplateToken,
   TimelineEvent,
 } from './types.js';
 
-export interface NewTemplate {
-  name: string;
-  objectType: ObjectType;
-  headerTemplate?: string;
-  detailTemplate?: string;
-  tokens: TemplateToken[];
-  createdAt: number;
-}
+/** A template before the store gives it an id, an app, a version and an update time. */
+export type NewTemplate = Omit<EventTemplate, 'id' | 'appId' | 'updatedAt' | 'version'>;
 
 /**
  * How to find (or make) the CRM record of an event. The domain picks the variant by HubSpot's

@@ -1,6 +1,41 @@
-import { markdownToHtml } from './markdown-to-html.js';
+/**
+ * The Markdown step of HubSpot's template rendering: the Handlebars output to the HTML HubSpot
+ * returns.
+ */
+import MarkdownIt from 'markdown-it';
+import { isSafeUrl } from './safe-urls.js';
 import { sanitizeOutput } from './sanitize-output.js';
 import { splitParagraphs } from './split-paragraphs.js';
+
+/**
+ * Raw HTML is not recognised (`html: false`),
+ * bare URLs are not turned into links and newlines inside a paragraph are not `<br>`s.
+ */
+const md = new MarkdownIt({ html: false, linkify: false, breaks: false, typographer: false });
+
+// markdown-it's own check only blacklists a few schemes; keep http(s)/mailto and relative URLs.
+// It is given the destination after entity decoding and normalisation (percent-encoding).
+md.validateLink = (url: string): boolean => isSafeUrl(url);
+
+/**
+ * HubSpot quirk: Handlebars' escapes survive the Markdown step untouched – its documented example
+ * prints `Who&#x27;s a good kitty?`. markdown-it decodes character references in text (and would
+ * print a bare `'`), so in text we turn each reference back into its original spelling. Such a
+ * token is a syntactically complete reference (`&name;` from the HTML5 list, `&#123;`, `&#x1F;`),
+ * which cannot open a tag or an attribute, so emitting it verbatim is safe. Image children are not
+ * touched: their text ends up in the `alt` attribute, where the decoded text is escaped again.
+ */
+md.core.ruler.before('text_join', 'keep_character_references', (state) => {
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || block.children === null) continue;
+    for (const token of block.children) {
+      if (token.type === 'text_special' && token.info === 'entity') {
+        token.type = 'html_inline';
+        token.content = token.markup;
+      }
+    }
+  }
+});
 
 /**
  * Markdown (the output of the Handlebars step) to the HTML HubSpot returns: one paragraph per
@@ -8,7 +43,7 @@ import { splitParagraphs } from './split-paragraphs.js';
  * HubSpot quirk: its documented example reads `<p>...</p><h4>Questions</h4><p>...`.
  */
 export function renderMarkdown(text: string): string {
-  const html = sanitizeOutput(markdownToHtml(splitParagraphs(text)));
+  const html = sanitizeOutput(md.render(splitParagraphs(text)));
   // markdown-it ends every block tag with exactly one '\n'; inside code blocks a '>' is always
   // escaped, so '>\n<' only ever sits between two tags.
   return html.replace(/>\n+</g, '><').replace(/\n+$/, '');
