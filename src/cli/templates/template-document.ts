@@ -57,21 +57,20 @@ function byName(a: { name: string }, b: { name: string }): number {
 
 /** Rebuilds the object with keys in one fixed order, so the file text is the same for equal content. */
 function ordered(doc: TemplateDocument): TemplateDocument {
-  const out: TemplateDocument = {
+  const out: Omit<TemplateDocument, 'tokens'> = {
     ...(doc.id === undefined ? {} : { id: doc.id }),
     name: doc.name,
     objectType: doc.objectType,
-    tokens: [],
   };
   if (doc.headerTemplate !== undefined) out.headerTemplate = doc.headerTemplate;
   if (doc.detailTemplate !== undefined) out.detailTemplate = doc.detailTemplate;
-  out.tokens = doc.tokens.map((t) => {
+  const tokens = doc.tokens.map((t) => {
     const o: TokenDocument = { name: t.name, label: t.label, type: t.type };
     if (t.options !== undefined) o.options = t.options;
     if (t.objectPropertyName !== undefined) o.objectPropertyName = t.objectPropertyName;
     return o;
   });
-  return out;
+  return { ...out, tokens };
 }
 
 export function documentText(doc: TemplateDocument): string {
