@@ -57,22 +57,22 @@ export function registerEventsImport(events: Command): void {
         .argParser(integerIn(1, 64)),
     )
     .addOption(
-      new Option('--rejects <file>', 'NDJSON file of rejected events (line, event, error)').default(
-        undefined,
-        '<file>.rejects.ndjson',
+      new Option(
+        '--rejects <file>',
+        'NDJSON file of rejected events (line, event, error) (default: <file>.rejects.ndjson)',
       ),
     )
     .addOption(
-      new Option('--checkpoint <file>', 'where progress is recorded for --resume').default(
-        undefined,
-        '<file>.checkpoint.json',
+      new Option(
+        '--checkpoint <file>',
+        'where progress is recorded for --resume (default: <file>.checkpoint.json)',
       ),
     )
     .addOption(new Option('--resume', 'skip the events the checkpoint has done').default(false))
     .addOption(
-      new Option('--id-source <name>', 'name stable ids are derived from, with the line').default(
-        undefined,
-        "the file's name",
+      new Option(
+        '--id-source <name>',
+        "name the ids of events without one are derived from, with the line (default: the file's name)",
       ),
     )
     .addOption(
