@@ -64,7 +64,7 @@ export interface Proxy {
 
 export async function startProxy(
   target: string,
-  decide: (request: { method: string; path: string; count: number }) => ProxyAction,
+  decide: (request: { method: string; path: string; url: string; count: number }) => ProxyAction,
 ): Promise<Proxy> {
   const seen: string[] = [];
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -73,7 +73,12 @@ export async function startProxy(
     request.on('end', async () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       seen.push(`${request.method} ${path}`);
-      const action = decide({ method: request.method ?? 'GET', path, count: seen.length });
+      const action = decide({
+        method: request.method ?? 'GET',
+        path,
+        url: request.url ?? '/',
+        count: seen.length,
+      });
       if (action.kind === 'answer') {
         response.writeHead(action.status, { 'content-type': 'application/json', ...action.headers });
         response.end(JSON.stringify(action.body));
