@@ -42,16 +42,21 @@ function eta(snapshot: ProgressSnapshot, elapsedMs: number): string {
 }
 
 class BarProgress implements Progress {
-  private readonly bar: SingleBar;
+  private bar: SingleBar | undefined;
   private started = false;
+  private readonly startedAt = Date.now();
 
-  constructor(private readonly stream: NodeJS.WriteStream) {
-    this.bar = new SingleBar(
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  /** Without a size (stdin) nothing can fill a bar: then only the counters and the rate show. */
+  private create(sized: boolean): SingleBar {
+    return new SingleBar(
       {
-        stream,
-        format: '{bar} {percentage}% | {counters} | {rate} events/s | {eta_formatted} left',
+        stream: this.stream,
+        format: sized
+          ? '{bar} {percentage}% | {counters} | {rate} events/s | {left} left'
+          : '{counters} | {rate} events/s',
         hideCursor: true,
-        etaBuffer: 100,
         fps: 5,
         clearOnComplete: false,
       },
@@ -60,22 +65,28 @@ class BarProgress implements Progress {
   }
 
   update(snapshot: ProgressSnapshot): void {
-    const payload = { counters: countersText(snapshot.counters), rate: Math.round(snapshot.rate) };
-    if (!this.started) {
-      // Without a size (stdin) the bar cannot fill: it shows the counters and the rate only.
+    // Time left from bytes read over time spent, as the plain lines say it (cli-progress's own
+    // estimate prints a placeholder once the bar is full).
+    const payload = {
+      counters: countersText(snapshot.counters),
+      rate: Math.round(snapshot.rate),
+      left: eta(snapshot, Date.now() - this.startedAt),
+    };
+    if (!this.bar || !this.started) {
+      this.bar ??= this.create(snapshot.total !== undefined);
       this.bar.start(snapshot.total ?? 0, snapshot.value, payload);
       this.started = true;
     } else this.bar.update(snapshot.value, payload);
   }
 
   log(line: string): void {
-    if (this.started) this.bar.stop();
+    if (this.started) this.bar?.stop();
     this.stream.write(`${line}\n`);
     this.started = false;
   }
 
   stop(): void {
-    if (this.started) this.bar.stop();
+    if (this.started) this.bar?.stop();
     this.started = false;
   }
 }
