@@ -6,7 +6,7 @@ import { freePort, type ServerProcess, spawnUntilReady, startProcess } from './p
 export const PORTAL_ID = 101;
 export const APP_ID = 202;
 export const ACCESS_TOKEN = 'bench-token';
-const API_KEY = 'bench-key';
+export const API_KEY = 'bench-key';
 
 /** dist/src/cli/main.js, next to dist/bench/lib/ once built. */
 const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');

@@ -3,10 +3,15 @@
 import { Command } from 'commander';
 import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from '../config.js';
 import { startServer } from '../server.js';
+import { CliError, EXIT_USAGE } from './cli-error.js';
+import { registerEvents } from './commands/events.js';
+import { registerTemplates } from './commands/templates.js';
 
 const program = new Command('timeline-server').description(
   "A self-hostable server that speaks HubSpot's Timeline Events API v3",
 );
+// Commander's own usage errors (unknown flag, bad value, missing argument) exit 2, help exits 0.
+program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
 
 const serve = program.command('serve').description('start the HTTP server');
 for (const option of commandLineOptions()) serve.addOption(option);
@@ -43,7 +48,14 @@ serve.action(async (flags: Record<string, unknown>) => {
   process.on('SIGINT', () => void stop('SIGINT'));
 });
 
+registerEvents(program);
+registerTemplates(program);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CliError) {
+    console.error(`timeline-server: ${error.describe()}`);
+    process.exit(error.exitCode);
+  }
   console.error(`timeline-server: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

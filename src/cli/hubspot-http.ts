@@ -1,0 +1,161 @@
+/**
+ * The HTTP client of every command: HubSpot's two credentials (Bearer access token, `?hapikey=`
+ * developer key), JSON bodies, and patience. It retries what HubSpot says is worth retrying (429
+ * of the rolling ten-second limit, 5xx, a dropped connection) with backoff and jitter, and paces
+ * itself by the `X-HubSpot-RateLimit-*` headers. Every write the commands send is idempotent
+ * (events carry stable ids, template changes are declarative), so a retry never doubles anything.
+ */
+import { backoffDelay, retryAfterMs } from './backoff.js';
+import { CliError } from './cli-error.js';
+import { RateLimitGate } from './rate-limit-gate.js';
+
+export type Auth = 'bearer' | 'hapikey';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when there is none or it is not JSON. */
+  json: unknown;
+  text: string;
+}
+
+export interface HubSpotHttpOptions {
+  baseUrl: string;
+  accessToken?: string;
+  developerApiKey?: string;
+  /** Requests in flight at once (pacing spreads the last calls of a window across them). */
+  concurrency?: number;
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Told of every retry, with why (for progress and logs). */
+  onRetry?: (reason: string, delayMs: number) => void;
+}
+
+export class HubSpotHttp {
+  /** Requests sent again after a 429, a 5xx or a network error. */
+  retries = 0;
+  readonly gate: RateLimitGate;
+  private readonly maxRetries: number;
+
+  constructor(private readonly options: HubSpotHttpOptions) {
+    this.gate = new RateLimitGate(options.concurrency ?? 1);
+    this.maxRetries = options.maxRetries ?? 8;
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  async request(
+    method: string,
+    path: string,
+    init: { auth: Auth; body?: unknown; query?: Record<string, string | undefined> },
+  ): Promise<HttpAnswer> {
+    const url = this.url(path, init.auth, init.query);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.auth === 'bearer') headers.authorization = `Bearer ${this.options.accessToken ?? ''}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers['content-type'] = 'application/json';
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      await this.gate.wait();
+      let answer: HttpAnswer;
+      try {
+        answer = await send(url, method, headers, body);
+      } catch (error) {
+        const reason = `${method} ${path}: ${networkReason(error)}`;
+        await this.retryOrGiveUp(attempt, reason, undefined);
+        continue;
+      }
+      this.gate.observe(answer.headers);
+      const retryable = retryReason(answer);
+      if (retryable === undefined) return answer;
+      await this.retryOrGiveUp(attempt, `${method} ${path}: ${retryable}`, answer);
+    }
+  }
+
+  private async retryOrGiveUp(
+    attempt: number,
+    reason: string,
+    answer: HttpAnswer | undefined,
+  ): Promise<void> {
+    if (attempt >= this.maxRetries) {
+      throw new CliError(
+        `gave up after ${attempt + 1} attempts: ${reason}`,
+        `check that ${this.options.baseUrl} is up and healthy, then run the same command again ` +
+          '(add --resume to an import to skip what was done; --max-retries allows more attempts)',
+      );
+    }
+    const backoff = backoffDelay(attempt, {
+      baseMs: this.options.backoffBaseMs ?? 250,
+      capMs: this.options.backoffCapMs ?? 30_000,
+    });
+    const after = answer ? retryAfterMs(answer.headers.get('retry-after')) : undefined;
+    const delay = Math.max(backoff, after ?? 0);
+    this.retries += 1;
+    this.options.onRetry?.(reason, delay);
+    this.gate.closeFor(delay);
+  }
+
+  private url(path: string, auth: Auth, query: Record<string, string | undefined> = {}): string {
+    const url = new URL(this.options.baseUrl + path);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, value);
+    if (auth === 'hapikey') url.searchParams.set('hapikey', this.options.developerApiKey ?? '');
+    return url.toString();
+  }
+}
+
+async function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<HttpAnswer> {
+  const response = await fetch(url, body === undefined ? { method, headers } : { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+/** Why an answer is worth sending again, or undefined when it is final. */
+function retryReason(answer: HttpAnswer): string | undefined {
+  if (answer.status === 429) {
+    const policy = (answer.json as { policyName?: unknown } | undefined)?.policyName;
+    // HubSpot's daily limit resets at midnight: retrying within seconds only burns more calls.
+    // The official client likewise retries only TEN_SECONDLY_ROLLING.
+    if (policy === 'DAILY') {
+      throw new CliError(
+        "the portal's daily API limit is used up (429, policy DAILY)",
+        'wait until the limit resets (midnight in the portal time zone), then run the same command with --resume',
+      );
+    }
+    return `429 rate limited${typeof policy === 'string' ? ` (${policy})` : ''}`;
+  }
+  if (answer.status >= 500) return `${answer.status} ${summary(answer)}`;
+  return undefined;
+}
+
+function summary(answer: HttpAnswer): string {
+  const message = (answer.json as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : answer.text.slice(0, 200);
+}
+
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return `network error ${cause.code}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The answer's HubSpot message, for error texts. */
+export function answerMessage(answer: HttpAnswer): string {
+  return `${answer.status} ${summary(answer)}`;
+}
