@@ -52,7 +52,7 @@ export async function createTemplate(url: string): Promise<string> {
   const response = await fetch(`${url}${API}/${APP_ID}/event-templates?hapikey=${API_KEY}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `Bench ${Date.now()}`, ...TEMPLATE }),
+    body: JSON.stringify({ ...TEMPLATE, name: `Bench ${Date.now()}` }),
   });
   if (response.status !== 201)
     throw new Error(`template create failed: ${response.status} ${await response.text()}`);
