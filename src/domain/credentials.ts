@@ -6,9 +6,14 @@ import { ApiError } from '../errors.js';
 import type { Store } from './store.js';
 import type { AccessToken } from './types.js';
 
-/** Scopes of the provisioned token: timeline events, and the CRM objects events attach to. */
+/**
+ * Scopes of the provisioned token: timeline events (`timeline-write` is 2026-09's name for it,
+ * `developers-read` reads app event type names), and the CRM objects events attach to.
+ */
 export const DEFAULT_SCOPES = [
   'timeline',
+  'timeline-write',
+  'developers-read',
   ...['contacts', 'companies', 'deals', 'tickets'].flatMap((type) => [
     `crm.objects.${type}.read`,
     `crm.objects.${type}.write`,

@@ -45,6 +45,16 @@ export interface EventWrite {
 }
 
 export type StoreFailure = { ok: false; code: ErrorCode; params: ErrorParams };
+
+export interface EventWriteOptions {
+  autoCreateRecords: boolean;
+  now: number;
+  /**
+   * All or nothing for the whole batch (app events, issue 14): when any write fails, none is
+   * stored; the failing writes answer their failure and every other write EVENT_NOT_STORED.
+   */
+  atomic?: boolean;
+}
 export type EventWriteResult = { ok: true; event: TimelineEvent; replayed: boolean } | StoreFailure;
 
 export type RecordWriteResult = { ok: true; record: CrmRecord } | StoreFailure;
@@ -112,14 +122,17 @@ export interface Store {
 
   // Timeline events
   /**
-   * Writes each event with its record changes in its own all-or-nothing unit, in order, and answers
-   * one result per write. Returns only after every successful write is durably committed.
+   * Writes each event with its record changes in its own all-or-nothing unit (or, with `atomic`,
+   * the whole batch as one), in order, and answers one result per write. Returns only after every successful write is durably committed.
    */
-  writeEvents(
-    writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
-  ): Promise<EventWriteResult[]>;
+  writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]>;
   getEvent(portalId: number, eventTemplateId: string, eventId: string): Promise<TimelineEvent | undefined>;
+
+  // App event types (issue 14): event templates marked with their project `uid` (`appEventUid`);
+  // `insertTemplate` fails with APP_EVENT_TYPE_EXISTS when the app already has one of that uid.
+  findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined>;
+  /** Whether any portal holds an event of the template. */
+  templateHasEvents(templateId: string): Promise<boolean>;
 }
 
 /**

@@ -45,6 +45,12 @@ export interface EventTemplate {
   updatedAt: number;
   /** Bumped on every change, so caches (compiled renderers) can key on it. */
   version: number;
+  /**
+   * Set on an app event type (HubSpot's current platform, declared by a project's `*-hsmeta.json`):
+   * its `uid`. Such a template is a different API's: the v3 template and event routes never see it,
+   * while its occurrences are ordinary timeline events of it (same writer, records and rendering).
+   */
+  appEventUid?: string;
 }
 
 export interface TimelineIFrame {

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
+import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
@@ -72,6 +73,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const prefix of TIMELINE_PREFIXES) {
     await app.register(eventTemplateRoutes, { prefix, ...deps });
     await app.register(timelineEventRoutes, { prefix, ...deps });
+  }
+  // issue 14: app events (HubSpot's current platform) beside v3
+  for (const version of APP_EVENT_VERSIONS) {
+    await app.register(appEventRoutes, { prefix: `/integrators/timeline/${version}`, ...deps, version });
   }
   await app.register(crmObjectRoutes, deps);
   await app.register(adminRoutes, deps);

@@ -82,6 +82,12 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX timeline_events_by_record ON timeline_events (portal_id, object_type, object_id, ts);
   `,
+  // issue 14: app event types are event templates marked with their project uid (unique per app).
+  `
+  ALTER TABLE event_templates ADD COLUMN app_event_uid TEXT;
+  CREATE UNIQUE INDEX event_templates_by_app_event_uid ON event_templates (app_id, app_event_uid)
+    WHERE app_event_uid IS NOT NULL;
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

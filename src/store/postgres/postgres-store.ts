@@ -12,6 +12,7 @@ import type pg from 'pg';
 import {
   CANONICAL_ID,
   type EventWrite,
+  type EventWriteOptions,
   type EventWriteResult,
   type NewTemplate,
   type RecordPage,
@@ -207,10 +208,7 @@ export class PostgresStore implements Store {
     return row && recordFromRow(row);
   }
 
-  writeEvents(
-    writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
-  ): Promise<EventWriteResult[]> {
+  writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> {
     return this.events.write(writes, options);
   }
 
@@ -221,6 +219,15 @@ export class PostgresStore implements Store {
   ): Promise<TimelineEvent | undefined> {
     if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
+  }
+
+  // App event types (issue 14)
+  findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined> {
+    return this.guard(() => this.templates.findAppEventType(appId, uid));
+  }
+
+  templateHasEvents(templateId: string): Promise<boolean> {
+    return this.guard(() => this.templates.hasEvents(templateId));
   }
 }
 

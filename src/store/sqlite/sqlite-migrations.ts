@@ -68,4 +68,10 @@ export const sqliteMigrations: readonly string[] = [
   `
   DROP INDEX IF EXISTS timeline_events_by_record;
   `,
+  // issue 14: app event types are event templates marked with their project uid (unique per app).
+  `
+  ALTER TABLE event_templates ADD COLUMN app_event_uid TEXT;
+  CREATE UNIQUE INDEX event_templates_by_app_event_uid ON event_templates (app_id, app_event_uid)
+    WHERE app_event_uid IS NOT NULL;
+  `,
 ];

@@ -212,4 +212,10 @@ export class SqliteStore implements Store {
         ? p.events.find(portalId, Number(eventTemplateId), eventId)
         : undefined,
     );
+
+  // App event types (issue 14)
+  findAppEventType = (appId: number, uid: string): Promise<EventTemplate | undefined> =>
+    this.use((p) => p.templates.findAppEventType(appId, uid));
+  templateHasEvents = (templateId: string): Promise<boolean> =>
+    this.use((p) => p.templates.hasEvents(templateId));
 }

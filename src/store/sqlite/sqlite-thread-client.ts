@@ -70,6 +70,9 @@ export class SqliteThreadClient implements Store {
     max: CACHE_ENTRIES,
   });
   private readonly portals = new LRUCache<number, Promise<Portal | undefined>>({ max: CACHE_ENTRIES });
+  private readonly appEventTypes = new LRUCache<string, Promise<EventTemplate | undefined>>({
+    max: CACHE_ENTRIES,
+  });
 
   constructor(path: string) {
     const workerData: ThreadData = { path };
@@ -147,11 +150,13 @@ export class SqliteThreadClient implements Store {
   replaceTemplate = async (template: EventTemplate) => {
     const saved = await this.call('replaceTemplate', template);
     this.templates.delete(template.id);
+    this.appEventTypes.clear();
     return saved;
   };
   deleteTemplate = async (appId: number, templateId: string) => {
     const deleted = await this.call('deleteTemplate', appId, templateId);
     this.templates.delete(templateId);
+    this.appEventTypes.clear();
     return deleted;
   };
   createRecord = (
@@ -187,4 +192,10 @@ export class SqliteThreadClient implements Store {
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);
+  // App event types (issue 14): looked up by every occurrence request, so cached like templates; a
+  // change to a type passes through replaceTemplate or deleteTemplate (which clear this cache) or
+  // insertTemplate (a miss is never remembered).
+  findAppEventType = (appId: number, uid: string) =>
+    cached(this.appEventTypes, `${appId}\u0000${uid}`, () => this.call('findAppEventType', appId, uid));
+  templateHasEvents = (templateId: string) => this.call('templateHasEvents', templateId);
 }
