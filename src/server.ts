@@ -9,6 +9,7 @@ import { AppEventTypeService } from './domain/app-event-type-service.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
 import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
+import { OAuthService } from './domain/oauth-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RecordService } from './domain/record-service.js';
 import type { Store } from './domain/store.js';
@@ -38,7 +39,7 @@ export interface ServerOptions {
 export async function createApp(
   config: Config,
   store: Store,
-  adminToken: string,
+  credentials: Provisioned,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
@@ -61,7 +62,12 @@ export async function createApp(
     records: new RecordService(store, clock),
     rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
-    adminToken,
+    adminToken: credentials.adminToken,
+    oauth: new OAuthService(store, clock, ids, {
+      tokenTtlSeconds: config.oauthTokenTtl,
+      defaultPortalId: credentials.portalId,
+    }),
+    credentials,
   });
 }
 
@@ -69,7 +75,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = options.store ?? (await openStore(config));
   try {
     const credentials = await provision(store, config, options.ids ?? randomIds);
-    const app = await createApp(config, store, credentials.adminToken, options);
+    const app = await createApp(config, store, credentials, options);
     const watcher = await startProject(config, app, store, credentials.appId, options);
     app.addHook('onClose', async () => watcher?.close());
     await app.listen({ port: config.port, host: config.host });

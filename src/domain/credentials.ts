@@ -40,11 +40,20 @@ export async function authenticateAccessToken(
   store: Store,
   authorization: string | undefined,
   anyOfScopes: readonly string[],
+  now: number,
 ): Promise<AccessToken> {
   const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
   const token = await store.findAccessToken(match[1]);
   if (!token) throw new ApiError('INVALID_ACCESS_TOKEN');
+  if (token.expiresAt !== undefined && now >= token.expiresAt) {
+    // HubSpot's answer to an expired OAuth token: how long ago, and when, in `context`.
+    throw new ApiError(
+      'EXPIRED_AUTHENTICATION',
+      { seconds: Math.max(0, Math.floor((now - token.expiresAt) / 1000)) },
+      { context: { 'expire time': [new Date(token.expiresAt).toISOString()] } },
+    );
+  }
   if (!anyOfScopes.some((scope) => token.scopes.includes(scope))) {
     throw new ApiError(
       'MISSING_SCOPES',

@@ -12,8 +12,11 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  OAuthClient,
+  OAuthCode,
   ObjectType,
   Portal,
+  RefreshToken,
   TimelineEvent,
 } from './types.js';
 
@@ -133,6 +136,18 @@ export interface Store {
   findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined>;
   /** Whether any portal holds an event of the template. */
   templateHasEvents(templateId: string): Promise<boolean>;
+
+  // The OAuth stand-in (issue 14). Access tokens it issues go through ensureAccessToken, with expiresAt.
+  ensureOAuthClient(client: OAuthClient): Promise<void>;
+  findOAuthClient(clientId: string): Promise<OAuthClient | undefined>;
+  insertOAuthCode(code: OAuthCode): Promise<void>;
+  /** Marks the code used and answers it; `undefined` when it is unknown or was used already. */
+  useOAuthCode(code: string): Promise<OAuthCode | undefined>;
+  insertRefreshToken(token: RefreshToken): Promise<void>;
+  /** A refresh token that exists and is not revoked. */
+  findRefreshToken(token: string): Promise<RefreshToken | undefined>;
+  /** Revokes it; false when it is unknown or revoked already. */
+  revokeRefreshToken(token: string): Promise<boolean>;
 }
 
 /**

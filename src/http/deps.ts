@@ -5,6 +5,7 @@ import type { AppEventTypeService } from '../domain/app-event-type-service.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { EventRendering } from '../domain/event-rendering.js';
 import type { EventService } from '../domain/event-service.js';
+import type { OAuthService } from '../domain/oauth-service.js';
 import type { RecordService } from '../domain/record-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
@@ -25,4 +26,7 @@ export interface AppDeps {
   // issue 14: app events and the OAuth stand-in
   appEventTypes: AppEventTypeService;
   appEvents: AppEventService;
+  oauth: OAuthService;
+  /** What was provisioned at start (the portal the OAuth approval page offers first). */
+  credentials: { portalId: number; appId: number };
 }

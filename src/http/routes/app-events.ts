@@ -25,11 +25,14 @@ export interface AppEventRouteOptions extends AppDeps, FastifyPluginOptions {
 }
 
 export async function appEventRoutes(app: FastifyInstance, options: AppEventRouteOptions): Promise<void> {
-  const { store, appEvents, appEventTypes, config, version } = options;
+  const { store, appEvents, appEventTypes, config, version, clock } = options;
   app.addHook(
     'onRequest',
-    accessTokenHook(store, (request) =>
-      request.url.split('?')[0]?.endsWith('/types/projects') ? ['developers-read'] : writeScopes(version),
+    accessTokenHook(
+      store,
+      (request) =>
+        request.url.split('?')[0]?.endsWith('/types/projects') ? ['developers-read'] : writeScopes(version),
+      clock,
     ),
   );
 

@@ -12,7 +12,16 @@ import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
-import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
+import type {
+  AccessToken,
+  App,
+  EventTemplate,
+  OAuthClient,
+  OAuthCode,
+  ObjectType,
+  Portal,
+  RefreshToken,
+} from '../../domain/types.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
 import type {
@@ -198,4 +207,12 @@ export class SqliteThreadClient implements Store {
   findAppEventType = (appId: number, uid: string) =>
     cached(this.appEventTypes, `${appId}\u0000${uid}`, () => this.call('findAppEventType', appId, uid));
   templateHasEvents = (templateId: string) => this.call('templateHasEvents', templateId);
+  // The OAuth stand-in (issue 14)
+  ensureOAuthClient = (client: OAuthClient) => this.call('ensureOAuthClient', client);
+  findOAuthClient = (clientId: string) => this.call('findOAuthClient', clientId);
+  insertOAuthCode = (code: OAuthCode) => this.call('insertOAuthCode', code);
+  useOAuthCode = (code: string) => this.call('useOAuthCode', code);
+  insertRefreshToken = (token: RefreshToken) => this.call('insertRefreshToken', token);
+  findRefreshToken = (token: string) => this.call('findRefreshToken', token);
+  revokeRefreshToken = (token: string) => this.call('revokeRefreshToken', token);
 }
