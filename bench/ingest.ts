@@ -13,15 +13,22 @@
  *
  *   npm run bench:ingest -- [--db postgres://postgres@127.0.0.1:5432/bench] [--duration 10] [--connections 10]
  *   npm run bench:ingest -- --vs-prism [--rounds 3] [--duration 10] [--preload 1000000]
+ *   npm run bench:ingest -- --app-events [--no-reference]   (v3 and app-event batches, same server, same rounds)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { BATCH_PATH, batchBodies } from './lib/bodies.js';
+import {
+  APP_EVENT_BATCH_PATH,
+  appEventBatchBodies,
+  BATCH_PATH,
+  batchBodies,
+  REQUEST_NUMBER,
+} from './lib/bodies.js';
 import { type LoadResult, runLoad } from './lib/load.js';
-import { ACCESS_TOKEN, createTemplate, startOurs } from './lib/ours.js';
+import { ACCESS_TOKEN, createAppEventType, createTemplate, startOurs } from './lib/ours.js';
 import { peakRssMb, startProcess } from './lib/processes.js';
 import { formatResult, ratio, summarize } from './lib/stats.js';
 import { runVsPrism } from './lib/vs-prism.js';
@@ -37,6 +44,7 @@ const { values: args } = parseArgs({
     'no-reference': { type: 'boolean', default: false },
     'vs-sqlite': { type: 'boolean', default: false },
     'vs-prism': { type: 'boolean', default: false },
+    'app-events': { type: 'boolean', default: false },
     preload: { type: 'string', default: '1000000' },
     starts: { type: 'string', default: '3' },
   },
@@ -76,6 +84,8 @@ interface Target {
   pid?: number;
   templateId: string;
   stop: () => Promise<void>;
+  /** The app-events path (issue 14) instead of v3's batch create. */
+  appEvents?: boolean;
 }
 
 async function againstReference(): Promise<void> {
@@ -102,6 +112,17 @@ async function againstReference(): Promise<void> {
     await addOurs(postgres ? 'ours (PostgreSQL)' : 'ours', db);
     // One process on PostgreSQL against one on SQLite, in the same run (issue: scale-out figures).
     if (args['vs-sqlite']) await addOurs('ours (SQLite)', join(scratch, 'bench-sqlite.db'));
+    // The app-events path on the same server and database, in the same rounds as v3's (issue 14).
+    const ours = targets[0];
+    if (args['app-events'] && ours) {
+      targets.push({
+        label: 'ours app events',
+        url: ours.url,
+        templateId: await createAppEventType(ours.url),
+        stop: async () => {},
+        appEvents: true,
+      });
+    }
     if (!args['no-reference']) {
       const reference = await startProcess(process.execPath, [
         join(import.meta.dirname, 'reference-server.js'),
@@ -118,12 +139,19 @@ async function againstReference(): Promise<void> {
       for (const target of targets) {
         const result = await runLoad({
           url: target.url,
-          path: BATCH_PATH,
-          bodies: batchBodies(target.templateId, batchSize, poolSize),
           eventsPerRequest: batchSize,
           connections,
           duration,
           token: ACCESS_TOKEN,
+          ...(target.appEvents
+            ? {
+                path: APP_EVENT_BATCH_PATH,
+                // Occurrence ids never repeat (a repeat is a 409): per round, per request, per position.
+                bodies: appEventBatchBodies(target.templateId, batchSize, poolSize, `r${round}`),
+                successStatus: 200,
+                uniquePlaceholder: REQUEST_NUMBER,
+              }
+            : { path: BATCH_PATH, bodies: batchBodies(target.templateId, batchSize, poolSize) }),
         });
         results.set(target.label, [...(results.get(target.label) ?? []), result]);
         console.log(`round ${round}  ${target.label.padEnd(18)} ${formatResult(result)}`);

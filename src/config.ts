@@ -25,6 +25,18 @@ export interface Config {
   readonly pgPoolSize: number;
   readonly logLevel: string;
   readonly limits: Readonly<LimitValues>;
+  // issue 14: app events and the OAuth stand-in
+  /** A HubSpot project folder whose `src/app/app-events/*-hsmeta.json` are loaded at start. */
+  readonly project: string | undefined;
+  /** Reload the project's app event types when its files change. */
+  readonly watch: boolean;
+  readonly oauthClientId: string | undefined;
+  readonly oauthClientSecret: string | undefined;
+  readonly oauthRedirectUri: string | undefined;
+  /** Seconds an OAuth access token lives (HubSpot: 1800). */
+  readonly oauthTokenTtl: number;
+  /** `/oauth/authorize` approves at once, for the first portal, without a page (headless tests). */
+  readonly oauthAutoApprove: boolean;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -68,6 +80,11 @@ const logLevel: Parser = (raw, name) => {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
     throw new ConfigError(`${name} must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  return raw;
+};
+
+const absoluteUrl: Parser = (raw, name) => {
+  if (!URL.canParse(raw)) throw new ConfigError(`${name} must be an absolute URL, got '${raw}'`);
   return raw;
 };
 
@@ -198,6 +215,61 @@ export const configOptions: readonly ConfigOption[] = [
     parse: integer(1024, 2 ** 31 - 1),
     default: String(Limits.MAX_BODY_BYTES),
   },
+  // issue 14: app events and the OAuth stand-in
+  {
+    key: 'project',
+    flag: '--project <dir>',
+    env: 'TIMELINE_PROJECT',
+    description: 'HubSpot project folder: load its src/app/app-events/*-hsmeta.json for the provisioned app',
+    parse: text,
+  },
+  {
+    key: 'watch',
+    flag: '--watch [bool]',
+    env: 'TIMELINE_WATCH',
+    description: "reload the --project's app event types when its files change",
+    parse: bool,
+    default: 'false',
+    boolean: true,
+  },
+  {
+    key: 'oauthClientId',
+    flag: '--oauth-client-id <id>',
+    env: 'TIMELINE_OAUTH_CLIENT_ID',
+    description: 'client id of the provisioned OAuth app',
+    parse: text,
+  },
+  {
+    key: 'oauthClientSecret',
+    flag: '--oauth-client-secret <secret>',
+    env: 'TIMELINE_OAUTH_CLIENT_SECRET',
+    description: 'client secret of the provisioned OAuth app',
+    parse: text,
+  },
+  {
+    key: 'oauthRedirectUri',
+    flag: '--oauth-redirect-uri <uri>',
+    env: 'TIMELINE_OAUTH_REDIRECT_URI',
+    description: 'redirect URI of the provisioned OAuth app',
+    parse: absoluteUrl,
+  },
+  {
+    key: 'oauthTokenTtl',
+    flag: '--oauth-token-ttl <seconds>',
+    env: 'TIMELINE_OAUTH_TOKEN_TTL',
+    description: 'lifetime of OAuth access tokens in seconds',
+    parse: integer(1, 10 * 365 * 86400),
+    default: '1800',
+  },
+  {
+    key: 'oauthAutoApprove',
+    flag: '--oauth-auto-approve [bool]',
+    env: 'TIMELINE_OAUTH_AUTO_APPROVE',
+    description: '/oauth/authorize approves at once for the provisioned portal (headless tests)',
+    parse: bool,
+    default: 'false',
+    boolean: true,
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -250,5 +322,12 @@ export function loadConfig(
     pgPoolSize: values.pgPoolSize as number,
     logLevel: values.logLevel as string,
     limits: Object.freeze(limits),
+    project: values.project as string | undefined,
+    watch: values.watch as boolean,
+    oauthClientId: values.oauthClientId as string | undefined,
+    oauthClientSecret: values.oauthClientSecret as string | undefined,
+    oauthRedirectUri: values.oauthRedirectUri as string | undefined,
+    oauthTokenTtl: values.oauthTokenTtl as number,
+    oauthAutoApprove: values.oauthAutoApprove as boolean,
   });
 }

@@ -146,6 +146,95 @@ export const ErrorCatalogue = {
     category: 'CONFLICT',
     message: 'Contact already exists. Existing ID: {existingId}',
   },
+  // App events and OAuth (issue 14: HubSpot's current platform; the contract's sections 2-5)
+  APP_EVENT_TYPE_INVALID: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'App event type not valid: {detail}',
+  },
+  APP_EVENT_TYPE_EXISTS: {
+    status: 409,
+    category: 'CONFLICT',
+    message: "App {appId} already has an app event type with uid '{uid}'",
+  },
+  APP_EVENT_TYPE_IMMUTABLE: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "App event type '{uid}' has occurrences: its {field} cannot change",
+  },
+  APP_EVENT_TYPE_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: 'There is no App Event Type for the provided coordinates',
+  },
+  APP_EVENT_TYPE_UNKNOWN: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "No app event type '{eventTypeName}' in app {appId}",
+  },
+  OCCURRENCE_EXISTS: {
+    status: 409,
+    category: 'CONFLICT',
+    message: 'An occurrence for this event type and occurrence ID already exists. Occurrences are immutable.',
+  },
+  OCCURRENCE_BATCH_INVALID: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: '{failed} of {total} occurrences are not valid; nothing of the batch was stored',
+  },
+  OCCURRENCE_BATCH_CONFLICT: {
+    status: 409,
+    category: 'CONFLICT',
+    message:
+      '{failed} of {total} occurrences already exist (occurrences are immutable); nothing of the batch was stored',
+  },
+  EVENT_NOT_STORED: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Not stored: another event of its all-or-nothing batch failed',
+  },
+  EXPIRED_AUTHENTICATION: {
+    status: 401,
+    category: 'EXPIRED_AUTHENTICATION',
+    message: 'The OAuth token used to make this call expired {seconds} second(s) ago.',
+  },
+  // OAuth's token endpoint answers in its legacy shape `{status, message, correlationId}`: the
+  // category is that `status` (http/routes/oauth.ts builds the body).
+  OAUTH_BAD_REQUEST: { status: 400, category: 'BAD_REQUEST', message: '{detail}' },
+  OAUTH_BAD_GRANT_TYPE: {
+    status: 400,
+    category: 'BAD_GRANT_TYPE',
+    message: 'grant_type must be authorization_code, refresh_token or client_credentials',
+  },
+  OAUTH_BAD_AUTH_CODE: { status: 400, category: 'BAD_AUTH_CODE', message: 'missing or unknown auth code' },
+  OAUTH_EXPIRED_AUTH_CODE: { status: 400, category: 'EXPIRED_AUTH_CODE', message: 'auth code is expired' },
+  OAUTH_BAD_CODE_VERIFIER: {
+    status: 400,
+    category: 'BAD_AUTH_CODE',
+    message: 'code_verifier does not match the code_challenge of this auth code',
+  },
+  OAUTH_BAD_REFRESH_TOKEN: {
+    status: 400,
+    category: 'BAD_REFRESH_TOKEN',
+    message: 'missing or invalid refresh token',
+  },
+  OAUTH_BAD_CLIENT_ID: { status: 400, category: 'BAD_CLIENT_ID', message: 'missing or invalid client_id' },
+  OAUTH_BAD_CLIENT_SECRET: {
+    status: 400,
+    category: 'BAD_CLIENT_SECRET',
+    message: 'missing or invalid client_secret',
+  },
+  OAUTH_BAD_REDIRECT_URI: {
+    status: 400,
+    category: 'BAD_REDIRECT_URI',
+    message: 'redirect_uri does not match the redirect URI of the app',
+  },
+  OAUTH_BAD_SCOPE: {
+    status: 400,
+    category: 'BAD_SCOPE',
+    message: 'scope {scope} is not one this app may request',
+  },
+  OAUTH_TOKEN_NOT_FOUND: { status: 404, category: 'NOT_FOUND', message: 'token not found' },
   // The server itself
   STORE_UNAVAILABLE: {
     status: 503,

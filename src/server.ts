@@ -4,15 +4,19 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { AppEventService } from './domain/app-event-service.js';
+import { AppEventTypeService } from './domain/app-event-type-service.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
 import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
+import { OAuthService } from './domain/oauth-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RecordService } from './domain/record-service.js';
 import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
+import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
 import { Renderer } from './render/renderer.js';
 import { openStore } from './store/open-store.js';
 
@@ -35,14 +39,20 @@ export interface ServerOptions {
 export async function createApp(
   config: Config,
   store: Store,
-  adminToken: string,
+  credentials: Provisioned,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
   const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
+  const appEventTypes = new AppEventTypeService(store, clock, limits);
   return buildApp({
+    appEventTypes,
+    appEvents: new AppEventService(store, appEventTypes, clock, {
+      autoCreateRecords: config.autoCreateRecords,
+      limits,
+    }),
     config,
     store,
     clock,
@@ -52,7 +62,12 @@ export async function createApp(
     records: new RecordService(store, clock),
     rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
-    adminToken,
+    adminToken: credentials.adminToken,
+    oauth: new OAuthService(store, clock, ids, {
+      tokenTtlSeconds: config.oauthTokenTtl,
+      defaultPortalId: credentials.portalId,
+    }),
+    credentials,
   });
 }
 
@@ -60,7 +75,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = options.store ?? (await openStore(config));
   try {
     const credentials = await provision(store, config, options.ids ?? randomIds);
-    const app = await createApp(config, store, credentials.adminToken, options);
+    const app = await createApp(config, store, credentials, options);
+    const watcher = await startProject(config, app, store, credentials.appId, options);
+    app.addHook('onClose', async () => watcher?.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -79,4 +96,28 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     if (!options.store) await store.close();
     throw error;
   }
+}
+
+/**
+ * Loads `--project`'s app event types for the provisioned app (issue 14): a bad file stops the start
+ * with every problem named; with `--watch`, later changes load again and problems are logged.
+ */
+async function startProject(
+  config: Config,
+  app: FastifyInstance,
+  store: Store,
+  appId: number,
+  options: ServerOptions,
+): Promise<ProjectWatcher | undefined> {
+  if (config.project === undefined) return undefined;
+  const types = new AppEventTypeService(store, options.clock ?? systemClock, config.limits);
+  const load = await loadProject(config.project, appId, types);
+  if (load.problems.length > 0) {
+    throw new Error(`the project's app event types are not valid:\n  ${load.problems.join('\n  ')}`);
+  }
+  if (!config.watch) return undefined;
+  return watchProject(config.project, appId, types, (reload) => {
+    for (const problem of reload.problems) app.log.warn(`app event type not loaded: ${problem}`);
+    if (reload.loaded.length > 0) app.log.info(`app event types loaded: ${reload.loaded.join(', ')}`);
+  });
 }

@@ -44,3 +44,47 @@ export function batchBodies(templateId: string, batchSize: number, poolSize: num
 export function singleBodies(templateId: string, poolSize: number, count = 2000): string[] {
   return Array.from({ length: count }, () => JSON.stringify(benchEvent(templateId, poolSize)));
 }
+
+// issue 14: the app-events path, measured beside v3's
+
+export const APP_EVENT_BATCH_PATH = '/integrators/timeline/2026-03/events/batch';
+/** Replaced by the request number in each sent body (`runLoad`'s uniquePlaceholder): ids never repeat. */
+export const REQUEST_NUMBER = '@@REQ@@';
+
+/** The bench template's tokens as an hsmeta document's properties (app events have no stamping). */
+export const APP_EVENT_TYPE = {
+  uid: 'bench_registration',
+  type: 'app-event',
+  config: {
+    name: 'Bench registration',
+    objectType: 'CONTACT',
+    headerTemplate: TEMPLATE.headerTemplate,
+    properties: TEMPLATE.tokens.map(({ name, label, type, ...rest }) =>
+      'options' in rest ? { name, label, type, options: rest.options } : { name, label, type },
+    ),
+  },
+};
+
+/** `count` batch bodies of occurrences like benchEvent's, each id unique per request and position. */
+export function appEventBatchBodies(
+  eventTypeName: string,
+  batchSize: number,
+  poolSize: number,
+  prefix: string,
+  count = 200,
+): string[] {
+  return Array.from({ length: count }, () =>
+    JSON.stringify({
+      inputs: Array.from({ length: batchSize }, (_, i) => {
+        const { email, tokens, extraData } = benchEvent('', poolSize);
+        return {
+          eventTypeName,
+          id: `bench-${prefix}-${REQUEST_NUMBER}-${i}`,
+          email,
+          properties: tokens,
+          extraData,
+        };
+      }),
+    }),
+  );
+}

@@ -14,6 +14,10 @@ export interface LoadOptions {
   connections: number;
   duration: number;
   token: string;
+  /** The status that counts as ingested (default 201; app-event batches answer 200). */
+  successStatus?: number;
+  /** Replaced in each body by the request's number, so ids that must never repeat do not. */
+  uniquePlaceholder?: string;
 }
 
 export interface LoadResult {
@@ -41,12 +45,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.duration,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+    requests: [
+      {
+        setupRequest: (request) => {
+          const n = next++;
+          const body = bodies[n % bodies.length] ?? '';
+          const { uniquePlaceholder } = options;
+          return {
+            ...request,
+            body: uniquePlaceholder ? body.replaceAll(uniquePlaceholder, String(n)) : body,
+          };
+        },
+      },
+    ],
   });
   const failures: Record<string, number> = {};
   let created = 0;
   for (const [status, { count = 0 }] of Object.entries(result.statusCodeStats ?? {})) {
-    if (status === '201') created = count;
+    if (status === String(options.successStatus ?? 201)) created = count;
     else if (count > 0) failures[status] = count;
   }
   return {

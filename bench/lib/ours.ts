@@ -1,12 +1,13 @@
 /** Starting our server (`timeline-server serve`) for the benchmarks and creating the bench template. */
 import { join } from 'node:path';
-import { API, TEMPLATE } from './bodies.js';
+import { API, APP_EVENT_TYPE, TEMPLATE } from './bodies.js';
 import { freePort, type ServerProcess, spawnUntilReady, startProcess } from './processes.js';
 
 export const PORTAL_ID = 101;
 export const APP_ID = 202;
 export const ACCESS_TOKEN = 'bench-token';
 export const API_KEY = 'bench-key';
+const ADMIN_TOKEN = 'bench-admin';
 
 /** dist/src/cli/main.js, next to dist/bench/lib/ once built. */
 const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
@@ -27,6 +28,8 @@ function serveArgs(db: string, port: number): string[] {
     ACCESS_TOKEN,
     '--developer-api-key',
     API_KEY,
+    '--admin-token',
+    ADMIN_TOKEN,
     '--log-level',
     'silent',
   ];
@@ -57,4 +60,16 @@ export async function createTemplate(url: string): Promise<string> {
   if (response.status !== 201)
     throw new Error(`template create failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
+}
+
+/** Creates the bench app event type through the admin API; returns its fully qualified name. */
+export async function createAppEventType(url: string): Promise<string> {
+  const response = await fetch(`${url}/_admin/v1/apps/${APP_ID}/app-event-types`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify(APP_EVENT_TYPE),
+  });
+  if (!response.ok)
+    throw new Error(`app event type create failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { fullyQualifiedName: string }).fullyQualifiedName;
 }

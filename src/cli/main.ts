@@ -33,6 +33,9 @@ serve.action(async (flags: Record<string, unknown>) => {
   console.log(`access token:       ${credentials.accessToken}`);
   console.log(`developer API key:  ${credentials.developerApiKey}`);
   console.log(`admin token:        ${credentials.adminToken}`);
+  console.log(`oauth client id:    ${credentials.oauthClientId}`);
+  console.log(`oauth secret:       ${credentials.oauthClientSecret}`);
+  console.log(`oauth redirect uri: ${credentials.oauthRedirectUri}`);
   console.log(`database:           ${config.db}`);
   console.log(`listening on ${server.url}`);
 

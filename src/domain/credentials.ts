@@ -6,9 +6,14 @@ import { ApiError } from '../errors.js';
 import type { Store } from './store.js';
 import type { AccessToken } from './types.js';
 
-/** Scopes of the provisioned token: timeline events, and the CRM objects events attach to. */
+/**
+ * Scopes of the provisioned token: timeline events (`timeline-write` is 2026-09's name for it,
+ * `developers-read` reads app event type names), and the CRM objects events attach to.
+ */
 export const DEFAULT_SCOPES = [
   'timeline',
+  'timeline-write',
+  'developers-read',
   ...['contacts', 'companies', 'deals', 'tickets'].flatMap((type) => [
     `crm.objects.${type}.read`,
     `crm.objects.${type}.write`,
@@ -35,11 +40,20 @@ export async function authenticateAccessToken(
   store: Store,
   authorization: string | undefined,
   anyOfScopes: readonly string[],
+  now: number,
 ): Promise<AccessToken> {
   const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
   const token = await store.findAccessToken(match[1]);
   if (!token) throw new ApiError('INVALID_ACCESS_TOKEN');
+  if (token.expiresAt !== undefined && now >= token.expiresAt) {
+    // HubSpot's answer to an expired OAuth token: how long ago, and when, in `context`.
+    throw new ApiError(
+      'EXPIRED_AUTHENTICATION',
+      { seconds: Math.max(0, Math.floor((now - token.expiresAt) / 1000)) },
+      { context: { 'expire time': [new Date(token.expiresAt).toISOString()] } },
+    );
+  }
   if (!anyOfScopes.some((scope) => token.scopes.includes(scope))) {
     throw new ApiError(
       'MISSING_SCOPES',

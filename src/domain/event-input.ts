@@ -25,7 +25,7 @@ const UUID_PLACEHOLDER = /\{\{uuid\}\}/g;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const EPOCH_MS = /^-?\d{1,16}$/;
 /** Something, an @, something: HubSpot refuses what is plainly not an address, nothing finer. */
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
  * HubSpot's server (Jackson) coerces JSON numbers into string fields, so `"objectId": 123` works
@@ -57,7 +57,7 @@ export function describe(value: unknown): string {
  * and give back unchanged, so no U+0000 and no lone UTF-16 surrogates (both stores would alter or
  * refuse them).
  */
-function identifier(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
+export function identifier(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
   const value = optionalString(input, field, problems);
   if (value !== undefined && (value.includes('\u0000') || !value.isWellFormed())) {
     problems.push({
@@ -150,7 +150,7 @@ export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: Ev
     );
   }
 
-  const record = recordRef(template, { id, objectId, email, utk, domain });
+  const record = recordRef(template.objectType, { id, objectId, email, utk, domain });
   const event: Omit<TimelineEvent, 'objectId'> = {
     eventTemplateId: template.id,
     id,
@@ -190,8 +190,8 @@ export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: Ev
 }
 
 /** HubSpot's precedence for contacts: objectId, then utk, then email. Other types need objectId. */
-function recordRef(
-  template: EventTemplate,
+export function recordRef(
+  objectType: string,
   given: { id: string; objectId?: string; email?: string; utk?: string; domain?: string },
 ): RecordRef {
   const { objectId, email, utk, domain } = given;
@@ -201,18 +201,18 @@ function recordRef(
     if (domain !== undefined) ref.domain = domain;
     return ref;
   }
-  if (template.objectType === 'contacts') {
+  if (objectType === 'contacts') {
     if (utk !== undefined) return email === undefined ? { by: 'utk', utk } : { by: 'utk', utk, email };
     if (email !== undefined) return { by: 'email', email };
   }
-  const identifiers = template.objectType === 'contacts' ? 'objectId, utk or email' : 'objectId';
+  const identifiers = objectType === 'contacts' ? 'objectId, utk or email' : 'objectId';
   throw new ApiError(
     'RECORD_IDENTIFIER_MISSING',
     { id: given.id, identifiers },
     {
       details: [
         {
-          message: `${template.objectType} events need ${identifiers}`,
+          message: `${objectType} events need ${identifiers}`,
           code: 'REQUIRED_FIELD',
           in: 'objectId',
         },
@@ -221,7 +221,7 @@ function recordRef(
   );
 }
 
-function readTimestamp(value: unknown, problems: ErrorDetail[]): number | undefined {
+export function readTimestamp(value: unknown, problems: ErrorDetail[]): number | undefined {
   if (value === undefined || value === null) return undefined;
   // *Ours*: besides HubSpot's ISO-8601 string we accept epoch milliseconds, as number or string.
   if (typeof value === 'number' && Number.isInteger(value)) return value;
@@ -240,7 +240,7 @@ function readTimestamp(value: unknown, problems: ErrorDetail[]): number | undefi
   return undefined;
 }
 
-function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | undefined {
+export function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) {
     problems.push({
@@ -347,7 +347,11 @@ function readTokens(
   return { values, stamps };
 }
 
-function tokenValueProblem(type: string, text: string, options: { value: string }[]): string | undefined {
+export function tokenValueProblem(
+  type: string,
+  text: string,
+  options: { value: string }[],
+): string | undefined {
   switch (type) {
     case 'number':
       return text.trim() !== '' && Number.isFinite(Number(text)) ? undefined : 'must be a finite number';

@@ -158,8 +158,9 @@ export class EventService {
     eventId: string,
   ): Promise<{ event: TimelineEvent; template: EventTemplate }> {
     const template = await this.store.getTemplate(eventTemplateId);
+    // An app event occurrence (issue 14) is not a v3 event: the v3 reads do not see it.
     const event =
-      template?.appId === token.appId
+      template?.appId === token.appId && template.appEventUid === undefined
         ? await this.store.getEvent(token.portalId, eventTemplateId, eventId)
         : undefined;
     if (!template || !event) throw new ApiError('EVENT_NOT_FOUND', { id: eventId, eventTemplateId });
@@ -181,7 +182,7 @@ export class EventService {
       templates.set(templateId, lookup);
     }
     const template = await lookup;
-    if (!template || template.appId !== token.appId) {
+    if (!template || template.appId !== token.appId || template.appEventUid !== undefined) {
       throw new ApiError(
         'EVENT_TEMPLATE_UNKNOWN',
         { eventTemplateId: templateId, appId: token.appId },

@@ -15,7 +15,14 @@ export interface Provisioned {
   developerApiKey: string;
   adminToken: string;
   timeZone: string;
+  // issue 14: the OAuth client of the provisioned app
+  oauthClientId: string;
+  oauthClientSecret: string;
+  oauthRedirectUri: string;
 }
+
+/** *Ours*: where `/oauth/authorize` sends the browser back when no --oauth-redirect-uri is given. */
+export const DEFAULT_REDIRECT_URI = 'http://localhost:3000/oauth-callback';
 
 const META_KEY = 'provisioned';
 
@@ -29,6 +36,9 @@ export async function provision(store: Store, config: Config, ids: IdGenerator):
     developerApiKey: config.developerApiKey ?? previous.developerApiKey ?? ids.uuid(),
     adminToken: config.adminToken ?? previous.adminToken ?? ids.secret(24),
     timeZone: config.timeZone,
+    oauthClientId: config.oauthClientId ?? previous.oauthClientId ?? ids.uuid(),
+    oauthClientSecret: config.oauthClientSecret ?? previous.oauthClientSecret ?? ids.uuid(),
+    oauthRedirectUri: config.oauthRedirectUri ?? previous.oauthRedirectUri ?? DEFAULT_REDIRECT_URI,
   };
   await store.ensurePortal({ id: result.portalId, timeZone: result.timeZone });
   const account = await store.ensureDeveloperAccount(result.developerApiKey);
@@ -43,6 +53,12 @@ export async function provision(store: Store, config: Config, ids: IdGenerator):
     portalId: result.portalId,
     appId: result.appId,
     scopes: DEFAULT_SCOPES,
+  });
+  await store.ensureOAuthClient({
+    clientId: result.oauthClientId,
+    clientSecret: result.oauthClientSecret,
+    redirectUri: result.oauthRedirectUri,
+    appId: result.appId,
   });
   await store.setMeta(META_KEY, JSON.stringify(result));
   return result;

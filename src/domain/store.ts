@@ -12,8 +12,11 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  OAuthClient,
+  OAuthCode,
   ObjectType,
   Portal,
+  RefreshToken,
   TimelineEvent,
 } from './types.js';
 
@@ -45,6 +48,16 @@ export interface EventWrite {
 }
 
 export type StoreFailure = { ok: false; code: ErrorCode; params: ErrorParams };
+
+export interface EventWriteOptions {
+  autoCreateRecords: boolean;
+  now: number;
+  /**
+   * All or nothing for the whole batch (app events, issue 14): when any write fails, none is
+   * stored; the failing writes answer their failure and every other write EVENT_NOT_STORED.
+   */
+  atomic?: boolean;
+}
 export type EventWriteResult = { ok: true; event: TimelineEvent; replayed: boolean } | StoreFailure;
 
 export type RecordWriteResult = { ok: true; record: CrmRecord } | StoreFailure;
@@ -112,14 +125,29 @@ export interface Store {
 
   // Timeline events
   /**
-   * Writes each event with its record changes in its own all-or-nothing unit, in order, and answers
-   * one result per write. Returns only after every successful write is durably committed.
+   * Writes each event with its record changes in its own all-or-nothing unit (or, with `atomic`,
+   * the whole batch as one), in order, and answers one result per write. Returns only after every successful write is durably committed.
    */
-  writeEvents(
-    writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
-  ): Promise<EventWriteResult[]>;
+  writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]>;
   getEvent(portalId: number, eventTemplateId: string, eventId: string): Promise<TimelineEvent | undefined>;
+
+  // App event types (issue 14): event templates marked with their project `uid` (`appEventUid`);
+  // `insertTemplate` fails with APP_EVENT_TYPE_EXISTS when the app already has one of that uid.
+  findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined>;
+  /** Whether any portal holds an event of the template. */
+  templateHasEvents(templateId: string): Promise<boolean>;
+
+  // The OAuth stand-in (issue 14). Access tokens it issues go through ensureAccessToken, with expiresAt.
+  ensureOAuthClient(client: OAuthClient): Promise<void>;
+  findOAuthClient(clientId: string): Promise<OAuthClient | undefined>;
+  insertOAuthCode(code: OAuthCode): Promise<void>;
+  /** Marks the code used and answers it; `undefined` when it is unknown or was used already. */
+  useOAuthCode(code: string): Promise<OAuthCode | undefined>;
+  insertRefreshToken(token: RefreshToken): Promise<void>;
+  /** A refresh token that exists and is not revoked. */
+  findRefreshToken(token: string): Promise<RefreshToken | undefined>;
+  /** Revokes it; false when it is unknown or revoked already. */
+  revokeRefreshToken(token: string): Promise<boolean>;
 }
 
 /**

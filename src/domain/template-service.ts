@@ -53,14 +53,15 @@ export class TemplateService {
     private readonly limits: Readonly<LimitValues>,
   ) {}
 
-  list(appId: number): Promise<EventTemplate[]> {
-    return this.store.listTemplates(appId);
+  /** App event types (issue 14) are templates of another API: the v3 routes never see them. */
+  async list(appId: number): Promise<EventTemplate[]> {
+    return (await this.store.listTemplates(appId)).filter((t) => t.appEventUid === undefined);
   }
 
   async get(appId: number, templateId: string): Promise<EventTemplate> {
     const template = await this.store.getTemplate(templateId);
     // A template of another app is answered as missing: its existence is not the caller's business.
-    if (!template || template.appId !== appId) {
+    if (!template || template.appId !== appId || template.appEventUid !== undefined) {
       throw new ApiError('TEMPLATE_NOT_FOUND', { eventTemplateId: templateId, appId });
     }
     return template;
@@ -108,7 +109,7 @@ export class TemplateService {
       // A body that is wrong on its own is a 400 whatever it targets; when the template exists, the
       // problems of changing it (objectType, token types) are listed with the others.
       const current = await this.store.getTemplate(templateId);
-      const owned = current?.appId === appId ? current : undefined;
+      const owned = current?.appId === appId && !current.appEventUid ? current : undefined;
       const all = mergeProblems(problems, owned ? changeProblems(owned, input) : []);
       throw this.updateError(all, templateId, input, owned);
     }
@@ -175,7 +176,10 @@ export class TemplateService {
     if (schemaProblems.length > 0) {
       // As for templates: a body wrong on its own is a 400; the token's own rules join in if it exists.
       const current = await this.store.getTemplate(templateId);
-      const old = current?.appId === appId ? current.tokens.find((t) => t.name === tokenName) : undefined;
+      const old =
+        current?.appId === appId && !current.appEventUid
+          ? current.tokens.find((t) => t.name === tokenName)
+          : undefined;
       throw invalidInput(mergeProblems(schemaProblems, old ? tokenChangeProblems(old, input) : []));
     }
     const template = await this.modify(appId, templateId, (current, now) => {

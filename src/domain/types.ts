@@ -45,6 +45,12 @@ export interface EventTemplate {
   updatedAt: number;
   /** Bumped on every change, so caches (compiled renderers) can key on it. */
   version: number;
+  /**
+   * Set on an app event type (HubSpot's current platform, declared by a project's `*-hsmeta.json`):
+   * its `uid`. Such a template is a different API's: the v3 template and event routes never see it,
+   * while its occurrences are ordinary timeline events of it (same writer, records and rendering).
+   */
+  appEventUid?: string;
 }
 
 export interface TimelineIFrame {
@@ -82,6 +88,40 @@ export interface AccessToken {
   portalId: number;
   appId: number;
   scopes: string[];
+  /** Epoch ms after which the token is refused (OAuth access tokens); absent: it never expires. */
+  expiresAt?: number;
+}
+
+// issue 14: the OAuth stand-in
+
+/** An OAuth app's client: what `/oauth/authorize` and `/oauth/v1/token` check. */
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  appId: number;
+}
+
+/** An authorization code, issued by `/oauth/authorize` and exchanged once at `/oauth/v1/token`. */
+export interface OAuthCode {
+  code: string;
+  clientId: string;
+  portalId: number;
+  scopes: string[];
+  redirectUri: string;
+  /** PKCE (RFC 7636), when the authorize request had one. */
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  expiresAt: number;
+}
+
+export interface RefreshToken {
+  token: string;
+  clientId: string;
+  portalId: number;
+  appId: number;
+  scopes: string[];
+  createdAt: number;
 }
 
 export interface DeveloperAccount {

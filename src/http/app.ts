@@ -7,8 +7,10 @@ import { ApiError } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
+import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
@@ -73,6 +75,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(eventTemplateRoutes, { prefix, ...deps });
     await app.register(timelineEventRoutes, { prefix, ...deps });
   }
+  // issue 14: app events (HubSpot's current platform) beside v3
+  for (const version of APP_EVENT_VERSIONS) {
+    await app.register(appEventRoutes, { prefix: `/integrators/timeline/${version}`, ...deps, version });
+  }
+  await app.register(oauthRoutes, deps);
   await app.register(crmObjectRoutes, deps);
   await app.register(adminRoutes, deps);
   return app;

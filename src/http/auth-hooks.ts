@@ -2,7 +2,8 @@
  * Authentication as `onRequest` hooks, so credentials are checked before the body is read or
  * validated: HubSpot answers 401 to a bad key even when the body is bad too.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../domain/clock.js';
 import { authenticateAccessToken, authenticateDeveloper } from '../domain/credentials.js';
 import type { Store } from '../domain/store.js';
 import type { AccessToken } from '../domain/types.js';
@@ -36,13 +37,25 @@ export function developerKeyHook(store: Store) {
   };
 }
 
-export function accessTokenHook(store: Store, scopes: (request: FastifyRequest) => readonly string[]) {
-  return async (request: FastifyRequest) => {
-    request.accessToken = await authenticateAccessToken(
-      store,
-      request.headers.authorization,
-      scopes(request),
-    );
+export function accessTokenHook(
+  store: Store,
+  scopes: (request: FastifyRequest) => readonly string[],
+  clock: Clock,
+) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      request.accessToken = await authenticateAccessToken(
+        store,
+        request.headers.authorization,
+        scopes(request),
+        clock.now(),
+      );
+    } catch (error) {
+      // HubSpot marks an expired OAuth token's 401 with this header too.
+      if (error instanceof ApiError && error.code === 'EXPIRED_AUTHENTICATION')
+        reply.header('X-HubSpot-Auth-Failure', '401 Unauthorized');
+      throw error;
+    }
   };
 }
 

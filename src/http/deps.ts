@@ -1,8 +1,11 @@
 /** What the HTTP layer is given by `server.ts`: the domain services and the few shared objects. */
 import type { Config } from '../config.js';
+import type { AppEventService } from '../domain/app-event-service.js';
+import type { AppEventTypeService } from '../domain/app-event-type-service.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { EventRendering } from '../domain/event-rendering.js';
 import type { EventService } from '../domain/event-service.js';
+import type { OAuthService } from '../domain/oauth-service.js';
 import type { RecordService } from '../domain/record-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
@@ -20,4 +23,10 @@ export interface AppDeps {
   tenants: TenantService;
   /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
   adminToken: string;
+  // issue 14: app events and the OAuth stand-in
+  appEventTypes: AppEventTypeService;
+  appEvents: AppEventService;
+  oauth: OAuthService;
+  /** What was provisioned at start (the portal the OAuth approval page offers first). */
+  credentials: { portalId: number; appId: number };
 }

@@ -3,8 +3,18 @@
  * JSON (ISO-8601 times, field names and presence exactly as HubSpot answers them).
  */
 
+import type { OccurrenceBatch, StoredOccurrence } from '../domain/app-event-service.js';
+import { CUSTOM_OBJECT_TYPE_MARKER, wireObjectType } from '../domain/app-event-type-rules.js';
+import { fullyQualifiedName } from '../domain/app-event-type-service.js';
 import type { BatchOutcome } from '../domain/event-service.js';
-import type { CrmRecord, EventTemplate, ObjectType, TemplateToken, TimelineEvent } from '../domain/types.js';
+import {
+  type CrmRecord,
+  CUSTOM_OBJECT_TYPE,
+  type EventTemplate,
+  type ObjectType,
+  type TemplateToken,
+  type TimelineEvent,
+} from '../domain/types.js';
 import type { ApiError, ErrorDetail } from '../errors.js';
 
 let lastMs = Number.NaN;
@@ -182,5 +192,61 @@ export function recordToWire(record: CrmRecord, requested?: readonly string[]): 
     createdAt: iso(record.createdAt),
     updatedAt: iso(record.updatedAt),
     archived: false,
+  };
+}
+
+// issue 14: app event types and occurrences (HubSpot's current platform)
+
+/** An app event type as its hsmeta document, with the server's id, name and times beside it. */
+export function appEventTypeToWire(type: EventTemplate): Record<string, unknown> {
+  const config: Record<string, unknown> = { name: type.name };
+  if (type.objectType === CUSTOM_OBJECT_TYPE_MARKER) config.supportsCustomObject = true;
+  else config.objectType = wireObjectType(type.objectType);
+  if (type.headerTemplate !== undefined) config.headerTemplate = type.headerTemplate;
+  if (type.detailTemplate !== undefined) config.detailTemplate = type.detailTemplate;
+  config.properties = type.tokens.map((token) =>
+    token.type === 'enumeration'
+      ? { name: token.name, label: token.label, type: token.type, options: token.options }
+      : { name: token.name, label: token.label, type: token.type },
+  );
+  return {
+    uid: type.appEventUid,
+    type: 'app-event',
+    fullyQualifiedName: fullyQualifiedName(type),
+    eventTemplateId: type.id,
+    config,
+    createdAt: iso(type.createdAt),
+    updatedAt: iso(type.updatedAt),
+  };
+}
+
+/** HubSpot's `AppEventOccurrence`, as stored: the record it resolved to included. */
+export function occurrenceToWire({ eventTypeName, event }: StoredOccurrence): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    eventTypeName,
+    id: event.id,
+    objectId: event.objectId,
+    properties: event.tokens,
+    timestamp: iso(event.timestamp),
+  };
+  if (CUSTOM_OBJECT_TYPE.test(event.objectType) || /^p\d+_/.test(event.objectType))
+    wire.objectTypeFullyQualifiedName = event.objectType;
+  if (event.email !== undefined) wire.email = event.email;
+  if (event.utk !== undefined) wire.utk = event.utk;
+  if (event.domain !== undefined) wire.domain = event.domain;
+  if (event.extraData !== undefined) wire.extraData = event.extraData;
+  if (event.timelineIFrame !== undefined) wire.timelineIFrame = event.timelineIFrame;
+  return wire;
+}
+
+/** HubSpot's `BatchResponseAppEventOccurrence` (a batch is all or nothing: no errors in a 200). */
+export function occurrenceBatchToWire(batch: OccurrenceBatch): Record<string, unknown> {
+  return {
+    status: 'COMPLETE',
+    results: batch.results.map(occurrenceToWire),
+    requestedAt: iso(batch.requestedAt),
+    startedAt: iso(batch.startedAt),
+    completedAt: iso(batch.completedAt),
+    links: {},
   };
 }

@@ -18,6 +18,7 @@ export interface TemplateRow {
   created_at: number;
   updated_at: number;
   version: number;
+  app_event_uid: string | null;
 }
 
 export interface RecordRow {
@@ -66,6 +67,7 @@ export function templateFromRow(row: TemplateRow): EventTemplate {
   };
   if (row.header_template !== null) template.headerTemplate = row.header_template;
   if (row.detail_template !== null) template.detailTemplate = row.detail_template;
+  if (row.app_event_uid !== null) template.appEventUid = row.app_event_uid;
   return template;
 }
 

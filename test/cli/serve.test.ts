@@ -63,7 +63,17 @@ describe('timeline-server serve', () => {
     assert.equal(await stop(first.child, 'SIGTERM'), 0);
 
     const second = await serve(['--db', db]);
-    for (const key of ['portal id', 'app id', 'access token', 'developer API key', 'admin token']) {
+    assert.match(first.lines['oauth client id'] ?? '', /\S+/);
+    for (const key of [
+      'portal id',
+      'app id',
+      'access token',
+      'developer API key',
+      'admin token',
+      'oauth client id',
+      'oauth secret',
+      'oauth redirect uri',
+    ]) {
       assert.equal(second.lines[key], first.lines[key], key);
     }
     // The printed token and key work.

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
+import { appEventTypeToWire } from '../presenters.js';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -13,7 +14,10 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function adminRoutes(app: FastifyInstance, { tenants, adminToken }: AppDeps): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  { tenants, adminToken, appEventTypes, store }: AppDeps,
+): Promise<void> {
   app.addHook('onRequest', async (request) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
@@ -37,4 +41,31 @@ export async function adminRoutes(app: FastifyInstance, { tenants, adminToken }:
   app.post('/_admin/v1/access-tokens', async (request, reply) =>
     reply.code(201).send(await tenants.createAccessToken(request.body ?? {})),
   );
+
+  // issue 14: app event types, one hsmeta document at a time (create, or replace by uid)
+  const appOf = async (appId: string): Promise<number> => {
+    const app = /^[1-9]\d{0,14}$/.test(appId) ? await store.findApp(Number(appId)) : undefined;
+    if (!app) {
+      throw invalidInput([
+        {
+          message: `No app ${appId}: create it with a developer account first`,
+          code: 'INVALID_VALUE',
+          in: 'appId',
+        },
+      ]);
+    }
+    return app.id;
+  };
+  app.post<{ Params: { appId: string } }>(
+    '/_admin/v1/apps/:appId/app-event-types',
+    async (request, reply) => {
+      const appId = await appOf(request.params.appId);
+      const { type, created } = await appEventTypes.put(appId, request.body, 'request body');
+      return reply.code(created ? 201 : 200).send(appEventTypeToWire(type));
+    },
+  );
+  app.get<{ Params: { appId: string } }>('/_admin/v1/apps/:appId/app-event-types', async (request) => {
+    const appId = await appOf(request.params.appId);
+    return { results: (await appEventTypes.list(appId)).map(appEventTypeToWire) };
+  });
 }

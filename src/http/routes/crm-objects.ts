@@ -42,18 +42,22 @@ function objectTypeOf(request: FastifyRequest): string {
 
 export async function crmObjectRoutes(
   app: FastifyInstance,
-  { store, records, config }: AppDeps,
+  { store, records, config, clock }: AppDeps,
 ): Promise<void> {
   app.addHook(
     'onRequest',
-    accessTokenHook(store, (request) => {
-      const { objectType = 'contacts' } = request.params as Partial<TypeParams>;
-      // An unknown type is answered by the route (400); any token may learn that.
-      if (!(STANDARD_OBJECT_TYPES as readonly string[]).includes(objectType)) return TIMELINE_READ_SCOPES;
-      const read = [`crm.objects.${objectType}.read`, `crm.objects.${objectType}.write`];
-      const isRead = request.method === 'GET' || request.url.split('?')[0]?.endsWith('/search');
-      return isRead ? read : read.slice(1);
-    }),
+    accessTokenHook(
+      store,
+      (request) => {
+        const { objectType = 'contacts' } = request.params as Partial<TypeParams>;
+        // An unknown type is answered by the route (400); any token may learn that.
+        if (!(STANDARD_OBJECT_TYPES as readonly string[]).includes(objectType)) return TIMELINE_READ_SCOPES;
+        const read = [`crm.objects.${objectType}.read`, `crm.objects.${objectType}.write`];
+        const isRead = request.method === 'GET' || request.url.split('?')[0]?.endsWith('/search');
+        return isRead ? read : read.slice(1);
+      },
+      clock,
+    ),
   );
 
   app.post('/crm/v3/objects/contacts/search', async (request) => {

@@ -23,8 +23,10 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
   const { store, events, rendering, config } = deps;
   app.addHook(
     'onRequest',
-    accessTokenHook(store, (request) =>
-      request.method === 'GET' ? TIMELINE_READ_SCOPES : TIMELINE_WRITE_SCOPES,
+    accessTokenHook(
+      store,
+      (request) => (request.method === 'GET' ? TIMELINE_READ_SCOPES : TIMELINE_WRITE_SCOPES),
+      deps.clock,
     ),
   );
 

@@ -13,7 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { EventWrite, EventWriteResult } from '../../domain/store.js';
+import type { EventWrite, EventWriteOptions, EventWriteResult } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
 import { eventFromRow } from '../rows.js';
 import { translatePostgresError } from './postgres-errors.js';
@@ -25,6 +25,13 @@ import type { PostgresRecords } from './postgres-records.js';
 
 /** A concurrent transaction stored one of the batch's event ids after the batch read them. */
 class RaceLost extends Error {}
+
+/** An atomic batch with a failing write: thrown to roll the transaction back; carries the answers. */
+class AtomicBatchFailed extends Error {
+  constructor(readonly results: EventWriteResult[]) {
+    super('atomic batch failed');
+  }
+}
 
 const MAX_ATTEMPTS = 5;
 
@@ -64,15 +71,22 @@ export class PostgresEventWriter {
     private readonly records: PostgresRecords,
   ) {}
 
-  async write(
-    writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
-  ): Promise<EventWriteResult[]> {
+  async write(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> {
     if (writes.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       try {
-        return await transaction(this.pool, (client) => this.writeBatch(client, writes, options));
+        return await transaction(this.pool, async (client) => {
+          const results = await this.writeBatch(client, writes, options);
+          if (options.atomic && results.some((result) => !result.ok)) throw new AtomicBatchFailed(results);
+          return results;
+        });
       } catch (error) {
+        // The transaction has rolled back: nothing of the batch is stored.
+        if (error instanceof AtomicBatchFailed) {
+          return error.results.map((result) =>
+            result.ok ? { ok: false, code: 'EVENT_NOT_STORED', params: {} } : result,
+          );
+        }
         if (attempt >= MAX_ATTEMPTS || !lostRace(error)) throw translatePostgresError(error);
         // After a deadlock both sides would otherwise start again together and meet again; a random
         // pause lets the survivor commit first.
@@ -92,7 +106,7 @@ export class PostgresEventWriter {
   private async writeBatch(
     client: pg.PoolClient,
     writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
+    options: EventWriteOptions,
   ): Promise<EventWriteResult[]> {
     const stored = await findEvents(client, writes);
     const keys = writes.map((w) => eventKey(w.portalId, Number(w.event.eventTemplateId), w.event.id));

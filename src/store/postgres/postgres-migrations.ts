@@ -82,6 +82,42 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX timeline_events_by_record ON timeline_events (portal_id, object_type, object_id, ts);
   `,
+  // issue 14: app event types are event templates marked with their project uid (unique per app).
+  `
+  ALTER TABLE event_templates ADD COLUMN app_event_uid TEXT;
+  CREATE UNIQUE INDEX event_templates_by_app_event_uid ON event_templates (app_id, app_event_uid)
+    WHERE app_event_uid IS NOT NULL;
+  `,
+  // issue 14: the OAuth stand-in: clients, authorization codes, refresh tokens; access tokens expire.
+  `
+  ALTER TABLE access_tokens ADD COLUMN expires_at BIGINT;
+  CREATE TABLE oauth_clients (
+    client_id TEXT PRIMARY KEY,
+    client_secret TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    app_id BIGINT NOT NULL
+  );
+  CREATE TABLE oauth_codes (
+    code TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    portal_id BIGINT NOT NULL,
+    scopes TEXT[] NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    code_challenge TEXT,
+    code_challenge_method TEXT,
+    expires_at BIGINT NOT NULL,
+    used BOOLEAN NOT NULL
+  );
+  CREATE TABLE oauth_refresh_tokens (
+    token TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    portal_id BIGINT NOT NULL,
+    app_id BIGINT NOT NULL,
+    scopes TEXT[] NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked BOOLEAN NOT NULL
+  );
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

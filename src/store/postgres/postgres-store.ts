@@ -12,6 +12,7 @@ import type pg from 'pg';
 import {
   CANONICAL_ID,
   type EventWrite,
+  type EventWriteOptions,
   type EventWriteResult,
   type NewTemplate,
   type RecordPage,
@@ -25,14 +26,18 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  OAuthClient,
+  OAuthCode,
   ObjectType,
   Portal,
+  RefreshToken,
   TimelineEvent,
 } from '../../domain/types.js';
 import { recordFromRow } from '../rows.js';
 import { translatePostgresError } from './postgres-errors.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
+import { PostgresOAuth } from './postgres-oauth.js';
 import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
@@ -44,6 +49,7 @@ export class PostgresStore implements Store {
   private readonly templates: PostgresTemplates;
   private readonly records = new PostgresRecords();
   private readonly events: PostgresEventWriter;
+  private readonly oauth: PostgresOAuth;
   private closed = false;
 
   constructor(
@@ -54,6 +60,7 @@ export class PostgresStore implements Store {
     this.tenants = new PostgresTenants(this.pool);
     this.templates = new PostgresTemplates(this.pool);
     this.events = new PostgresEventWriter(this.pool, this.records);
+    this.oauth = new PostgresOAuth(this.pool);
   }
 
   /** Runs `work`, turning connection failures into the store's StoreUnavailableError. */
@@ -207,10 +214,7 @@ export class PostgresStore implements Store {
     return row && recordFromRow(row);
   }
 
-  writeEvents(
-    writes: EventWrite[],
-    options: { autoCreateRecords: boolean; now: number },
-  ): Promise<EventWriteResult[]> {
+  writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> {
     return this.events.write(writes, options);
   }
 
@@ -221,6 +225,44 @@ export class PostgresStore implements Store {
   ): Promise<TimelineEvent | undefined> {
     if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
+  }
+
+  // App event types (issue 14)
+  findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined> {
+    return this.guard(() => this.templates.findAppEventType(appId, uid));
+  }
+
+  templateHasEvents(templateId: string): Promise<boolean> {
+    return this.guard(() => this.templates.hasEvents(templateId));
+  }
+
+  // The OAuth stand-in (issue 14)
+  ensureOAuthClient(client: OAuthClient): Promise<void> {
+    return this.guard(() => this.oauth.ensureClient(client));
+  }
+
+  findOAuthClient(clientId: string): Promise<OAuthClient | undefined> {
+    return this.guard(() => this.oauth.findClient(clientId));
+  }
+
+  insertOAuthCode(code: OAuthCode): Promise<void> {
+    return this.guard(() => this.oauth.insertCode(code));
+  }
+
+  useOAuthCode(code: string): Promise<OAuthCode | undefined> {
+    return this.guard(() => this.oauth.useCode(code));
+  }
+
+  insertRefreshToken(token: RefreshToken): Promise<void> {
+    return this.guard(() => this.oauth.insertRefreshToken(token));
+  }
+
+  findRefreshToken(token: string): Promise<RefreshToken | undefined> {
+    return this.guard(() => this.oauth.findRefreshToken(token));
+  }
+
+  revokeRefreshToken(token: string): Promise<boolean> {
+    return this.guard(() => this.oauth.revokeRefreshToken(token));
   }
 }
 

@@ -12,7 +12,7 @@ const S = {
   // Every authenticated request reads these two.
   findToken: {
     name: 'tok_find',
-    text: 'SELECT token, portal_id, app_id, scopes FROM access_tokens WHERE token = $1',
+    text: 'SELECT token, portal_id, app_id, scopes, expires_at FROM access_tokens WHERE token = $1',
   },
   findApp: { name: 'app_find', text: 'SELECT id, developer_account_id FROM apps WHERE id = $1' },
   findAccount: { name: 'dev_find', text: 'SELECT id, api_key FROM developer_accounts WHERE api_key = $1' },
@@ -82,19 +82,30 @@ export class PostgresTenants {
 
   async ensureAccessToken(token: AccessToken): Promise<void> {
     await this.pool.query(
-      `INSERT INTO access_tokens (token, portal_id, app_id, scopes) VALUES ($1, $2, $3, $4)
+      `INSERT INTO access_tokens (token, portal_id, app_id, scopes, expires_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (token) DO UPDATE
-       SET portal_id = EXCLUDED.portal_id, app_id = EXCLUDED.app_id, scopes = EXCLUDED.scopes`,
-      [token.token, token.portalId, token.appId, token.scopes],
+       SET portal_id = EXCLUDED.portal_id, app_id = EXCLUDED.app_id, scopes = EXCLUDED.scopes,
+         expires_at = EXCLUDED.expires_at`,
+      [token.token, token.portalId, token.appId, token.scopes, token.expiresAt ?? null],
     );
   }
 
   async findAccessToken(token: string): Promise<AccessToken | undefined> {
-    const [row] = await run<{ token: string; portal_id: number; app_id: number; scopes: string[] }>(
-      this.pool,
-      S.findToken,
-      [token],
-    );
-    return row && { token: row.token, portalId: row.portal_id, appId: row.app_id, scopes: row.scopes };
+    const [row] = await run<{
+      token: string;
+      portal_id: number;
+      app_id: number;
+      scopes: string[];
+      expires_at: number | null;
+    }>(this.pool, S.findToken, [token]);
+    if (!row) return undefined;
+    const found: AccessToken = {
+      token: row.token,
+      portalId: row.portal_id,
+      appId: row.app_id,
+      scopes: row.scopes,
+    };
+    if (row.expires_at !== null) found.expiresAt = row.expires_at;
+    return found;
   }
 }

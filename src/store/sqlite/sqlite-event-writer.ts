@@ -4,16 +4,18 @@
  * The batch is acknowledged only after the outer commit.
  */
 import type Database from 'better-sqlite3';
-import { CANONICAL_ID, type RecordRef, type StoreFailure } from '../../domain/store.js';
+import {
+  CANONICAL_ID,
+  type EventWriteOptions,
+  type RecordRef,
+  type StoreFailure,
+} from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
 import { asEmailFailure, type EventRow, eventFromRow, type RecordRow } from '../rows.js';
 import type { PackedEventWrite, PackedResult } from './packed-event-write.js';
 import type { SqliteRecords } from './sqlite-records.js';
 
-export interface EventWriteOptions {
-  autoCreateRecords: boolean;
-  now: number;
-}
+export type { EventWriteOptions };
 
 export interface EventWriteGroup {
   writes: PackedEventWrite[];
@@ -27,6 +29,15 @@ class EventFailure extends Error {
   }
 }
 
+/** Thrown inside an atomic group's savepoint to roll the whole group back; carries its answers. */
+class GroupFailure extends Error {
+  constructor(readonly results: PackedResult[]) {
+    super('atomic batch failed');
+  }
+}
+
+const NOT_STORED: StoreFailure = { ok: false, code: 'EVENT_NOT_STORED', params: {} };
+
 export class SqliteEventWriter {
   private readonly statements;
   private readonly writeOne: Database.Transaction<
@@ -35,6 +46,7 @@ export class SqliteEventWriter {
   private readonly writeGroupsInOneCommit: Database.Transaction<
     (groups: EventWriteGroup[]) => PackedResult[][]
   >;
+  private readonly writeAtomicGroup: Database.Transaction<(group: EventWriteGroup) => PackedResult[]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -55,22 +67,39 @@ export class SqliteEventWriter {
     this.writeOne = db.transaction((write: PackedEventWrite, autoCreate: boolean, now: number) =>
       this.writeEvent(write, autoCreate, now),
     );
+    // An atomic group is a savepoint of its own inside the group commit: when any of its events
+    // fails, it rolls back whole and the other groups of the commit are untouched.
+    this.writeAtomicGroup = db.transaction((group: EventWriteGroup) => {
+      const results = this.writeEach(group);
+      if (results.some((result) => !result.ok)) throw new GroupFailure(results);
+      return results;
+    });
     this.writeGroupsInOneCommit = db.transaction((groups: EventWriteGroup[]) =>
-      groups.map(({ writes, options }) =>
-        writes.map((write) => {
-          try {
-            // A savepoint only where the event could fail after it has written something; every
-            // other event checks all it can fail on before its first write (see writeEvent).
-            return mayFailAfterWriting(write, options.autoCreateRecords)
-              ? this.writeOne(write, options.autoCreateRecords, options.now)
-              : this.writeEvent(write, options.autoCreateRecords, options.now);
-          } catch (error) {
-            if (error instanceof EventFailure) return error.failure;
-            throw error;
-          }
-        }),
-      ),
+      groups.map((group) => {
+        if (!group.options.atomic) return this.writeEach(group);
+        try {
+          return this.writeAtomicGroup(group);
+        } catch (error) {
+          if (!(error instanceof GroupFailure)) throw error;
+          return error.results.map((result) => (result.ok ? NOT_STORED : result));
+        }
+      }),
     );
+  }
+
+  private writeEach({ writes, options }: EventWriteGroup): PackedResult[] {
+    return writes.map((write) => {
+      try {
+        // A savepoint only where the event could fail after it has written something; every
+        // other event checks all it can fail on before its first write (see writeEvent).
+        return mayFailAfterWriting(write, options.autoCreateRecords)
+          ? this.writeOne(write, options.autoCreateRecords, options.now)
+          : this.writeEvent(write, options.autoCreateRecords, options.now);
+      } catch (error) {
+        if (error instanceof EventFailure) return error.failure;
+        throw error;
+      }
+    });
   }
 
   /**

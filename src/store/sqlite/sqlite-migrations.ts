@@ -68,4 +68,40 @@ export const sqliteMigrations: readonly string[] = [
   `
   DROP INDEX IF EXISTS timeline_events_by_record;
   `,
+  // issue 14: app event types are event templates marked with their project uid (unique per app).
+  `
+  ALTER TABLE event_templates ADD COLUMN app_event_uid TEXT;
+  CREATE UNIQUE INDEX event_templates_by_app_event_uid ON event_templates (app_id, app_event_uid)
+    WHERE app_event_uid IS NOT NULL;
+  `,
+  // issue 14: the OAuth stand-in: clients, authorization codes, refresh tokens; access tokens expire.
+  `
+  ALTER TABLE access_tokens ADD COLUMN expires_at INTEGER;
+  CREATE TABLE oauth_clients (
+    client_id TEXT PRIMARY KEY,
+    client_secret TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    app_id INTEGER NOT NULL
+  );
+  CREATE TABLE oauth_codes (
+    code TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    portal_id INTEGER NOT NULL,
+    scopes TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    code_challenge TEXT,
+    code_challenge_method TEXT,
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL
+  );
+  CREATE TABLE oauth_refresh_tokens (
+    token TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    portal_id INTEGER NOT NULL,
+    app_id INTEGER NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL
+  );
+  `,
 ];

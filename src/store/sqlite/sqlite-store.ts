@@ -25,8 +25,11 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  OAuthClient,
+  OAuthCode,
   ObjectType,
   Portal,
+  RefreshToken,
   TimelineEvent,
 } from '../../domain/types.js';
 import { recordFromRow } from '../rows.js';
@@ -34,6 +37,7 @@ import { type PackedResult, packEventWrite, unpackResults } from './packed-event
 import { translateSqliteError, translateSqliteOpenError } from './sqlite-errors.js';
 import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
+import { SqliteOAuth } from './sqlite-oauth.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
@@ -44,6 +48,7 @@ interface Parts {
   templates: SqliteTemplates;
   records: SqliteRecords;
   events: SqliteEventWriter;
+  oauth: SqliteOAuth;
 }
 
 export class SqliteStore implements Store {
@@ -85,6 +90,7 @@ export class SqliteStore implements Store {
       templates: new SqliteTemplates(this.db),
       records,
       events: new SqliteEventWriter(this.db, records),
+      oauth: new SqliteOAuth(this.db),
     };
   }
 
@@ -212,4 +218,23 @@ export class SqliteStore implements Store {
         ? p.events.find(portalId, Number(eventTemplateId), eventId)
         : undefined,
     );
+
+  // App event types (issue 14)
+  findAppEventType = (appId: number, uid: string): Promise<EventTemplate | undefined> =>
+    this.use((p) => p.templates.findAppEventType(appId, uid));
+  templateHasEvents = (templateId: string): Promise<boolean> =>
+    this.use((p) => p.templates.hasEvents(templateId));
+
+  // The OAuth stand-in (issue 14)
+  ensureOAuthClient = (client: OAuthClient): Promise<void> => this.use((p) => p.oauth.ensureClient(client));
+  findOAuthClient = (clientId: string): Promise<OAuthClient | undefined> =>
+    this.use((p) => p.oauth.findClient(clientId));
+  insertOAuthCode = (code: OAuthCode): Promise<void> => this.use((p) => p.oauth.insertCode(code));
+  useOAuthCode = (code: string): Promise<OAuthCode | undefined> => this.use((p) => p.oauth.useCode(code));
+  insertRefreshToken = (token: RefreshToken): Promise<void> =>
+    this.use((p) => p.oauth.insertRefreshToken(token));
+  findRefreshToken = (token: string): Promise<RefreshToken | undefined> =>
+    this.use((p) => p.oauth.findRefreshToken(token));
+  revokeRefreshToken = (token: string): Promise<boolean> =>
+    this.use((p) => p.oauth.revokeRefreshToken(token));
 }

@@ -30,11 +30,19 @@ export class SqliteTemplates {
          DO UPDATE SET value = value + 1 RETURNING value AS id`,
       ),
       insert: db.prepare(
-        `INSERT INTO event_templates (id, app_id, name, object_type, header_template, detail_template, tokens, created_at, updated_at, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+        `INSERT INTO event_templates (id, app_id, name, object_type, header_template, detail_template, tokens, created_at, updated_at, version, app_event_uid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      ),
+      byUid: db.prepare<[number, string], TemplateRow>(
+        'SELECT * FROM event_templates WHERE app_id = ? AND app_event_uid = ?',
+      ),
+      // No index leads with template_id (the event key is portal first): a scan that stops at the
+      // first row, run only when an app event type is replaced.
+      anyEvent: db.prepare<[number], { found: number }>(
+        'SELECT 1 AS found FROM timeline_events WHERE template_id = ? LIMIT 1',
       ),
       replace: db.prepare(
-        `UPDATE event_templates SET name = ?, header_template = ?, detail_template = ?, tokens = ?, updated_at = ?, version = version + 1
+        `UPDATE event_templates SET name = ?, object_type = ?, header_template = ?, detail_template = ?, tokens = ?, updated_at = ?, version = version + 1
          WHERE id = ? AND version = ?`,
       ),
       delete: db.prepare('DELETE FROM event_templates WHERE id = ? AND app_id = ?'),
@@ -62,6 +70,8 @@ export class SqliteTemplates {
     const count = this.statements.count.get(appId)?.count ?? 0;
     if (count >= maxPerApp)
       return { ok: false, code: 'TEMPLATE_LIMIT_REACHED', params: { appId, limit: maxPerApp } };
+    if (t.appEventUid !== undefined && this.statements.byUid.get(appId, t.appEventUid))
+      return { ok: false, code: 'APP_EVENT_TYPE_EXISTS', params: { appId, uid: t.appEventUid } };
     const id = (this.statements.nextId.get(FIRST_TEMPLATE_ID) as { id: number }).id;
     this.statements.insert.run(
       id,
@@ -73,14 +83,26 @@ export class SqliteTemplates {
       JSON.stringify(t.tokens),
       t.createdAt,
       t.createdAt,
+      t.appEventUid ?? null,
     );
     return { ...t, id: String(id), appId, updatedAt: t.createdAt, version: 1 };
+  }
+
+  findAppEventType(appId: number, uid: string): EventTemplate | undefined {
+    const row = this.statements.byUid.get(appId, uid);
+    return row && templateFromRow(row);
+  }
+
+  hasEvents(templateId: string): boolean {
+    if (!CANONICAL_ID.test(templateId)) return false;
+    return this.statements.anyEvent.get(Number(templateId)) !== undefined;
   }
 
   /** The saved template with its next version, or `undefined` when the version moved on. */
   replace(t: EventTemplate): EventTemplate | undefined {
     const result = this.statements.replace.run(
       t.name,
+      t.objectType,
       t.headerTemplate ?? null,
       t.detailTemplate ?? null,
       JSON.stringify(t.tokens),

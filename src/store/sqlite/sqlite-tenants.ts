@@ -11,6 +11,7 @@ interface AccessTokenRow {
   portal_id: number;
   app_id: number;
   scopes: string;
+  expires_at: number | null;
 }
 
 export class SqliteTenants {
@@ -41,8 +42,9 @@ export class SqliteTenants {
         'SELECT id, developer_account_id FROM apps WHERE id = ?',
       ),
       upsertAccessToken: db.prepare(
-        `INSERT INTO access_tokens (token, portal_id, app_id, scopes) VALUES (?, ?, ?, ?)
-         ON CONFLICT (token) DO UPDATE SET portal_id = excluded.portal_id, app_id = excluded.app_id, scopes = excluded.scopes`,
+        `INSERT INTO access_tokens (token, portal_id, app_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (token) DO UPDATE SET portal_id = excluded.portal_id, app_id = excluded.app_id, scopes = excluded.scopes,
+           expires_at = excluded.expires_at`,
       ),
       findAccessToken: db.prepare<[string], AccessTokenRow>('SELECT * FROM access_tokens WHERE token = ?'),
     };
@@ -95,13 +97,20 @@ export class SqliteTenants {
       token.portalId,
       token.appId,
       JSON.stringify(token.scopes),
+      token.expiresAt ?? null,
     );
   }
 
   findAccessToken(token: string): AccessToken | undefined {
     const row = this.statements.findAccessToken.get(token);
-    return (
-      row && { token: row.token, portalId: row.portal_id, appId: row.app_id, scopes: JSON.parse(row.scopes) }
-    );
+    if (!row) return undefined;
+    const found: AccessToken = {
+      token: row.token,
+      portalId: row.portal_id,
+      appId: row.app_id,
+      scopes: JSON.parse(row.scopes),
+    };
+    if (row.expires_at !== null) found.expiresAt = row.expires_at;
+    return found;
   }
 }

@@ -12,7 +12,16 @@ import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
-import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
+import type {
+  AccessToken,
+  App,
+  EventTemplate,
+  OAuthClient,
+  OAuthCode,
+  ObjectType,
+  Portal,
+  RefreshToken,
+} from '../../domain/types.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
 import type {
@@ -70,6 +79,9 @@ export class SqliteThreadClient implements Store {
     max: CACHE_ENTRIES,
   });
   private readonly portals = new LRUCache<number, Promise<Portal | undefined>>({ max: CACHE_ENTRIES });
+  private readonly appEventTypes = new LRUCache<string, Promise<EventTemplate | undefined>>({
+    max: CACHE_ENTRIES,
+  });
 
   constructor(path: string) {
     const workerData: ThreadData = { path };
@@ -147,11 +159,13 @@ export class SqliteThreadClient implements Store {
   replaceTemplate = async (template: EventTemplate) => {
     const saved = await this.call('replaceTemplate', template);
     this.templates.delete(template.id);
+    this.appEventTypes.clear();
     return saved;
   };
   deleteTemplate = async (appId: number, templateId: string) => {
     const deleted = await this.call('deleteTemplate', appId, templateId);
     this.templates.delete(templateId);
+    this.appEventTypes.clear();
     return deleted;
   };
   createRecord = (
@@ -187,4 +201,18 @@ export class SqliteThreadClient implements Store {
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);
+  // App event types (issue 14): looked up by every occurrence request, so cached like templates; a
+  // change to a type passes through replaceTemplate or deleteTemplate (which clear this cache) or
+  // insertTemplate (a miss is never remembered).
+  findAppEventType = (appId: number, uid: string) =>
+    cached(this.appEventTypes, `${appId}\u0000${uid}`, () => this.call('findAppEventType', appId, uid));
+  templateHasEvents = (templateId: string) => this.call('templateHasEvents', templateId);
+  // The OAuth stand-in (issue 14)
+  ensureOAuthClient = (client: OAuthClient) => this.call('ensureOAuthClient', client);
+  findOAuthClient = (clientId: string) => this.call('findOAuthClient', clientId);
+  insertOAuthCode = (code: OAuthCode) => this.call('insertOAuthCode', code);
+  useOAuthCode = (code: string) => this.call('useOAuthCode', code);
+  insertRefreshToken = (token: RefreshToken) => this.call('insertRefreshToken', token);
+  findRefreshToken = (token: string) => this.call('findRefreshToken', token);
+  revokeRefreshToken = (token: string) => this.call('revokeRefreshToken', token);
 }

@@ -1,0 +1,235 @@
+/**
+ * Reads one app event occurrence (`AppEventOccurrence`, contract section 4) against its type and
+ * turns it into a timeline-event write of that type: the same write, record resolution and
+ * checks as a v3 event (`event-input.ts`), with the occurrence's own field names and rules.
+ */
+import { type ErrorDetail, invalidInput } from '../errors.js';
+import type { LimitValues } from '../limits.js';
+import { CUSTOM_OBJECT_TYPE_MARKER } from './app-event-type-rules.js';
+import {
+  describe,
+  EMAIL,
+  identifier,
+  readIFrame,
+  readTimestamp,
+  recordRef,
+  tokenValueProblem,
+} from './event-input.js';
+import { isObject, type JsonObject } from './json.js';
+import type { EventWrite } from './store.js';
+import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent } from './types.js';
+
+const EPOCH_MS = /^-?\d{1,16}$/;
+/** A custom object's fully qualified name: `2-123`, or `p{portalId}_{name}`. */
+const CUSTOM_OBJECT_NAME = /^p\d+_[A-Za-z0-9_]+$/;
+
+/** The `eventTypeName` of an input, or the problem that it has none. */
+export function eventTypeNameOf(input: unknown): { name?: string; problems: ErrorDetail[] } {
+  if (!isObject(input)) {
+    return {
+      problems: [
+        {
+          message: `Each occurrence must be an object, got ${describe(input)}`,
+          code: 'INVALID_TYPE',
+          in: 'inputs',
+        },
+      ],
+    };
+  }
+  const name = input.eventTypeName;
+  if (typeof name === 'string' && name !== '') return { name, problems: [] };
+  return {
+    problems: [
+      name === undefined
+        ? { message: 'eventTypeName is required', code: 'REQUIRED_FIELD', in: 'eventTypeName' }
+        : {
+            message: `eventTypeName must be a non-empty string, got ${describe(name)}`,
+            code: 'INVALID_TYPE',
+            in: 'eventTypeName',
+          },
+    ],
+  };
+}
+
+export interface OccurrenceContext {
+  portalId: number;
+  now: number;
+  limits: Readonly<LimitValues>;
+}
+
+/** Turns a valid occurrence into a store write, or throws the 400 listing all its problems. */
+export function toOccurrenceWrite(
+  input: JsonObject,
+  type: EventTemplate,
+  ctx: OccurrenceContext,
+): EventWrite {
+  const problems: ErrorDetail[] = [];
+  const id = identifier(input, 'id', problems);
+  if (input.id === undefined || input.id === null)
+    problems.push({ message: 'id is required', code: 'REQUIRED_FIELD', in: 'id' });
+  else if (id === '') problems.push({ message: 'id must not be empty', code: 'INVALID_VALUE', in: 'id' });
+  else if (id !== undefined && Buffer.byteLength(id) > ctx.limits.MAX_EVENT_ID_BYTES) {
+    problems.push({
+      message: `id is ${Buffer.byteLength(id)} bytes long; the limit is ${ctx.limits.MAX_EVENT_ID_BYTES}`,
+      code: 'TOO_LONG',
+      in: 'id',
+    });
+  }
+  const objectId = identifier(input, 'objectId', problems);
+  const email = identifier(input, 'email', problems);
+  const utk = identifier(input, 'utk', problems);
+  const domain = identifier(input, 'domain', problems);
+  if (email !== undefined && !EMAIL.test(email.trim())) {
+    problems.push({
+      message: `email must be an email address, got ${describe(email)}`,
+      code: 'INVALID_FORMAT',
+      in: 'email',
+    });
+  }
+  const objectType = readObjectType(input, type, problems);
+  const timestamp = readTimestamp(input.timestamp, problems);
+  const timelineIFrame = readIFrame(input.timelineIFrame, problems);
+  if (input.extraData !== undefined && input.extraData !== null && !isObject(input.extraData)) {
+    problems.push({
+      message: `extraData must be an object, got ${describe(input.extraData)}`,
+      code: 'INVALID_TYPE',
+      in: 'extraData',
+    });
+  }
+  const properties = readProperties(input.properties, type, ctx.limits, problems);
+  if (problems.length > 0 || id === undefined || objectType === undefined) throw invalidInput(problems);
+
+  const eventBytes = Buffer.byteLength(JSON.stringify(input));
+  if (eventBytes > ctx.limits.MAX_EVENT_BYTES) {
+    throw invalidInput([
+      {
+        message: `The occurrence is ${eventBytes} bytes; the limit is ${ctx.limits.MAX_EVENT_BYTES}`,
+        code: 'TOO_LARGE',
+        in: 'event',
+      },
+    ]);
+  }
+  const record = recordRef(objectType, { id, objectId, email, utk, domain });
+  const event: Omit<TimelineEvent, 'objectId'> = {
+    eventTemplateId: type.id,
+    id,
+    objectType,
+    timestamp: timestamp ?? ctx.now,
+    createdAt: ctx.now,
+    tokens: properties,
+  };
+  if (input.extraData !== undefined && input.extraData !== null) event.extraData = input.extraData;
+  if (timelineIFrame) event.timelineIFrame = timelineIFrame;
+  if (email !== undefined) event.email = email;
+  if (utk !== undefined) event.utk = utk;
+  if (domain !== undefined) event.domain = domain;
+  // HubSpot: "Occurrences are immutable": no fingerprint, so an id already stored (even with the
+  // same content) is a conflict, never an idempotent replay as in v3.
+  return { portalId: ctx.portalId, event, record, stamps: {}, fingerprint: '' };
+}
+
+/** The occurrence's object type: the type's, or for a custom-object type the one it names. */
+function readObjectType(input: JsonObject, type: EventTemplate, problems: ErrorDetail[]): string | undefined {
+  const given = input.objectTypeFullyQualifiedName;
+  const field = 'objectTypeFullyQualifiedName';
+  if (type.objectType !== CUSTOM_OBJECT_TYPE_MARKER) {
+    // The spec: only for event types that support custom objects.
+    if (given !== undefined && given !== null) {
+      problems.push({
+        message: `${field} is only for event types that support custom objects`,
+        code: 'INVALID_VALUE',
+        in: field,
+      });
+    }
+    return type.objectType;
+  }
+  if (typeof given === 'string' && (CUSTOM_OBJECT_TYPE.test(given) || CUSTOM_OBJECT_NAME.test(given)))
+    return given;
+  problems.push({
+    message: `${field} is required for a custom-object event type (2-123 or p{portalId}_{name}), got ${describe(given)}`,
+    code: given === undefined ? 'REQUIRED_FIELD' : 'INVALID_VALUE',
+    in: field,
+  });
+  return undefined;
+}
+
+function readProperties(
+  value: unknown,
+  type: EventTemplate,
+  limits: Readonly<LimitValues>,
+  problems: ErrorDetail[],
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!isObject(value)) {
+    problems.push(
+      value === undefined || value === null
+        ? {
+            message: 'properties is required (an object, possibly empty)',
+            code: 'REQUIRED_FIELD',
+            in: 'properties',
+          }
+        : {
+            message: `properties must be an object, got ${describe(value)}`,
+            code: 'INVALID_TYPE',
+            in: 'properties',
+          },
+    );
+    return values;
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const at = `properties.${name}`;
+    const declared = type.tokens.find((token) => token.name === name);
+    if (!declared) {
+      problems.push({
+        message: `'${name}' is not a property of event type '${type.appEventUid}'`,
+        code: 'UNKNOWN_TOKEN',
+        in: at,
+      });
+      continue;
+    }
+    // The spec types properties as a map of string to string: unlike v3 tokens, no number passes.
+    if (typeof raw !== 'string') {
+      problems.push({
+        message: `Property '${name}' must be a string, got ${describe(raw)}`,
+        code: 'INVALID_TYPE',
+        in: at,
+      });
+      continue;
+    }
+    const bytes = Buffer.byteLength(raw);
+    if (bytes > limits.MAX_TOKEN_VALUE_BYTES) {
+      problems.push({
+        message: `Property '${name}' is ${bytes} bytes; the limit is ${limits.MAX_TOKEN_VALUE_BYTES}`,
+        code: 'TOO_LARGE',
+        in: at,
+      });
+      continue;
+    }
+    const text = declared.type === 'date' ? dateValue(raw) : raw;
+    const problem =
+      text === undefined
+        ? 'must be a date (epoch milliseconds or ISO-8601)'
+        : tokenValueProblem(declared.type, text, declared.options);
+    if (problem) {
+      problems.push({
+        message: `Property '${name}' ${problem}, got ${describe(raw)}`,
+        code: 'INVALID_VALUE',
+        in: at,
+      });
+      continue;
+    }
+    values[name] = text as string;
+  }
+  return values;
+}
+
+/**
+ * *Inferred*: a date property is epoch milliseconds (as v3) or an ISO-8601 date or date-time; it is
+ * kept as epoch milliseconds, so rendering formats both the same way.
+ */
+function dateValue(raw: string): string | undefined {
+  if (EPOCH_MS.test(raw)) return raw;
+  const problems: ErrorDetail[] = [];
+  const ms = readTimestamp(raw, problems);
+  return ms === undefined ? undefined : String(ms);
+}

@@ -1,0 +1,196 @@
+/**
+ * App event occurrences (contract section 4): one, or a batch that is stored all or nothing. Each is
+ * checked against its type, then written by the store's event writer as a timeline event of that
+ * type (`atomic` for a batch), so records, rendering and the record timeline treat both APIs alike.
+ */
+import { ApiError, type ErrorDetail, errorMessage } from '../errors.js';
+import type { LimitValues } from '../limits.js';
+import { eventTypeNameOf, toOccurrenceWrite } from './app-event-input.js';
+import type { AppEventTypeService } from './app-event-type-service.js';
+import type { Clock } from './clock.js';
+import type { EventWrite, Store, StoreFailure } from './store.js';
+import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
+
+/** A stored occurrence with the name it was sent under. */
+export interface StoredOccurrence {
+  eventTypeName: string;
+  event: TimelineEvent;
+}
+
+export interface OccurrenceBatch {
+  results: StoredOccurrence[];
+  requestedAt: number;
+  startedAt: number;
+  completedAt: number;
+}
+
+/** The input field each store-side failure is about. */
+const STORE_FAILURE_FIELDS: Partial<Record<StoreFailure['code'], string>> = {
+  RECORD_NOT_FOUND: 'objectId',
+  UTK_NOT_FOUND: 'utk',
+  EMAIL_IN_USE: 'email',
+  CONTACT_EXISTS: 'email',
+  EVENT_ID_IN_USE: 'id',
+};
+
+/** One failed input: its index, its problems, and whether it failed only for its id being used. */
+interface InputFailure {
+  index: number;
+  id: string | undefined;
+  conflict: boolean;
+  details: ErrorDetail[];
+}
+
+export class AppEventService {
+  private pendingWrites = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly types: AppEventTypeService,
+    private readonly clock: Clock,
+    private readonly options: { autoCreateRecords: boolean; limits: Readonly<LimitValues> },
+  ) {}
+
+  /** One occurrence: stored, or the whole request's error (400, or 409 for an id already used). */
+  async createOne(
+    token: AccessToken,
+    input: unknown,
+    requestedAt = this.clock.now(),
+  ): Promise<StoredOccurrence> {
+    const [stored] = await this.run(token, [input], requestedAt, (failures) => {
+      const [failure] = failures;
+      if (failure?.conflict) throw new ApiError('OCCURRENCE_EXISTS', {}, { context: idContext(failure) });
+      const first = failure?.details[0]?.message ?? 'the occurrence is not valid';
+      const detail =
+        (failure?.details.length ?? 0) > 1
+          ? `${first} (and ${(failure?.details.length ?? 1) - 1} more)`
+          : first;
+      return new ApiError(
+        'INVALID_INPUT',
+        { detail },
+        { details: failure?.details ?? [], context: idContext(failure) },
+      );
+    });
+    return stored as StoredOccurrence;
+  }
+
+  /** All or nothing: every input stored, or none and a 400/409 listing each failing input. */
+  async createBatch(
+    token: AccessToken,
+    inputs: unknown[],
+    requestedAt = this.clock.now(),
+  ): Promise<OccurrenceBatch> {
+    const startedAt = this.clock.now();
+    const results = await this.run(token, inputs, requestedAt, (failures) => {
+      const conflictsOnly = failures.every((failure) => failure.conflict);
+      const params = { failed: failures.length, total: inputs.length };
+      return new ApiError(conflictsOnly ? 'OCCURRENCE_BATCH_CONFLICT' : 'OCCURRENCE_BATCH_INVALID', params, {
+        context: { inputIndex: failures.map((failure) => String(failure.index)) },
+        details: failures.flatMap((failure) =>
+          failure.details.map((detail) => ({
+            ...detail,
+            context: { ...detail.context, inputIndex: [String(failure.index)], ...idContext(failure) },
+          })),
+        ),
+      });
+    });
+    return { results, requestedAt, startedAt, completedAt: this.clock.now() };
+  }
+
+  private async run(
+    token: AccessToken,
+    inputs: unknown[],
+    requestedAt: number,
+    failed: (failures: InputFailure[]) => ApiError,
+  ): Promise<StoredOccurrence[]> {
+    const types = new Map<string, Promise<EventTemplate | undefined>>();
+    const ctx = { portalId: token.portalId, now: requestedAt, limits: this.options.limits };
+    const writes: EventWrite[] = [];
+    const names: string[] = [];
+    const failures: InputFailure[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const id = idOf(input);
+      try {
+        const { name, problems } = eventTypeNameOf(input);
+        if (name === undefined) {
+          failures.push({ index, id, conflict: false, details: problems });
+          continue;
+        }
+        let lookup = types.get(name);
+        if (!lookup) {
+          lookup = this.types.find(token.appId, name);
+          types.set(name, lookup);
+        }
+        const type = await lookup;
+        if (!type) {
+          const message = errorMessage('APP_EVENT_TYPE_UNKNOWN', { eventTypeName: name, appId: token.appId });
+          failures.push({
+            index,
+            id,
+            conflict: false,
+            details: [{ message, code: 'INVALID_VALUE', in: 'eventTypeName' }],
+          });
+          continue;
+        }
+        writes.push(toOccurrenceWrite(input as Record<string, unknown>, type, ctx));
+        names.push(name);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        failures.push({
+          index,
+          id,
+          conflict: false,
+          details: error.details.length > 0 ? error.details : [{ message: error.message }],
+        });
+      }
+    }
+    // Nothing is written unless every input is valid.
+    if (failures.length > 0) throw failed(failures);
+    if (this.pendingWrites >= this.options.limits.MAX_PENDING_WRITES) {
+      throw new ApiError('OVERLOADED', { pending: this.pendingWrites });
+    }
+    this.pendingWrites += 1;
+    let written: Awaited<ReturnType<Store['writeEvents']>>;
+    try {
+      written = await this.store.writeEvents(writes, {
+        autoCreateRecords: this.options.autoCreateRecords,
+        now: requestedAt,
+        atomic: true,
+      });
+    } finally {
+      this.pendingWrites -= 1;
+    }
+    const stored: StoredOccurrence[] = [];
+    written.forEach((result, index) => {
+      if (result.ok) {
+        stored.push({ eventTypeName: names[index] as string, event: result.event });
+        return;
+      }
+      // The others of an atomic batch that failed: not stored, but not at fault either.
+      if (result.code === 'EVENT_NOT_STORED') return;
+      const message = errorMessage(result.code, result.params);
+      const conflict = result.code === 'EVENT_ID_IN_USE';
+      failures.push({
+        index,
+        id: (writes[index] as EventWrite).event.id,
+        conflict,
+        details: [
+          conflict
+            ? { message: errorMessage('OCCURRENCE_EXISTS'), in: 'id' }
+            : { message, code: 'INVALID_VALUE', in: STORE_FAILURE_FIELDS[result.code] ?? 'occurrence' },
+        ],
+      });
+    });
+    if (failures.length > 0) throw failed(failures);
+    return stored;
+  }
+}
+
+function idOf(input: unknown): string | undefined {
+  const id = (input as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function idContext(failure: InputFailure | undefined): Record<string, string[]> {
+  return failure?.id === undefined ? {} : { id: [failure.id] };
+}

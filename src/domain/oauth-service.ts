@@ -1,0 +1,280 @@
+/**
+ * The OAuth stand-in (contract section 5): HubSpot's authorize step, the token endpoint's three
+ * grants (with PKCE, RFC 7636, when the code was issued with a challenge), token information and
+ * refresh-token revocation. Access tokens it issues are ordinary access tokens with an expiry, so
+ * every Bearer route accepts them, scoped by what was granted.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../errors.js';
+import type { Clock, IdGenerator } from './clock.js';
+import { DEFAULT_SCOPES } from './credentials.js';
+import type { Store } from './store.js';
+import type { AccessToken, OAuthClient, OAuthCode } from './types.js';
+
+/** *Ours*: HubSpot does not publish how long an authorization code lives; 10 minutes (RFC 6749's advice). */
+export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
+/** Scopes a client may request: the ones this server checks, and `oauth`, which every HubSpot app has. */
+export const GRANTABLE_SCOPES: readonly string[] = ['oauth', ...DEFAULT_SCOPES];
+
+/** *Ours*: HubSpot answers the installing user; the stand-in has one user per portal. */
+const USER_ID = 1;
+const userOf = (portalId: number) => `developer@portal-${portalId}.example`;
+const hubDomainOf = (portalId: number) => `portal-${portalId}.hubspot.example`;
+
+export interface AuthorizeRequest {
+  clientId?: string;
+  redirectUri?: string;
+  scope?: string;
+  optionalScope?: string;
+  state?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+}
+
+/** A valid authorize request: what the approval page shows, and what approving it issues a code for. */
+export interface Authorization {
+  client: OAuthClient;
+  redirectUri: string;
+  scopes: string[];
+  state?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+}
+
+export interface TokenRequest {
+  grant_type?: string;
+  client_id?: string;
+  client_secret?: string;
+  redirect_uri?: string;
+  code?: string;
+  code_verifier?: string;
+  refresh_token?: string;
+  scope?: string;
+}
+
+export interface IssuedTokens {
+  access_token: string;
+  refresh_token?: string;
+  expires_in: number;
+  token_type: 'bearer';
+  token_use: 'access_token' | 'client_credentials';
+  hub_id: number;
+  user_id: number;
+  scopes: string[];
+}
+
+export class OAuthService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly options: { tokenTtlSeconds: number; defaultPortalId: number },
+  ) {}
+
+  /** Checks an authorize request (`/oauth/authorize`'s query); the answer is what may be approved. */
+  async authorize(request: AuthorizeRequest): Promise<Authorization> {
+    const client = request.clientId ? await this.store.findOAuthClient(request.clientId) : undefined;
+    if (!client) throw new ApiError('OAUTH_BAD_CLIENT_ID');
+    if (request.redirectUri !== client.redirectUri) throw new ApiError('OAUTH_BAD_REDIRECT_URI');
+    const required = splitScopes(request.scope);
+    const unknown = required.find((scope) => !GRANTABLE_SCOPES.includes(scope));
+    if (unknown !== undefined) throw new ApiError('OAUTH_BAD_SCOPE', { scope: unknown });
+    // Optional scopes the app cannot have are left out rather than refused (HubSpot's rule for them).
+    const optional = splitScopes(request.optionalScope).filter((scope) => GRANTABLE_SCOPES.includes(scope));
+    const authorization: Authorization = {
+      client,
+      redirectUri: client.redirectUri,
+      scopes: [...new Set([...required, ...optional])],
+    };
+    if (request.state !== undefined) authorization.state = request.state;
+    if (request.codeChallenge !== undefined) {
+      const method = request.codeChallengeMethod ?? 'plain';
+      if (method !== 'S256' && method !== 'plain') {
+        throw new ApiError('OAUTH_BAD_REQUEST', { detail: 'code_challenge_method must be S256 or plain' });
+      }
+      authorization.codeChallenge = request.codeChallenge;
+      authorization.codeChallengeMethod = method;
+    }
+    return authorization;
+  }
+
+  /** The user approved for `portalId`: the URL to send the browser to, with `code` and `state`. */
+  async approve(authorization: Authorization, portalId = this.options.defaultPortalId): Promise<string> {
+    if (!(await this.store.getPortal(portalId))) {
+      throw new ApiError('OAUTH_BAD_REQUEST', { detail: `no portal ${portalId}` });
+    }
+    const code: OAuthCode = {
+      code: this.ids.uuid(),
+      clientId: authorization.client.clientId,
+      portalId,
+      scopes: authorization.scopes,
+      redirectUri: authorization.redirectUri,
+      expiresAt: this.clock.now() + AUTH_CODE_TTL_MS,
+    };
+    if (authorization.codeChallenge !== undefined) code.codeChallenge = authorization.codeChallenge;
+    if (authorization.codeChallengeMethod !== undefined)
+      code.codeChallengeMethod = authorization.codeChallengeMethod;
+    await this.store.insertOAuthCode(code);
+    const target = new URL(authorization.redirectUri);
+    target.searchParams.set('code', code.code);
+    if (authorization.state !== undefined) target.searchParams.set('state', authorization.state);
+    return target.toString();
+  }
+
+  /** `POST /oauth/v1/token`: one of the three grants. */
+  async token(request: TokenRequest): Promise<IssuedTokens> {
+    switch (request.grant_type) {
+      case 'authorization_code':
+        return this.exchangeCode(request);
+      case 'refresh_token':
+        return this.refresh(request);
+      case 'client_credentials':
+        return this.clientCredentials(request);
+      default:
+        throw new ApiError('OAUTH_BAD_GRANT_TYPE');
+    }
+  }
+
+  async accessTokenInfo(token: string): Promise<Record<string, unknown>> {
+    const found = await this.store.findAccessToken(token);
+    const now = this.clock.now();
+    if (!found || found.expiresAt === undefined || now >= found.expiresAt) {
+      throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
+    }
+    return {
+      token,
+      user: userOf(found.portalId),
+      user_id: USER_ID,
+      hub_id: found.portalId,
+      hub_domain: hubDomainOf(found.portalId),
+      app_id: found.appId,
+      scopes: found.scopes,
+      token_type: 'access',
+      expires_in: Math.floor((found.expiresAt - now) / 1000),
+    };
+  }
+
+  async refreshTokenInfo(token: string): Promise<Record<string, unknown>> {
+    const found = await this.store.findRefreshToken(token);
+    if (!found) throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
+    return {
+      token,
+      user: userOf(found.portalId),
+      user_id: USER_ID,
+      hub_id: found.portalId,
+      hub_domain: hubDomainOf(found.portalId),
+      client_id: found.clientId,
+      scopes: found.scopes,
+      token_type: 'refresh',
+    };
+  }
+
+  async revokeRefreshToken(token: string): Promise<void> {
+    if (!(await this.store.revokeRefreshToken(token))) throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
+  }
+
+  private async client(request: TokenRequest): Promise<OAuthClient> {
+    const client = request.client_id ? await this.store.findOAuthClient(request.client_id) : undefined;
+    if (!client) throw new ApiError('OAUTH_BAD_CLIENT_ID');
+    if (!request.client_secret || !sameSecret(request.client_secret, client.clientSecret)) {
+      throw new ApiError('OAUTH_BAD_CLIENT_SECRET');
+    }
+    return client;
+  }
+
+  private async exchangeCode(request: TokenRequest): Promise<IssuedTokens> {
+    const client = await this.client(request);
+    if (request.redirect_uri !== client.redirectUri) throw new ApiError('OAUTH_BAD_REDIRECT_URI');
+    // Used up by this call whatever follows, so a code can never be exchanged twice.
+    const code = request.code ? await this.store.useOAuthCode(request.code) : undefined;
+    if (!code || code.clientId !== client.clientId) throw new ApiError('OAUTH_BAD_AUTH_CODE');
+    if (this.clock.now() >= code.expiresAt) throw new ApiError('OAUTH_EXPIRED_AUTH_CODE');
+    if (code.codeChallenge !== undefined && !pkceMatches(code, request.code_verifier)) {
+      throw new ApiError('OAUTH_BAD_CODE_VERIFIER');
+    }
+    const refresh = `rt-${this.ids.uuid()}`;
+    await this.store.insertRefreshToken({
+      token: refresh,
+      clientId: client.clientId,
+      portalId: code.portalId,
+      appId: client.appId,
+      scopes: code.scopes,
+      createdAt: this.clock.now(),
+    });
+    return {
+      ...(await this.issue(client, code.portalId, code.scopes, 'access_token')),
+      refresh_token: refresh,
+    };
+  }
+
+  /** HubSpot keeps the refresh token: a refresh answers a new access token and the same refresh token. */
+  private async refresh(request: TokenRequest): Promise<IssuedTokens> {
+    const client = await this.client(request);
+    const refresh = request.refresh_token
+      ? await this.store.findRefreshToken(request.refresh_token)
+      : undefined;
+    if (!refresh || refresh.clientId !== client.clientId) throw new ApiError('OAUTH_BAD_REFRESH_TOKEN');
+    const issued = await this.issue(client, refresh.portalId, refresh.scopes, 'access_token');
+    return { ...issued, refresh_token: refresh.token };
+  }
+
+  /**
+   * *Ours*: a client-credentials token acts for the app on the provisioned portal, with the scopes
+   * asked for (default: every grantable one); it has no refresh token.
+   */
+  private async clientCredentials(request: TokenRequest): Promise<IssuedTokens> {
+    const client = await this.client(request);
+    const asked = splitScopes(request.scope);
+    const unknown = asked.find((scope) => !GRANTABLE_SCOPES.includes(scope));
+    if (unknown !== undefined) throw new ApiError('OAUTH_BAD_SCOPE', { scope: unknown });
+    const scopes = asked.length > 0 ? asked : [...GRANTABLE_SCOPES];
+    return this.issue(client, this.options.defaultPortalId, scopes, 'client_credentials');
+  }
+
+  private async issue(
+    client: OAuthClient,
+    portalId: number,
+    scopes: string[],
+    use: IssuedTokens['token_use'],
+  ): Promise<IssuedTokens> {
+    const ttl = this.options.tokenTtlSeconds;
+    const token: AccessToken = {
+      token: `oauth-${this.ids.secret(24)}`,
+      portalId,
+      appId: client.appId,
+      scopes,
+      expiresAt: this.clock.now() + ttl * 1000,
+    };
+    await this.store.ensureAccessToken(token);
+    return {
+      access_token: token.token,
+      expires_in: ttl,
+      token_type: 'bearer',
+      token_use: use,
+      hub_id: portalId,
+      user_id: USER_ID,
+      scopes,
+    };
+  }
+}
+
+function splitScopes(value: string | undefined): string[] {
+  // HubSpot's authorize URL separates scopes with spaces (`+` or `%20`); some guides use commas.
+  return (value ?? '').split(/[\s,]+/).filter((scope) => scope !== '');
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** RFC 7636: S256 compares base64url(SHA-256(verifier)); plain compares the verifier itself. */
+function pkceMatches(code: OAuthCode, verifier: string | undefined): boolean {
+  if (verifier === undefined || code.codeChallenge === undefined) return false;
+  const derived =
+    code.codeChallengeMethod === 'S256'
+      ? createHash('sha256').update(verifier).digest('base64url')
+      : verifier;
+  return sameSecret(derived, code.codeChallenge);
+}
