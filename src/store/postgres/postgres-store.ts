@@ -10,6 +10,8 @@
  */
 import type pg from 'pg';
 import {
+  type ActivityPage,
+  type ActivityQuery,
   CANONICAL_ID,
   type EventWrite,
   type EventWriteResult,
@@ -18,6 +20,8 @@ import {
   type RecordWriteResult,
   type Store,
   type StoreFailure,
+  type TimelinePage,
+  type TimelineQuery,
 } from '../../domain/store.js';
 import type {
   AccessToken,
@@ -37,6 +41,7 @@ import { createPool, isRetryable, type PoolOptions, transaction } from './postgr
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
+import { PostgresTimeline } from './postgres-timeline.js';
 
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
@@ -44,6 +49,7 @@ export class PostgresStore implements Store {
   private readonly templates: PostgresTemplates;
   private readonly records = new PostgresRecords();
   private readonly events: PostgresEventWriter;
+  private readonly timeline = new PostgresTimeline();
   private closed = false;
 
   constructor(
@@ -221,6 +227,15 @@ export class PostgresStore implements Store {
   ): Promise<TimelineEvent | undefined> {
     if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
+  }
+
+  // Record timelines (issue 11)
+  readTimeline(query: TimelineQuery): Promise<TimelinePage> {
+    return this.guard(() => this.timeline.read(this.pool, query));
+  }
+
+  listRecordActivity(query: ActivityQuery): Promise<ActivityPage> {
+    return this.guard(() => this.timeline.listActivity(this.pool, query));
   }
 }
 

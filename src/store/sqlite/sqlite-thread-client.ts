@@ -10,7 +10,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
-import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../../domain/store.js';
+import type {
+  ActivityQuery,
+  EventWrite,
+  EventWriteResult,
+  NewTemplate,
+  Store,
+  TimelineQuery,
+} from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
 import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
@@ -187,4 +194,7 @@ export class SqliteThreadClient implements Store {
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);
+  // Record timelines (issue 11)
+  readTimeline = (query: TimelineQuery) => this.call('readTimeline', query);
+  listRecordActivity = (query: ActivityQuery) => this.call('listRecordActivity', query);
 }
