@@ -9,6 +9,7 @@ import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
+import { recordTimelineRoutes } from './routes/record-timelines.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
@@ -75,5 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(crmObjectRoutes, deps);
   await app.register(adminRoutes, deps);
+  // issue 11: record timelines (ours)
+  await app.register(recordTimelineRoutes, deps);
   return app;
 }

@@ -4,6 +4,8 @@
  */
 
 import type { BatchOutcome } from '../domain/event-service.js';
+import type { RecordActivity } from '../domain/store.js';
+import type { TimelineEntry } from '../domain/timeline-service.js';
 import type { CrmRecord, EventTemplate, ObjectType, TemplateToken, TimelineEvent } from '../domain/types.js';
 import type { ApiError, ErrorDetail } from '../errors.js';
 
@@ -182,5 +184,26 @@ export function recordToWire(record: CrmRecord, requested?: readonly string[]): 
     createdAt: iso(record.createdAt),
     updatedAt: iso(record.updatedAt),
     archived: false,
+  };
+}
+
+// issue 11: the record timeline API (ours)
+/** A timeline entry: the event as `GET /events/{templateId}/{eventId}` answers it, named and rendered. */
+export function timelineEntryToWire(entry: TimelineEntry): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    ...eventToWire(entry.event),
+    eventTemplateName: entry.template.name,
+    header: entry.header,
+  };
+  if (entry.detail !== undefined) wire.detail = entry.detail;
+  return wire;
+}
+
+/** A record with events: its SimplePublicObject shape plus how many events and the newest one's time. */
+export function recordActivityToWire(activity: RecordActivity): Record<string, unknown> {
+  return {
+    ...recordToWire(activity.record),
+    eventCount: activity.eventCount,
+    lastEventAt: iso(activity.lastEventAt),
   };
 }
