@@ -63,7 +63,9 @@ export async function preload(
     // no thread, so it does that work here, as a server given quiet moments would have.
     const indexing = performance.now();
     while (store.indexTimeline(20_000) > 0);
-    console.log(`  preload: record timelines indexed in ${((performance.now() - indexing) / 1000).toFixed(1)} s`);
+    console.log(
+      `  preload: record timelines indexed in ${((performance.now() - indexing) / 1000).toFixed(1)} s`,
+    );
     return rate;
   } finally {
     await store.close();
