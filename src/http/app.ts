@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
+import { webRoutes } from '../web/web-routes.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
@@ -78,5 +79,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, deps);
   // issue 11: record timelines (ours)
   await app.register(recordTimelineRoutes, deps);
+  await app.register(webRoutes, deps);
   return app;
 }
