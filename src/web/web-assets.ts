@@ -29,6 +29,7 @@ button { background: var(--accent); color: #fff; border-color: var(--accent); cu
 .search input { flex: 1 1 200px; }
 table { width: 100%; border-collapse: collapse; background: #fff; }
 th, td { text-align: left; padding: 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+.unit { display: none; }
 .day { font-size: 1rem; color: var(--muted); margin: 24px 0 8px; }
 .events { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
 .event { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow-wrap: anywhere; }
@@ -43,7 +44,7 @@ dialog iframe { display: block; max-width: 100%; border: 0; }
 .dialog-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; padding: 8px 12px; }
 .dialog-head h2 { font-size: 1rem; margin: 0; }
 @media (max-width: 600px) { table.records thead { display: none; } table.records tr { display: grid; grid-template-columns: 1fr auto; }
-  table.records th { grid-column: 1 / -1; border: 0; } }
+  table.records th { grid-column: 1 / -1; border: 0; } .unit { display: inline; } }
 `;
 
 const JS = `

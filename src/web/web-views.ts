@@ -62,7 +62,7 @@ export const views = {
   {{#each records}}
     <tr>
       <th scope="row"><a href="/ui/records/{{../objectType}}/{{id}}">{{label}}</a> <span class="hint">#{{id}}</span></th>
-      <td>{{eventCount}}</td>
+      <td>{{eventCount}}<span class="unit"> events</span></td>
       <td><time datetime="{{lastEventAt}}">{{lastEventAtText}}</time></td>
     </tr>
   {{/each}}
