@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     );
     console.log(`records list, first page (20 records by latest activity): ${fmt(list)}  (target < 20)`);
     const search = await time(
-      Math.min(SAMPLES, 200),
+      Math.min(SAMPLES, 30),
       (i) => `${server.url}/_timeline/v1/objects/contacts?q=preload-${(i * 7919) % CONTACTS}%40`,
       () => {},
     );
