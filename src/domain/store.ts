@@ -68,6 +68,74 @@ export interface RecordPage {
   after?: string;
 }
 
+// issue 11: reading a record's timeline and the records that have one
+/** Where a timeline page ends: events are ordered by timestamp, then id, then template id, all descending. */
+export interface TimelinePosition {
+  timestamp: number;
+  id: string;
+  eventTemplateId: string;
+}
+
+export interface TimelineQuery {
+  portalId: number;
+  objectType: ObjectType;
+  objectId: string;
+  limit: number;
+  /** Only events strictly after this position (older, in the newest-first order). */
+  after?: TimelinePosition;
+  eventTemplateId?: string;
+  /** Inclusive bounds on the event timestamp, epoch ms. */
+  since?: number;
+  until?: number;
+}
+
+export interface TimelinePage {
+  events: TimelineEvent[];
+  /** The position to continue after, absent on the last page. */
+  next?: TimelinePosition;
+}
+
+/** A record with events: how many, and the newest event timestamp. */
+export interface RecordActivity {
+  record: CrmRecord;
+  eventCount: number;
+  lastEventAt: number;
+}
+
+/** Where a page of records ends: ordered by last event timestamp, then record id, both descending. */
+export interface ActivityPosition {
+  lastEventAt: number;
+  objectId: string;
+}
+
+export interface ActivityQuery {
+  portalId: number;
+  objectType: ObjectType;
+  limit: number;
+  after?: ActivityPosition;
+  /** Lower-cased search: an id prefix, an email prefix, an email's domain prefix or a domain prefix. */
+  q?: string;
+}
+
+export interface ActivityPage {
+  records: RecordActivity[];
+  next?: ActivityPosition;
+}
+
+/**
+ * Whether a record matches a records search `q` (already lower-cased): the one definition both
+ * adapters apply (SQLite registers it as a SQL function; PostgreSQL's query spells out the same).
+ */
+export function matchesRecordSearch(q: string, id: string, properties: Record<string, string>): boolean {
+  if (id.startsWith(q)) return true;
+  const email = properties.email?.trim().toLowerCase();
+  if (email !== undefined && (email.startsWith(q) || email.slice(email.indexOf('@') + 1).startsWith(q)))
+    return true;
+  const domain = properties.domain?.trim().toLowerCase();
+  return domain?.startsWith(q) === true;
+}
+// end issue 11
+
 export interface Store {
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
@@ -148,6 +216,14 @@ export interface Store {
   findRefreshToken(token: string): Promise<RefreshToken | undefined>;
   /** Revokes it; false when it is unknown or revoked already. */
   revokeRefreshToken(token: string): Promise<boolean>;
+  // Record timelines (issue 11)
+  /**
+   * A record's events, newest first (timestamp, then id, then template id, descending). Sees every
+   * event whose write was acknowledged; a position stays valid while events are added.
+   */
+  readTimeline(query: TimelineQuery): Promise<TimelinePage>;
+  /** A portal's records of one type that have events, most recent event first. */
+  listRecordActivity(query: ActivityQuery): Promise<ActivityPage>;
 }
 
 /**

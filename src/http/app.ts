@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
+import { webRoutes } from '../web/web-routes.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
@@ -11,6 +12,7 @@ import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { recordTimelineRoutes } from './routes/record-timelines.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
@@ -82,5 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oauthRoutes, deps);
   await app.register(crmObjectRoutes, deps);
   await app.register(adminRoutes, deps);
+  // issue 11: record timelines (ours)
+  await app.register(recordTimelineRoutes, deps);
+  await app.register(webRoutes, deps);
   return app;
 }

@@ -7,6 +7,8 @@ import type { OccurrenceBatch, StoredOccurrence } from '../domain/app-event-serv
 import { CUSTOM_OBJECT_TYPE_MARKER, wireObjectType } from '../domain/app-event-type-rules.js';
 import { fullyQualifiedName } from '../domain/app-event-type-service.js';
 import type { BatchOutcome } from '../domain/event-service.js';
+import type { RecordActivity } from '../domain/store.js';
+import type { TimelineEntry } from '../domain/timeline-service.js';
 import {
   type CrmRecord,
   CUSTOM_OBJECT_TYPE,
@@ -248,5 +250,26 @@ export function occurrenceBatchToWire(batch: OccurrenceBatch): Record<string, un
     startedAt: iso(batch.startedAt),
     completedAt: iso(batch.completedAt),
     links: {},
+  };
+}
+
+// issue 11: the record timeline API (ours)
+/** A timeline entry: the event as `GET /events/{templateId}/{eventId}` answers it, named and rendered. */
+export function timelineEntryToWire(entry: TimelineEntry): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    ...eventToWire(entry.event),
+    eventTemplateName: entry.template.name,
+    header: entry.header,
+  };
+  if (entry.detail !== undefined) wire.detail = entry.detail;
+  return wire;
+}
+
+/** A record with events: its SimplePublicObject shape plus how many events and the newest one's time. */
+export function recordActivityToWire(activity: RecordActivity): Record<string, unknown> {
+  return {
+    ...recordToWire(activity.record),
+    eventCount: activity.eventCount,
+    lastEventAt: iso(activity.lastEventAt),
   };
 }

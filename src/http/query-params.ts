@@ -26,3 +26,60 @@ export function limitParam(raw: string | undefined, fallback: number, max: numbe
   }
   return limit;
 }
+
+// issue 11: the record timeline API's time bounds and cursors
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO-8601 date or date-time as epoch ms; `undefined` when absent. */
+export function isoTimeParam(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = ISO_8601.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw invalidInput([
+      {
+        message: `${name} must be an ISO 8601 date-time such as 2024-05-01T12:00:00Z, got '${raw}'`,
+        code: 'INVALID_FORMAT',
+        in: name,
+      },
+    ]);
+  }
+  return ms;
+}
+
+/** An opaque cursor: base64url JSON of an array of values. */
+export function encodeCursor(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/**
+ * The values of a cursor made by `encodeCursor`, checked against `shape` (the type of each value);
+ * a 400 naming `after` for anything else.
+ */
+export function cursorParam(
+  raw: string | undefined,
+  shape: readonly ('string' | 'number')[],
+): unknown[] | undefined {
+  if (raw === undefined) return undefined;
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    values = undefined;
+  }
+  const valid =
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    values.every((value, i) =>
+      shape[i] === 'number' ? Number.isSafeInteger(value) : typeof value === 'string' && value !== '',
+    );
+  if (!valid) {
+    throw invalidInput([
+      {
+        message: 'after is not a cursor this API returned (paging.next.after)',
+        code: 'INVALID_VALUE',
+        in: 'after',
+      },
+    ]);
+  }
+  return values as unknown[];
+}

@@ -108,6 +108,9 @@ describe('events export', () => {
         file,
         '--page-size',
         '7',
+        // The source keeps the other format's events too: export this round's template only.
+        '--event-template-id',
+        sourceTemplate,
       ]);
       assert.equal(exported.code, 0, exported.stderr);
       assert.match(exported.stderr, /exported 30 events/);

@@ -10,6 +10,8 @@
  */
 import type pg from 'pg';
 import {
+  type ActivityPage,
+  type ActivityQuery,
   CANONICAL_ID,
   type EventWrite,
   type EventWriteOptions,
@@ -19,6 +21,8 @@ import {
   type RecordWriteResult,
   type Store,
   type StoreFailure,
+  type TimelinePage,
+  type TimelineQuery,
 } from '../../domain/store.js';
 import type {
   AccessToken,
@@ -42,6 +46,7 @@ import { createPool, isRetryable, type PoolOptions, transaction } from './postgr
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
+import { PostgresTimeline } from './postgres-timeline.js';
 
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
@@ -50,6 +55,7 @@ export class PostgresStore implements Store {
   private readonly records = new PostgresRecords();
   private readonly events: PostgresEventWriter;
   private readonly oauth: PostgresOAuth;
+  private readonly timeline = new PostgresTimeline();
   private closed = false;
 
   constructor(
@@ -263,6 +269,15 @@ export class PostgresStore implements Store {
 
   revokeRefreshToken(token: string): Promise<boolean> {
     return this.guard(() => this.oauth.revokeRefreshToken(token));
+  }
+
+  // Record timelines (issue 11)
+  readTimeline(query: TimelineQuery): Promise<TimelinePage> {
+    return this.guard(() => this.timeline.read(this.pool, query));
+  }
+
+  listRecordActivity(query: ActivityQuery): Promise<ActivityPage> {
+    return this.guard(() => this.timeline.listActivity(this.pool, query));
   }
 }
 

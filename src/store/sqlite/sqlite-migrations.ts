@@ -104,4 +104,31 @@ export const sqliteMigrations: readonly string[] = [
     revoked INTEGER NOT NULL
   );
   `,
+  // issue 11: the per-record timeline order, built off the insert path. `timeline_events` stays an
+  // append-only log in rowid order; the SQLite thread copies its rows into `timeline_record_index`
+  // (and counts them per record in `timeline_record_activity`) in sorted batches between group
+  // commits; `timeline_index_state` holds the last rowid copied. Reads merge the rows past it.
+  `
+  CREATE TABLE timeline_record_index (
+    portal_id INTEGER NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    template_id INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, object_type, object_id, ts, event_id, template_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE timeline_record_activity (
+    portal_id INTEGER NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    event_count INTEGER NOT NULL,
+    last_event_at INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, object_type, object_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX timeline_record_activity_by_recency
+    ON timeline_record_activity (portal_id, object_type, last_event_at, object_id);
+  CREATE TABLE timeline_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
+  INSERT INTO timeline_index_state (id, indexed_through) VALUES (1, 0);
+  `,
 ];

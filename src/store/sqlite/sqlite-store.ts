@@ -10,6 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  type ActivityPage,
+  type ActivityQuery,
   CANONICAL_ID,
   type EventWrite,
   type EventWriteResult,
@@ -18,6 +20,8 @@ import {
   type RecordWriteResult,
   type Store,
   type StoreFailure,
+  type TimelinePage,
+  type TimelineQuery,
 } from '../../domain/store.js';
 import type {
   AccessToken,
@@ -41,6 +45,7 @@ import { SqliteOAuth } from './sqlite-oauth.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
+import { SqliteTimeline } from './sqlite-timeline.js';
 
 /** The role objects prepare statements against the schema, so they exist once migrate() has run. */
 interface Parts {
@@ -49,6 +54,7 @@ interface Parts {
   records: SqliteRecords;
   events: SqliteEventWriter;
   oauth: SqliteOAuth;
+  timeline: SqliteTimeline;
 }
 
 export class SqliteStore implements Store {
@@ -91,6 +97,7 @@ export class SqliteStore implements Store {
       records,
       events: new SqliteEventWriter(this.db, records),
       oauth: new SqliteOAuth(this.db),
+      timeline: new SqliteTimeline(this.db),
     };
   }
 
@@ -237,4 +244,28 @@ export class SqliteStore implements Store {
     this.use((p) => p.oauth.findRefreshToken(token));
   revokeRefreshToken = (token: string): Promise<boolean> =>
     this.use((p) => p.oauth.revokeRefreshToken(token));
+  // Record timelines (issue 11)
+  readTimeline = (query: TimelineQuery): Promise<TimelinePage> => this.use((p) => p.timeline.read(query));
+  listRecordActivity = (query: ActivityQuery): Promise<ActivityPage> =>
+    this.use((p) => p.timeline.listActivity(query));
+
+  /**
+   * Copies up to `max` logged events into the per-record index (SqliteTimelineIndexer); answers how
+   * many. The SQLite thread calls it between group commits; tools that write through this store
+   * directly (bench/lib/preload.ts) call it after.
+   */
+  indexTimeline(max: number): number {
+    if (!this.migrated) throw new Error('SqliteStore.migrate() must run first');
+    try {
+      return this.migrated.timeline.index(max);
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  /** How many logged events the per-record index has not taken in yet. */
+  unindexedEvents(): number {
+    if (!this.migrated) return 0;
+    return this.migrated.timeline.unindexed();
+  }
 }

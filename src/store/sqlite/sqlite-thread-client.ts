@@ -10,7 +10,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
-import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../../domain/store.js';
+import type {
+  ActivityQuery,
+  EventWrite,
+  EventWriteResult,
+  NewTemplate,
+  Store,
+  TimelineQuery,
+} from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
 import type {
   AccessToken,
@@ -215,4 +222,7 @@ export class SqliteThreadClient implements Store {
   insertRefreshToken = (token: RefreshToken) => this.call('insertRefreshToken', token);
   findRefreshToken = (token: string) => this.call('findRefreshToken', token);
   revokeRefreshToken = (token: string) => this.call('revokeRefreshToken', token);
+  // Record timelines (issue 11)
+  readTimeline = (query: TimelineQuery) => this.call('readTimeline', query);
+  listRecordActivity = (query: ActivityQuery) => this.call('listRecordActivity', query);
 }

@@ -6,6 +6,12 @@
  * Event writes are group-committed: the write calls that arrive while the thread is busy are
  * written together in one transaction when it is free, and each caller is answered after that
  * commit.
+ *
+ * Between commits the thread also fills the per-record timeline index behind the event log
+ * (issue 11, `sqlite-timeline-indexer.ts`): in small sorted batches once no write has come for
+ * `QUIET_MS`, so ingestion does not pay for it; and, if writes never pause and the unindexed
+ * backlog passes `FORCED_BACKLOG`, one larger batch after each commit, so the backlog (which every
+ * record read merges) stays bounded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StoreError } from '../../domain/store-errors.js';
@@ -42,6 +48,49 @@ try {
 
 let queuedWrites: { id: number; group: EventWriteGroup }[] = [];
 
+/** How long writes must pause before the index is filled. */
+const QUIET_MS = 20;
+/** Events indexed per quiet batch: a write arriving meanwhile waits for one batch at most. */
+const QUIET_BATCH = 2_000;
+/** Past this many unindexed events, each commit is followed by a batch of `FORCED_BATCH`. */
+const FORCED_BACKLOG = 1_000_000;
+const FORCED_BATCH = 20_000;
+/** After an indexing failure (disk full, I/O), wait this long before trying again. */
+const RETRY_MS = 1_000;
+
+let lastWriteAt = 0;
+let indexTimer: NodeJS.Timeout | undefined;
+
+/** Indexes one batch if writes have paused, and keeps going while they stay paused. */
+function indexWhenQuiet(open: SqliteStore): void {
+  indexTimer = undefined;
+  const quietFor = performance.now() - lastWriteAt;
+  if (queuedWrites.length > 0 || quietFor < QUIET_MS) {
+    scheduleIndexing(open, QUIET_MS - quietFor);
+    return;
+  }
+  try {
+    if (open.indexTimeline(QUIET_BATCH) === QUIET_BATCH) scheduleIndexing(open, 0);
+  } catch {
+    // Reads merge the unindexed events, so nothing is lost or hidden; try again later.
+    scheduleIndexing(open, RETRY_MS);
+  }
+}
+
+function scheduleIndexing(open: SqliteStore, delayMs: number): void {
+  if (indexTimer) return;
+  indexTimer = setTimeout(() => indexWhenQuiet(open), Math.max(0, delayMs));
+  indexTimer.unref();
+}
+
+function indexIfBacklogged(open: SqliteStore): void {
+  try {
+    if (open.unindexedEvents() > FORCED_BACKLOG) open.indexTimeline(FORCED_BATCH);
+  } catch {
+    // As above: the quiet indexer retries.
+  }
+}
+
 function flushWrites(open: SqliteStore): void {
   const calls = queuedWrites;
   queuedWrites = [];
@@ -54,6 +103,9 @@ function flushWrites(open: SqliteStore): void {
     const crossing = threadError(error);
     for (const call of calls) reply({ id: call.id, ok: false, error: crossing });
   }
+  lastWriteAt = performance.now();
+  indexIfBacklogged(open);
+  scheduleIndexing(open, QUIET_MS);
 }
 
 async function runPlain(open: SqliteStore, call: PlainCall): Promise<unknown> {
@@ -72,11 +124,15 @@ port.on('message', async (request: ThreadRequest) => {
   if (request.kind === 'write-events') {
     // setImmediate runs after the messages already waiting are taken in: they join this commit.
     if (queuedWrites.length === 0) setImmediate(() => flushWrites(open));
+    lastWriteAt = performance.now();
     queuedWrites.push({ id: request.id, group: { writes: request.writes, options: request.options } });
     return;
   }
   try {
-    reply({ id: request.id, ok: true, result: await runPlain(open, request) });
+    const result = await runPlain(open, request);
+    // A restarted server indexes what an earlier run left unindexed once it has migrated.
+    if (request.method === 'migrate') scheduleIndexing(open, QUIET_MS);
+    reply({ id: request.id, ok: true, result });
   } catch (error) {
     reply({ id: request.id, ok: false, error: threadError(error) });
   }
