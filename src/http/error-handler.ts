@@ -8,6 +8,8 @@ import { isStoreUnavailable } from '../domain/store-errors.js';
 import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  // HubSpot marks every authentication failure with this header (seen on its 401s).
+  if (error.status === 401) reply.header('X-HubSpot-Auth-Failure', '401 Unauthorized');
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')

@@ -7,6 +7,7 @@ import {
   assertError,
   assertInvalid,
   assertJsonAnswer,
+  assertMissingScopes,
   assertNoContent,
   assertWireTemplate,
   devRequest,
@@ -488,9 +489,11 @@ for (const prefix of PREFIXES) {
           assertError(res, 'MISSING_CREDENTIALS', { message: errorMessage('MISSING_CREDENTIALS') });
         });
 
-        it(`${label}: an access token is no developer key (401)`, async () => {
+        // Changed from 401: HubSpot's current spec takes a Bearer token with a developers-* scope,
+        // so a token without one is a 403 naming the scope.
+        it(`${label}: an access token without a developers scope is 403 MISSING_SCOPES`, async () => {
           const res = await test.request(method, templatesPath(prefix, test.appId, rest), { body });
-          assertError(res, 'MISSING_CREDENTIALS');
+          assertMissingScopes(res, [method === 'GET' ? 'developers-read' : 'developers-write']);
         });
 
         it(`${label}: an unknown hapikey is 401`, async () => {
@@ -513,12 +516,19 @@ for (const prefix of PREFIXES) {
         });
       }
 
-      for (const appId of ['abc', '12x', '1e3', '999999999999999999999']) {
-        it(`a non-numeric or out-of-range appId ${appId} is 403`, async () => {
+      for (const appId of ['abc', '12x', '1e3', '999999999999999999999', 'NaN']) {
+        it(`a non-numeric or out-of-range appId ${appId} is a 400 naming appId`, async () => {
           const res = await devRequest(test, 'GET', templatesPath(prefix, appId, '', test.apiKey));
-          assertError(res, 'APP_NOT_OWNED');
+          assertInvalid(res, ['appId']);
+          assert.equal(res.json.message, `Invalid input: appId must be a whole number, got '${appId}'`);
+          assert.doesNotMatch(res.text, /NaN(?!')/);
         });
       }
+
+      it('a non-numeric appId with a wrong key is still 401: credentials first', async () => {
+        const res = await devRequest(test, 'GET', templatesPath(prefix, 'abc', '', 'no-such-key'));
+        assertError(res, 'INVALID_API_KEY', { message: "This hapikey doesn't exist." });
+      });
 
       it('a hapikey given more than once is 401, not a server error', async () => {
         for (const second of [test.apiKey, 'other']) {

@@ -1,4 +1,4 @@
-/** Operations 6 to 13: event templates and their tokens, authenticated by `?hapikey=`. */
+/** Operations 6 to 13: event templates and their tokens (`?hapikey=`, or a developers-* Bearer token). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {
   TemplateCreateInput,
@@ -6,7 +6,7 @@ import type {
   TokenUpdateInput,
 } from '../../domain/template-service.js';
 import type { TokenInput } from '../../domain/token-rules.js';
-import { developerKeyHook } from '../auth-hooks.js';
+import { developerHook } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { schemaProblems } from '../error-handler.js';
 import { templateToWire, tokenToWire } from '../presenters.js';
@@ -31,7 +31,7 @@ export async function eventTemplateRoutes(
   app: FastifyInstance,
   { store, templates }: AppDeps,
 ): Promise<void> {
-  app.addHook('onRequest', developerKeyHook(store));
+  app.addHook('onRequest', developerHook(store));
   const appIdOf = (params: AppParams) => Number(params.appId);
   // HubSpot lists every bad field of a body in one 400. The schema's findings are attached to the
   // request (not thrown) and handed to the service, which adds the rules JSON Schema cannot state.
