@@ -17,6 +17,12 @@ const AUTH_NOT_FOUND =
 export const ErrorCatalogue = {
   // Requests that cannot be read at all
   MALFORMED_JSON: { status: 400, category: 'VALIDATION_ERROR', message: 'Invalid input JSON: {detail}' },
+  // HubSpot's words for a body its JSON parser refuses (observed by users of its Ruby client).
+  INPUT_NOT_PARSED: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Invalid input JSON on line {line}, column {column}: {reason}',
+  },
   UNSUPPORTED_CONTENT_TYPE: {
     status: 400,
     category: 'VALIDATION_ERROR',

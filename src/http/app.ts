@@ -12,6 +12,12 @@ import { eventTemplateRoutes } from './routes/event-templates.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody: string | undefined;
+  }
+}
+
 export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -35,6 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('X-HubSpot-Correlation-Id', request.id);
   });
   app.decorateRequest('accessToken', null);
+  // The body as sent, for the line and column of a value HubSpot's parser would refuse.
+  app.decorateRequest('rawBody', undefined);
 
   // JSON only (Fastify's text/plain parser goes too), parsed by us so a malformed body gets
   // HubSpot's envelope with the parser's reason.
@@ -49,7 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return done(new ApiError('MALFORMED_JSON', { detail: 'the body is empty' }), undefined);
       }
       try {
-        done(null, JSON.parse(body as string));
+        const parsed = JSON.parse(body as string);
+        request.rawBody = body as string;
+        done(null, parsed);
       } catch (error) {
         done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
       }

@@ -4,8 +4,10 @@
  * and anything unexpected into a 500 (or a 503 when the store is unreachable) that leaks nothing.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InputParseFailure, TooManyInputs } from '../domain/event-parsing.js';
 import { isStoreUnavailable } from '../domain/store-errors.js';
 import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
+import { locate } from './json-location.js';
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   // HubSpot marks every authentication failure with this header (seen on its 401s).
@@ -23,6 +25,10 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
     return new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' });
   }
   if (error instanceof ApiError) return error;
+  if (error instanceof InputParseFailure) return parseFailureError(error, request.rawBody);
+  if (error instanceof TooManyInputs) {
+    return invalidInput([{ message: error.message, code: 'TOO_MANY', in: 'inputs' }]);
+  }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return invalidInput(schemaProblems(fastifyError));
   switch (fastifyError.code) {
@@ -38,6 +44,20 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
   }
   if (isStoreUnavailable(error)) return new ApiError('STORE_UNAVAILABLE');
   return new ApiError('INTERNAL_ERROR', { correlationId: String(request.id) });
+}
+
+/**
+ * A body HubSpot's parser refuses, in its words: `Invalid input JSON on line 1, column 77: Cannot
+ * build TimelineEvent, some of required attributes are not set [eventTemplateId]`.
+ */
+function parseFailureError(failure: InputParseFailure, rawBody: string | undefined): ApiError {
+  const { line, column } = locate(rawBody, failure.path, failure.at);
+  const code: DetailCode = failure.reason.startsWith('Cannot build') ? 'REQUIRED_FIELD' : 'INVALID_TYPE';
+  return new ApiError(
+    'INPUT_NOT_PARSED',
+    { line, column, reason: failure.reason },
+    { details: [{ message: failure.reason, code, in: failure.field }] },
+  );
 }
 
 /**
