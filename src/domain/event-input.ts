@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import type { IdGenerator } from './clock.js';
+import { contactEmail, withContactEmail } from './contact-email.js';
 import type { ParsedEvent } from './event-parsing.js';
 import { isObject } from './json.js';
 import type { EventWrite, RecordRef } from './store.js';
@@ -107,7 +108,14 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
     );
   }
 
-  const record = recordRef(template, { id, objectId, email, utk, domain });
+  // The record gets the email in lower case (HubSpot's rule); the event echoes it as sent.
+  const record = recordRef(template, {
+    id,
+    ...(objectId === undefined ? {} : { objectId }),
+    ...(email === undefined ? {} : { email: contactEmail(email) }),
+    ...(utk === undefined ? {} : { utk }),
+    ...(domain === undefined ? {} : { domain }),
+  });
   const event: Omit<TimelineEvent, 'objectId'> = {
     eventTemplateId: template.id,
     id,
@@ -143,7 +151,8 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
           ]),
         )
         .digest('base64url');
-  return { portalId: ctx.portalId, event, record, stamps: tokens.stamps, fingerprint };
+  const stamps = withContactEmail(template.objectType, tokens.stamps);
+  return { portalId: ctx.portalId, event, record, stamps, fingerprint };
 }
 
 /** HubSpot's precedence for contacts: objectId, then utk, then email. Other types need objectId. */
