@@ -31,12 +31,14 @@ const JAVA_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /** Something, an @, something: HubSpot refuses what is plainly not an address, nothing finer. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
+/** A value as a message quotes it; never a JavaScript internal such as "undefined undefined". */
 export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  return String(value);
 }
 
 /**

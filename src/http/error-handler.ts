@@ -101,11 +101,47 @@ function validationDetail(v: AjvError, where: string | undefined): ErrorDetail {
     minItems: 'TOO_FEW',
     maxLength: 'TOO_LONG',
   };
-  const detail: ErrorDetail = { message: `${field} ${v.message ?? 'is not valid'}`, in: field };
+  const detail: ErrorDetail = { message: readableMessage(field, v), in: field };
   const code = codes[v.keyword ?? ''];
   if (code) detail.code = code;
-  if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) {
-    detail.message = `${field} must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`;
-  }
   return detail;
+}
+
+/** What was wrong with the field, in words a HubSpot user reads (not Ajv's "must have required property"). */
+function readableMessage(field: string, v: AjvError): string {
+  const params = v.params ?? {};
+  switch (v.keyword) {
+    case 'required':
+      return `${field} is required`;
+    case 'type':
+      return `${field} must be ${article(String(params.type))}`;
+    case 'enum':
+      return Array.isArray(params.allowedValues)
+        ? `${field} must be one of ${(params.allowedValues as unknown[]).join(', ')}`
+        : `${field} is not one of the allowed values`;
+    case 'minLength':
+      return `${field} must not be empty`;
+    case 'maxLength':
+      return `${field} must be at most ${String(params.limit)} characters long`;
+    case 'maxItems':
+      return `${field} must have at most ${String(params.limit)} items`;
+    case 'minItems':
+      return `${field} must have at least ${String(params.limit)} items`;
+    case 'pattern':
+      return `${field} is not in the expected format`;
+    default:
+      return `${field} is not valid`;
+  }
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    object: 'an object',
+    array: 'an array',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+  };
+  return names[type] ?? type;
 }
