@@ -155,6 +155,17 @@ export const ErrorCatalogue = {
     category: 'CONFLICT',
     message: 'Contact already exists. Existing ID: {existingId}',
   },
+  // Custom object schemas
+  SCHEMA_NAME_TAKEN: {
+    status: 409,
+    category: 'CONFLICT',
+    message: "An object type named '{name}' already exists in this portal",
+  },
+  SCHEMA_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: 'Unable to find object type {objectType}',
+  },
   // The server itself
   STORE_UNAVAILABLE: {
     status: 503,

@@ -12,6 +12,7 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  ObjectSchema,
   ObjectType,
   Portal,
   TimelineEvent,
@@ -120,7 +121,17 @@ export interface Store {
     options: { autoCreateRecords: boolean; now: number },
   ): Promise<EventWriteResult[]>;
   getEvent(portalId: number, eventTemplateId: string, eventId: string): Promise<TimelineEvent | undefined>;
+
+  // Custom object schemas (issue 15)
+  /** Gives the schema the next `2-N` id; SCHEMA_NAME_TAKEN when the portal has one of that name. */
+  insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure>;
+  listObjectSchemas(portalId: number): Promise<ObjectSchema[]>;
+  /** The portal's schema whose objectTypeId or name is `key`. */
+  getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined>;
 }
+
+/** A custom object schema before the store gives it its objectTypeId. */
+export type NewObjectSchema = Omit<ObjectSchema, 'objectTypeId'>;
 
 /**
  * Ids the stores keep as integers (templates, records) are accepted only in canonical decimal form,

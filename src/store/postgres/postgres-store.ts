@@ -13,6 +13,7 @@ import {
   CANONICAL_ID,
   type EventWrite,
   type EventWriteResult,
+  type NewObjectSchema,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
@@ -25,6 +26,7 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  ObjectSchema,
   ObjectType,
   Portal,
   TimelineEvent,
@@ -33,6 +35,7 @@ import { recordFromRow } from '../rows.js';
 import { translatePostgresError } from './postgres-errors.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
+import { PostgresObjectSchemas } from './postgres-object-schemas.js';
 import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
@@ -42,6 +45,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly tenants: PostgresTenants;
   private readonly templates: PostgresTemplates;
+  private readonly schemas: PostgresObjectSchemas;
   private readonly records = new PostgresRecords();
   private readonly events: PostgresEventWriter;
   private closed = false;
@@ -53,6 +57,7 @@ export class PostgresStore implements Store {
     this.pool = createPool(url, options);
     this.tenants = new PostgresTenants(this.pool);
     this.templates = new PostgresTemplates(this.pool);
+    this.schemas = new PostgresObjectSchemas(this.pool);
     this.events = new PostgresEventWriter(this.pool, this.records);
   }
 
@@ -221,6 +226,19 @@ export class PostgresStore implements Store {
   ): Promise<TimelineEvent | undefined> {
     if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
+  }
+
+  // Custom object schemas (issue 15)
+  insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure> {
+    return this.guard(() => this.schemas.insert(schema));
+  }
+
+  listObjectSchemas(portalId: number): Promise<ObjectSchema[]> {
+    return this.guard(() => this.schemas.list(portalId));
+  }
+
+  getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined> {
+    return this.guard(() => this.schemas.get(portalId, key));
   }
 }
 

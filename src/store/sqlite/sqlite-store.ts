@@ -13,6 +13,7 @@ import {
   CANONICAL_ID,
   type EventWrite,
   type EventWriteResult,
+  type NewObjectSchema,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
@@ -25,6 +26,7 @@ import type {
   CrmRecord,
   DeveloperAccount,
   EventTemplate,
+  ObjectSchema,
   ObjectType,
   Portal,
   TimelineEvent,
@@ -34,6 +36,7 @@ import { type PackedResult, packEventWrite, unpackResults } from './packed-event
 import { translateSqliteError, translateSqliteOpenError } from './sqlite-errors.js';
 import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
+import { SqliteObjectSchemas } from './sqlite-object-schemas.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
@@ -44,6 +47,7 @@ interface Parts {
   templates: SqliteTemplates;
   records: SqliteRecords;
   events: SqliteEventWriter;
+  schemas: SqliteObjectSchemas;
 }
 
 export class SqliteStore implements Store {
@@ -85,6 +89,7 @@ export class SqliteStore implements Store {
       templates: new SqliteTemplates(this.db),
       records,
       events: new SqliteEventWriter(this.db, records),
+      schemas: new SqliteObjectSchemas(this.db),
     };
   }
 
@@ -212,4 +217,12 @@ export class SqliteStore implements Store {
         ? p.events.find(portalId, Number(eventTemplateId), eventId)
         : undefined,
     );
+
+  // Custom object schemas (issue 15)
+  insertObjectSchema = (schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure> =>
+    this.use((p) => p.schemas.insert(schema));
+  listObjectSchemas = (portalId: number): Promise<ObjectSchema[]> =>
+    this.use((p) => p.schemas.list(portalId));
+  getObjectSchema = (portalId: number, key: string): Promise<ObjectSchema | undefined> =>
+    this.use((p) => p.schemas.get(portalId, key));
 }

@@ -10,7 +10,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
-import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../../domain/store.js';
+import type {
+  EventWrite,
+  EventWriteResult,
+  NewObjectSchema,
+  NewTemplate,
+  Store,
+} from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
 import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
@@ -187,4 +193,9 @@ export class SqliteThreadClient implements Store {
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);
+
+  // Custom object schemas (issue 15)
+  insertObjectSchema = (schema: NewObjectSchema) => this.call('insertObjectSchema', schema);
+  listObjectSchemas = (portalId: number) => this.call('listObjectSchemas', portalId);
+  getObjectSchema = (portalId: number, key: string) => this.call('getObjectSchema', portalId, key);
 }
