@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
 import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
+import { ObjectSchemaService } from './domain/object-schema-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RecordService } from './domain/record-service.js';
 import type { Store } from './domain/store.js';
@@ -52,6 +53,7 @@ export async function createApp(
     records: new RecordService(store, clock),
     rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
+    schemas: new ObjectSchemaService(store, clock),
     adminToken,
   });
 }

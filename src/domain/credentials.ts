@@ -7,13 +7,15 @@ import { ApiError, missingScopes } from '../errors.js';
 import type { Store } from './store.js';
 import type { AccessToken, DeveloperAccount } from './types.js';
 
-/** Scopes of the provisioned token: timeline events, and the CRM objects events attach to. */
+/** Scopes of the provisioned token: timeline events, the CRM objects events attach to, custom schemas. */
 export const DEFAULT_SCOPES = [
   'timeline',
-  ...['contacts', 'companies', 'deals', 'tickets'].flatMap((type) => [
+  ...['contacts', 'companies', 'deals', 'tickets', 'custom'].flatMap((type) => [
     `crm.objects.${type}.read`,
     `crm.objects.${type}.write`,
   ]),
+  'crm.schemas.custom.read',
+  'crm.schemas.custom.write',
 ];
 
 /** HubSpot's scopes for the template and token routes when called with an access token. */

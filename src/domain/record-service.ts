@@ -21,8 +21,24 @@ export class RecordService {
     private readonly clock: Clock,
   ) {}
 
-  async create(portalId: number, objectType: ObjectType, body: unknown): Promise<CrmRecord> {
+  /** @param requiredProperties a custom object schema's required properties, refused when absent. */
+  async create(
+    portalId: number,
+    objectType: ObjectType,
+    body: unknown,
+    requiredProperties: readonly string[] = [],
+  ): Promise<CrmRecord> {
     const properties = withContactEmail(objectType, readProperties(body));
+    const missing = requiredProperties.filter((name) => (properties[name] ?? '') === '');
+    if (missing.length > 0) {
+      throw invalidInput(
+        missing.map((name) => ({
+          message: `The required property '${name}' is missing`,
+          code: 'REQUIRED_FIELD' as const,
+          in: `properties.${name}`,
+        })),
+      );
+    }
     const result = await this.store.createRecord(portalId, objectType, properties, this.clock.now());
     if (!result.ok) throw new ApiError(result.code, result.params);
     return result.record;

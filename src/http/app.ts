@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
+import { crmSchemaRoutes } from './routes/crm-schemas.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
 
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(timelineEventRoutes, { prefix, ...deps });
   }
   await app.register(crmObjectRoutes, deps);
+  await app.register(crmSchemaRoutes, deps);
   await app.register(adminRoutes, deps);
   return app;
 }

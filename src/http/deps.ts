@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { EventRendering } from '../domain/event-rendering.js';
 import type { EventService } from '../domain/event-service.js';
+import type { ObjectSchemaService } from '../domain/object-schema-service.js';
 import type { RecordService } from '../domain/record-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
@@ -18,6 +19,7 @@ export interface AppDeps {
   records: RecordService;
   rendering: EventRendering;
   tenants: TenantService;
+  schemas: ObjectSchemaService;
   /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
   adminToken: string;
 }

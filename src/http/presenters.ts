@@ -4,7 +4,17 @@
  */
 
 import type { BatchOutcome } from '../domain/event-service.js';
-import type { CrmRecord, EventTemplate, ObjectType, TemplateToken, TimelineEvent } from '../domain/types.js';
+import { fullyQualifiedName } from '../domain/object-schema-service.js';
+import {
+  type CrmRecord,
+  CUSTOM_OBJECT_TYPE,
+  type EventTemplate,
+  type ObjectSchema,
+  type ObjectType,
+  type SchemaProperty,
+  type TemplateToken,
+  type TimelineEvent,
+} from '../domain/types.js';
 import type { ApiError, ErrorDetail } from '../errors.js';
 
 let lastMs = Number.NaN;
@@ -58,6 +68,7 @@ export interface EventWire {
   email?: string;
   utk?: string;
   domain?: string;
+  customObjectTypeId?: string;
 }
 
 export function eventToWire(event: TimelineEvent): EventWire {
@@ -75,6 +86,8 @@ export function eventToWire(event: TimelineEvent): EventWire {
   if (event.email !== undefined) wire.email = event.email;
   if (event.utk !== undefined) wire.utk = event.utk;
   if (event.domain !== undefined) wire.domain = event.domain;
+  // HubSpot echoes the custom object type of an event on a custom object record.
+  if (CUSTOM_OBJECT_TYPE.test(event.objectType)) wire.customObjectTypeId = event.objectType;
   return wire;
 }
 
@@ -183,4 +196,49 @@ export function recordToWire(record: CrmRecord, requested?: readonly string[]): 
     updatedAt: iso(record.updatedAt),
     archived: false,
   };
+}
+
+function schemaPropertyToWire(schema: ObjectSchema, property: SchemaProperty): Record<string, unknown> {
+  return {
+    name: property.name,
+    label: property.label,
+    type: property.type,
+    fieldType: property.fieldType,
+    description: property.description ?? '',
+    // *Inferred*: HubSpot files a custom object's properties under `{name}_information`.
+    groupName: property.groupName ?? `${schema.name}_information`,
+    options: property.options ?? [],
+    displayOrder: property.displayOrder ?? -1,
+    hasUniqueValue: property.hasUniqueValue ?? false,
+    hidden: property.hidden ?? false,
+    calculated: false,
+    externalOptions: false,
+    hubspotDefined: false,
+    archived: false,
+    createdAt: iso(schema.createdAt),
+    updatedAt: iso(schema.updatedAt),
+  };
+}
+
+/** HubSpot's ObjectSchema: `id` is the number of `objectTypeId`; no associations are kept. */
+export function objectSchemaToWire(schema: ObjectSchema): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    id: schema.objectTypeId.slice(2),
+    objectTypeId: schema.objectTypeId,
+    fullyQualifiedName: fullyQualifiedName(schema),
+    name: schema.name,
+    labels: schema.labels,
+    requiredProperties: schema.requiredProperties,
+    searchableProperties: schema.searchableProperties,
+    secondaryDisplayProperties: schema.secondaryDisplayProperties,
+    properties: schema.properties.map((property) => schemaPropertyToWire(schema, property)),
+    associations: [],
+    archived: false,
+    createdAt: iso(schema.createdAt),
+    updatedAt: iso(schema.updatedAt),
+  };
+  if (schema.description !== undefined) wire.description = schema.description;
+  if (schema.primaryDisplayProperty !== undefined)
+    wire.primaryDisplayProperty = schema.primaryDisplayProperty;
+  return wire;
 }
