@@ -63,7 +63,7 @@ function makeBatch(): EventWrite[] {
       {
         eventTemplateId: template.id,
         email: `person-${n}@example.com`,
-        tokens: { webinarName: `W ${n % 50}`, seats: n % 9 },
+        tokens: { webinarName: `W ${n % 50}`, seats: String(n % 9) },
         extraData: { q: n },
       },
       template,

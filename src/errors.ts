@@ -17,6 +17,12 @@ const AUTH_NOT_FOUND =
 export const ErrorCatalogue = {
   // Requests that cannot be read at all
   MALFORMED_JSON: { status: 400, category: 'VALIDATION_ERROR', message: 'Invalid input JSON: {detail}' },
+  // HubSpot's words for a body its JSON parser refuses (observed by users of its Ruby client).
+  INPUT_NOT_PARSED: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'Invalid input JSON on line {line}, column {column}: {reason}',
+  },
   UNSUPPORTED_CONTENT_TYPE: {
     status: 400,
     category: 'VALIDATION_ERROR',
@@ -31,21 +37,24 @@ export const ErrorCatalogue = {
   ROUTE_NOT_FOUND: { status: 404, category: 'OBJECT_NOT_FOUND', message: 'No route for {method} {path}' },
   // Credentials
   MISSING_CREDENTIALS: { status: 401, category: 'INVALID_AUTHENTICATION', message: AUTH_NOT_FOUND },
+  // Observed from HubSpot (users' reports of the real service): the body of a wrong `hapikey`.
   INVALID_API_KEY: {
     status: 401,
     category: 'INVALID_AUTHENTICATION',
-    message:
-      'The API key provided is invalid. View or manage your API key here: https://app.hubspot.com/l/api-key/',
+    message: "This hapikey doesn't exist.",
   },
-  INVALID_ACCESS_TOKEN: {
-    status: 401,
-    category: 'INVALID_AUTHENTICATION',
-    message: 'The access token provided is invalid or has been revoked.',
-  },
+  // HubSpot answers an unknown Bearer token exactly as a missing one.
+  INVALID_ACCESS_TOKEN: { status: 401, category: 'INVALID_AUTHENTICATION', message: AUTH_NOT_FOUND },
   APP_NOT_OWNED: {
     status: 403,
     category: 'FORBIDDEN',
     message: 'The developer account of this API key does not own app {appId}',
+  },
+  TOKEN_APP_MISMATCH: {
+    status: 403,
+    category: 'FORBIDDEN',
+    message:
+      'This access token belongs to app {tokenAppId}; it cannot manage the event templates of app {appId}',
   },
   MISSING_SCOPES: {
     status: 403,
@@ -235,6 +244,17 @@ export const ErrorCatalogue = {
     message: 'scope {scope} is not one this app may request',
   },
   OAUTH_TOKEN_NOT_FOUND: { status: 404, category: 'NOT_FOUND', message: 'token not found' },
+  // Custom object schemas
+  SCHEMA_NAME_TAKEN: {
+    status: 409,
+    category: 'CONFLICT',
+    message: "An object type named '{name}' already exists in this portal",
+  },
+  SCHEMA_NOT_FOUND: {
+    status: 404,
+    category: 'OBJECT_NOT_FOUND',
+    message: 'Unable to find object type {objectType}',
+  },
   // The server itself
   STORE_UNAVAILABLE: {
     status: 503,
@@ -299,11 +319,17 @@ export class ApiError extends Error {
   readonly details: ErrorDetail[];
   readonly context: Record<string, string[]>;
   readonly subCategory: string | undefined;
+  readonly links: Record<string, string>;
 
   constructor(
     code: ErrorCode,
     params: ErrorParams = {},
-    extra: { details?: ErrorDetail[]; context?: Record<string, string[]>; subCategory?: string } = {},
+    extra: {
+      details?: ErrorDetail[];
+      context?: Record<string, string[]>;
+      subCategory?: string;
+      links?: Record<string, string>;
+    } = {},
   ) {
     super(errorMessage(code, params));
     this.name = 'ApiError';
@@ -313,6 +339,7 @@ export class ApiError extends Error {
     this.details = extra.details ?? [];
     this.context = extra.context ?? {};
     this.subCategory = extra.subCategory;
+    this.links = extra.links ?? {};
   }
 }
 
@@ -338,7 +365,30 @@ export function toErrorBody(error: ApiError, correlationId: string): ErrorBody {
   if (error.subCategory) body.subCategory = error.subCategory;
   if (Object.keys(error.context).length > 0) body.context = error.context;
   if (error.details.length > 0) body.errors = error.details;
+  if (Object.keys(error.links).length > 0) body.links = error.links;
   return body;
+}
+
+const SCOPES_LINK = 'https://developers.hubspot.com/scopes';
+
+/**
+ * HubSpot's 403 for a token without the scope, as users report it from the real service:
+ * integrations read `errors[0].context.requiredGranularScopes`.
+ */
+export function missingScopes(requiredScopes: readonly string[]): ApiError {
+  return new ApiError(
+    'MISSING_SCOPES',
+    {},
+    {
+      details: [
+        {
+          message: 'One or more of the following scopes are required.',
+          context: { requiredGranularScopes: [...requiredScopes] },
+        },
+      ],
+      links: { scopes: SCOPES_LINK },
+    },
+  );
 }
 
 /** A 400 listing every problem found; the message names the first and counts the rest. */

@@ -10,6 +10,7 @@ import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/c
 import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
 import { OAuthService } from './domain/oauth-service.js';
+import { ObjectSchemaService } from './domain/object-schema-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RecordService } from './domain/record-service.js';
 import type { Store } from './domain/store.js';
@@ -62,6 +63,7 @@ export async function createApp(
     records: new RecordService(store, clock),
     rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
+    schemas: new ObjectSchemaService(store, clock),
     adminToken: credentials.adminToken,
     oauth: new OAuthService(store, clock, ids, {
       tokenTtlSeconds: config.oauthTokenTtl,

@@ -6,18 +6,11 @@
 import { type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import { CUSTOM_OBJECT_TYPE_MARKER } from './app-event-type-rules.js';
-import {
-  describe,
-  EMAIL,
-  identifier,
-  readIFrame,
-  readTimestamp,
-  recordRef,
-  tokenValueProblem,
-} from './event-input.js';
+import { contactEmail } from './contact-email.js';
+import { describe, EMAIL, identifier, readTimestamp, recordRef, tokenValueProblem } from './event-input.js';
 import { isObject, type JsonObject } from './json.js';
 import type { EventWrite } from './store.js';
-import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent } from './types.js';
+import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent, type TimelineIFrame } from './types.js';
 
 const EPOCH_MS = /^-?\d{1,16}$/;
 /** A custom object's fully qualified name: `2-123`, or `p{portalId}_{name}`. */
@@ -64,7 +57,7 @@ export function toOccurrenceWrite(
   ctx: OccurrenceContext,
 ): EventWrite {
   const problems: ErrorDetail[] = [];
-  const id = identifier(input, 'id', problems);
+  const id = identifierField(input, 'id', problems);
   if (input.id === undefined || input.id === null)
     problems.push({ message: 'id is required', code: 'REQUIRED_FIELD', in: 'id' });
   else if (id === '') problems.push({ message: 'id must not be empty', code: 'INVALID_VALUE', in: 'id' });
@@ -75,10 +68,10 @@ export function toOccurrenceWrite(
       in: 'id',
     });
   }
-  const objectId = identifier(input, 'objectId', problems);
-  const email = identifier(input, 'email', problems);
-  const utk = identifier(input, 'utk', problems);
-  const domain = identifier(input, 'domain', problems);
+  const objectId = identifierField(input, 'objectId', problems);
+  const email = identifierField(input, 'email', problems);
+  const utk = identifierField(input, 'utk', problems);
+  const domain = identifierField(input, 'domain', problems);
   if (email !== undefined && !EMAIL.test(email.trim())) {
     problems.push({
       message: `email must be an email address, got ${describe(email)}`,
@@ -109,7 +102,14 @@ export function toOccurrenceWrite(
       },
     ]);
   }
-  const record = recordRef(objectType, { id, objectId, email, utk, domain });
+  // The record gets the email in lower case (HubSpot's rule, as for v3); the event echoes it as sent.
+  const record = recordRef(objectType, {
+    id,
+    ...(objectId === undefined ? {} : { objectId }),
+    ...(email === undefined ? {} : { email: contactEmail(email) }),
+    ...(utk === undefined ? {} : { utk }),
+    ...(domain === undefined ? {} : { domain }),
+  });
   const event: Omit<TimelineEvent, 'objectId'> = {
     eventTemplateId: type.id,
     id,
@@ -232,4 +232,58 @@ function dateValue(raw: string): string | undefined {
   const problems: ErrorDetail[] = [];
   const ms = readTimestamp(raw, problems);
   return ms === undefined ? undefined : String(ms);
+}
+
+/** A string field naming something (an id, a record, an email): text, or a number read as text. */
+function identifierField(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return identifier(value, field, problems);
+  if (typeof value === 'number' && Number.isFinite(value)) return identifier(String(value), field, problems);
+  problems.push({
+    message: `${field} must be a string, got ${describe(value)}`,
+    code: 'INVALID_TYPE',
+    in: field,
+  });
+  return undefined;
+}
+
+/** The occurrence's `timelineIFrame`: all five fields are required when it is present (contract section 4). */
+function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    problems.push({
+      message: `timelineIFrame must be an object, got ${describe(value)}`,
+      code: 'INVALID_TYPE',
+      in: 'timelineIFrame',
+    });
+    return undefined;
+  }
+  const before = problems.length;
+  for (const field of ['linkLabel', 'headerLabel', 'url'] as const) {
+    if (typeof value[field] !== 'string') {
+      problems.push({
+        message: `timelineIFrame.${field} must be a string, got ${describe(value[field])}`,
+        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
+        in: `timelineIFrame.${field}`,
+      });
+    }
+  }
+  for (const field of ['width', 'height'] as const) {
+    if (!Number.isInteger(value[field])) {
+      problems.push({
+        message: `timelineIFrame.${field} must be an integer, got ${describe(value[field])}`,
+        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
+        in: `timelineIFrame.${field}`,
+      });
+    }
+  }
+  if (problems.length > before) return undefined;
+  return {
+    linkLabel: value.linkLabel as string,
+    headerLabel: value.headerLabel as string,
+    url: value.url as string,
+    width: value.width as number,
+    height: value.height as number,
+  };
 }

@@ -1,38 +1,57 @@
 /**
- * Who is calling: developer API keys (`?hapikey=`, for templates) and access tokens (Bearer, for
- * events and CRM records), with HubSpot's 401/403 answers.
+ * Who is calling: developer API keys (`?hapikey=`) and access tokens (Bearer), with HubSpot's
+ * 401/403 answers. Templates take either (a token with `developers-read`/`developers-write`, as
+ * HubSpot's current spec allows); events and CRM records take a token.
  */
-import { ApiError } from '../errors.js';
+import { ApiError, missingScopes } from '../errors.js';
 import type { Store } from './store.js';
-import type { AccessToken } from './types.js';
+import type { AccessToken, DeveloperAccount } from './types.js';
 
 /**
  * Scopes of the provisioned token: timeline events (`timeline-write` is 2026-09's name for it,
- * `developers-read` reads app event type names), and the CRM objects events attach to.
+ * `developers-read` reads app event type names), the CRM objects events attach to, custom schemas.
  */
 export const DEFAULT_SCOPES = [
   'timeline',
   'timeline-write',
   'developers-read',
-  ...['contacts', 'companies', 'deals', 'tickets'].flatMap((type) => [
+  ...['contacts', 'companies', 'deals', 'tickets', 'custom'].flatMap((type) => [
     `crm.objects.${type}.read`,
     `crm.objects.${type}.write`,
   ]),
+  'crm.schemas.custom.read',
+  'crm.schemas.custom.write',
 ];
 
-export async function authenticateDeveloper(
+/** HubSpot's scopes for the template and token routes when called with an access token. */
+export const DEVELOPER_READ_SCOPES = ['developers-read', 'developers-write'] as const;
+export const DEVELOPER_WRITE_SCOPES = ['developers-write'] as const;
+
+export async function authenticateDeveloperKey(
   store: Store,
   hapikey: string | undefined,
-  appId: number,
-): Promise<void> {
+): Promise<DeveloperAccount> {
   if (!hapikey) throw new ApiError('MISSING_CREDENTIALS');
   const account = await store.findDeveloperAccount(hapikey);
   if (!account) throw new ApiError('INVALID_API_KEY');
-  // A path appId that is not a whole number names no app: no store lookup (PostgreSQL would refuse it).
-  const app = Number.isSafeInteger(appId) ? await store.findApp(appId) : undefined;
+  return account;
+}
+
+/** The developer account must own the app of the path. */
+export async function authorizeDeveloperApp(
+  store: Store,
+  account: DeveloperAccount,
+  appId: number,
+): Promise<void> {
+  const app = await store.findApp(appId);
   // *Ours*: an app that does not exist and an app of another account both answer 403, so a key
   // cannot probe which app ids exist.
   if (app?.developerAccountId !== account.id) throw new ApiError('APP_NOT_OWNED', { appId });
+}
+
+/** An access token manages only its own app's templates. */
+export function authorizeTokenApp(token: AccessToken, appId: number): void {
+  if (token.appId !== appId) throw new ApiError('TOKEN_APP_MISMATCH', { appId, tokenAppId: token.appId });
 }
 
 /** Reads `Authorization: Bearer <token>` and checks that the token holds one of `anyOfScopes`. */
@@ -54,12 +73,7 @@ export async function authenticateAccessToken(
       { context: { 'expire time': [new Date(token.expiresAt).toISOString()] } },
     );
   }
-  if (!anyOfScopes.some((scope) => token.scopes.includes(scope))) {
-    throw new ApiError(
-      'MISSING_SCOPES',
-      {},
-      { context: { missingScopes: anyOfScopes.slice(0, 1) }, subCategory: 'MISSING_SCOPES' },
-    );
-  }
+  if (!anyOfScopes.some((scope) => token.scopes.includes(scope)))
+    throw missingScopes(anyOfScopes.slice(0, 1));
   return token;
 }

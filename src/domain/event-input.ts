@@ -7,9 +7,11 @@ import { createHash } from 'node:crypto';
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import type { IdGenerator } from './clock.js';
-import { isObject, type JsonObject } from './json.js';
+import { contactEmail, withContactEmail } from './contact-email.js';
+import type { ParsedEvent } from './event-parsing.js';
+import { isObject } from './json.js';
 import type { EventWrite, RecordRef } from './store.js';
-import type { EventTemplate, TimelineEvent, TimelineIFrame } from './types.js';
+import type { EventTemplate, TimelineEvent } from './types.js';
 
 export interface EventContext {
   portalId: number;
@@ -24,32 +26,19 @@ export interface EventContext {
 const UUID_PLACEHOLDER = /\{\{uuid\}\}/g;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const EPOCH_MS = /^-?\d{1,16}$/;
+/** A decimal number as Java's `new BigDecimal(text)` reads it. */
+const JAVA_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /** Something, an @, something: HubSpot refuses what is plainly not an address, nothing finer. */
 export const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-/**
- * HubSpot's server (Jackson) coerces JSON numbers into string fields, so `"objectId": 123` works
- * there; we accept it too. Anything else that is not a string is a type error.
- */
-function optionalString(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  problems.push({
-    message: `${field} must be a string, got ${describe(value)}`,
-    code: 'INVALID_TYPE',
-    in: field,
-  });
-  return undefined;
-}
-
+/** A value as a message quotes it; never a JavaScript internal such as "undefined undefined". */
 export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  return String(value);
 }
 
 /**
@@ -57,8 +46,11 @@ export function describe(value: unknown): string {
  * and give back unchanged, so no U+0000 and no lone UTF-16 surrogates (both stores would alter or
  * refuse them).
  */
-export function identifier(input: JsonObject, field: string, problems: ErrorDetail[]): string | undefined {
-  const value = optionalString(input, field, problems);
+export function identifier(
+  value: string | undefined,
+  field: string,
+  problems: ErrorDetail[],
+): string | undefined {
   if (value !== undefined && (value.includes('\u0000') || !value.isWellFormed())) {
     problems.push({
       message: `${field} must not hold U+0000 or unpaired surrogates`,
@@ -70,42 +62,14 @@ export function identifier(input: JsonObject, field: string, problems: ErrorDeta
   return value;
 }
 
-/** The template id of an input, for error context even when the rest is invalid. */
-export function templateIdOf(input: unknown): string | undefined {
-  if (!isObject(input)) return undefined;
-  const value = input.eventTemplateId;
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-/** Reads the parts that decide which template applies; problems found so far go in `problems`. */
-export function readEnvelope(input: unknown): { eventTemplateId?: string; problems: ErrorDetail[] } {
-  if (!isObject(input)) {
-    return {
-      problems: [
-        {
-          message: `Each input must be an object, got ${describe(input)}`,
-          code: 'INVALID_TYPE',
-          in: 'inputs',
-        },
-      ],
-    };
-  }
-  const problems: ErrorDetail[] = [];
-  const eventTemplateId = optionalString(input, 'eventTemplateId', problems);
-  if (eventTemplateId === undefined && problems.length === 0) {
-    problems.push({ message: 'eventTemplateId is required', code: 'REQUIRED_FIELD', in: 'eventTemplateId' });
-  }
-  return eventTemplateId === undefined ? { problems } : { eventTemplateId, problems };
-}
-
 /** Turns a valid input into a store write, or throws the ApiError that describes why it is not. */
-export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: EventContext): EventWrite {
+export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: EventContext): EventWrite {
   const problems: ErrorDetail[] = [];
-  const givenId = identifier(input, 'id', problems);
-  const objectId = identifier(input, 'objectId', problems);
-  const email = identifier(input, 'email', problems);
-  const utk = identifier(input, 'utk', problems);
-  const domain = identifier(input, 'domain', problems);
+  const givenId = identifier(input.id, 'id', problems);
+  const objectId = identifier(input.objectId, 'objectId', problems);
+  const email = identifier(input.email, 'email', problems);
+  const utk = identifier(input.utk, 'utk', problems);
+  const domain = identifier(input.domain, 'domain', problems);
   if (email !== undefined && !EMAIL.test(email.trim())) {
     problems.push({
       message: `email must be an email address, got ${describe(email)}`,
@@ -114,7 +78,7 @@ export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: Ev
     });
   }
   const timestamp = readTimestamp(input.timestamp, problems);
-  const timelineIFrame = readIFrame(input.timelineIFrame, problems);
+  const timelineIFrame = input.timelineIFrame;
   const tokens = readTokens(input.tokens, template, ctx.limits, problems);
 
   let id = givenId ?? ctx.ids.uuid();
@@ -150,7 +114,14 @@ export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: Ev
     );
   }
 
-  const record = recordRef(template.objectType, { id, objectId, email, utk, domain });
+  // The record gets the email in lower case (HubSpot's rule); the event echoes it as sent.
+  const record = recordRef(template.objectType, {
+    id,
+    ...(objectId === undefined ? {} : { objectId }),
+    ...(email === undefined ? {} : { email: contactEmail(email) }),
+    ...(utk === undefined ? {} : { utk }),
+    ...(domain === undefined ? {} : { domain }),
+  });
   const event: Omit<TimelineEvent, 'objectId'> = {
     eventTemplateId: template.id,
     id,
@@ -186,7 +157,8 @@ export function toEventWrite(input: JsonObject, template: EventTemplate, ctx: Ev
           ]),
         )
         .digest('base64url');
-  return { portalId: ctx.portalId, event, record, stamps: tokens.stamps, fingerprint };
+  const stamps = withContactEmail(template.objectType, tokens.stamps);
+  return { portalId: ctx.portalId, event, record, stamps, fingerprint };
 }
 
 /** HubSpot's precedence for contacts: objectId, then utk, then email. Other types need objectId. */
@@ -240,69 +212,14 @@ export function readTimestamp(value: unknown, problems: ErrorDetail[]): number |
   return undefined;
 }
 
-export function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) {
-    problems.push({
-      message: `timelineIFrame must be an object, got ${describe(value)}`,
-      code: 'INVALID_TYPE',
-      in: 'timelineIFrame',
-    });
-    return undefined;
-  }
-  const before = problems.length;
-  for (const field of ['linkLabel', 'headerLabel', 'url'] as const) {
-    if (typeof value[field] !== 'string') {
-      problems.push({
-        message: `timelineIFrame.${field} must be a string, got ${describe(value[field])}`,
-        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
-        in: `timelineIFrame.${field}`,
-      });
-    }
-  }
-  for (const field of ['width', 'height'] as const) {
-    if (!Number.isInteger(value[field])) {
-      problems.push({
-        message: `timelineIFrame.${field} must be an integer, got ${describe(value[field])}`,
-        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
-        in: `timelineIFrame.${field}`,
-      });
-    }
-  }
-  if (problems.length > before) return undefined;
-  return {
-    linkLabel: value.linkLabel as string,
-    headerLabel: value.headerLabel as string,
-    url: value.url as string,
-    width: value.width as number,
-    height: value.height as number,
-  };
-}
-
 function readTokens(
-  value: unknown,
+  value: Record<string, string | null>,
   template: EventTemplate,
   limits: Readonly<LimitValues>,
   problems: ErrorDetail[],
 ): { values: Record<string, string>; stamps: Record<string, string> } {
   const values: Record<string, string> = {};
   const stamps: Record<string, string> = {};
-  if (value === undefined || value === null) {
-    problems.push({
-      message: 'tokens is required (an object, possibly empty)',
-      code: 'REQUIRED_FIELD',
-      in: 'tokens',
-    });
-    return { values, stamps };
-  }
-  if (!isObject(value)) {
-    problems.push({
-      message: `tokens must be an object, got ${describe(value)}`,
-      code: 'INVALID_TYPE',
-      in: 'tokens',
-    });
-    return { values, stamps };
-  }
   for (const [name, raw] of Object.entries(value)) {
     const at = `tokens.${name}`;
     const token = template.tokens.find((t) => t.name === name);
@@ -314,15 +231,11 @@ function readTokens(
       });
       continue;
     }
-    if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) {
-      problems.push({
-        message: `Token '${name}' must be a string or number, got ${describe(raw)}`,
-        code: 'INVALID_TYPE',
-        in: at,
-      });
+    if (raw === null) {
+      problems.push({ message: `Token '${name}' must have a value, got null`, code: 'INVALID_TYPE', in: at });
       continue;
     }
-    const text = String(raw);
+    const text = raw;
     const bytes = Buffer.byteLength(text);
     if (bytes > limits.MAX_TOKEN_VALUE_BYTES) {
       problems.push({
@@ -354,7 +267,9 @@ export function tokenValueProblem(
 ): string | undefined {
   switch (type) {
     case 'number':
-      return text.trim() !== '' && Number.isFinite(Number(text)) ? undefined : 'must be a finite number';
+      // Only what Java's BigDecimal reads: no hex or binary, no spaces, no Infinity or NaN
+      // (JavaScript's Number() takes all of those).
+      return JAVA_DECIMAL.test(text) && Number.isFinite(Number(text)) ? undefined : 'must be a number';
     case 'date':
       return EPOCH_MS.test(text) ? undefined : 'must be a date in epoch milliseconds';
     case 'enumeration':

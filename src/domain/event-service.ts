@@ -2,10 +2,11 @@
  * Timeline events: batch create, single create and get (operations 1 to 3). Each input is checked
  * against its template here; the store then writes every valid one with its record changes.
  */
-import { ApiError, type ErrorCode, errorMessage, invalidInput } from '../errors.js';
+import { ApiError, type ErrorCode, errorMessage } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import type { Clock, IdGenerator } from './clock.js';
-import { type EventContext, readEnvelope, templateIdOf, toEventWrite } from './event-input.js';
+import { type EventContext, toEventWrite } from './event-input.js';
+import { type ParsedEvent, parseBatchBody, parseEvent } from './event-parsing.js';
 import type { EventWrite, EventWriteResult, Store } from './store.js';
 import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
 
@@ -56,12 +57,12 @@ export class EventService {
     private readonly options: EventServiceOptions,
   ) {}
 
-  /** Stores every valid input, even when others fail; `errors` names each failed input by index. */
-  async createBatch(
-    token: AccessToken,
-    inputs: unknown[],
-    request: RequestFacts = {},
-  ): Promise<BatchOutcome> {
+  /**
+   * Parses the whole body first (a malformed input fails the request: InputParseFailure), then
+   * stores every valid input, even when others fail; `errors` names each failed input by index.
+   */
+  async createBatch(token: AccessToken, body: unknown, request: RequestFacts = {}): Promise<BatchOutcome> {
+    const inputs = parseBatchBody(body, this.options.limits.MAX_BATCH_INPUTS);
     const requestedAt = request.requestedAt ?? this.clock.now();
     const startedAt = this.clock.now();
     const outcomes = await this.run(token, inputs, requestedAt, request.bodyBytes);
@@ -76,10 +77,10 @@ export class EventService {
   }
 
   /** The single create: the same rules; a failure is the whole request's error (a 400). */
-  async createOne(token: AccessToken, input: unknown, request: RequestFacts = {}): Promise<TimelineEvent> {
+  async createOne(token: AccessToken, body: unknown, request: RequestFacts = {}): Promise<TimelineEvent> {
     const [outcome] = await this.run(
       token,
-      [input],
+      [parseEvent(body)],
       request.requestedAt ?? this.clock.now(),
       request.bodyBytes,
     );
@@ -90,7 +91,7 @@ export class EventService {
   /** One outcome per input, in input order: the stored event, or why it was not stored. */
   private async run(
     token: AccessToken,
-    inputs: unknown[],
+    inputs: ParsedEvent[],
     requestedAt: number,
     bodyBytes: number | undefined,
   ): Promise<(TimelineEvent | ApiError)[]> {
@@ -169,13 +170,11 @@ export class EventService {
 
   private async prepare(
     token: AccessToken,
-    input: unknown,
+    input: ParsedEvent,
     ctx: EventContext,
     templates: Map<string, Promise<EventTemplate | undefined>>,
   ): Promise<EventWrite> {
-    const envelope = readEnvelope(input);
-    if (envelope.eventTemplateId === undefined) throw invalidInput(envelope.problems);
-    const templateId = envelope.eventTemplateId;
+    const templateId = input.eventTemplateId;
     let lookup = templates.get(templateId);
     if (!lookup) {
       lookup = this.store.getTemplate(templateId);
@@ -197,21 +196,19 @@ export class EventService {
         },
       );
     }
-    return toEventWrite(input as Record<string, unknown>, template, ctx);
+    return toEventWrite(input, template, ctx);
   }
 }
 
 /** *Ours*: every failed item names its input position, and its template when known. */
-function errorContext(input: unknown, index: number): Record<string, string[]> {
+function errorContext(input: ParsedEvent | undefined, index: number): Record<string, string[]> {
   const context: Record<string, string[]> = { inputIndex: [String(index)] };
-  const templateId = templateIdOf(input);
-  if (templateId !== undefined) context.eventTemplateId = [templateId];
+  if (input) context.eventTemplateId = [input.eventTemplateId];
   return context;
 }
 
 /** Puts the given event id (when there is one) into a validation error's context. */
-function withEventId(error: ApiError, input: unknown): ApiError {
-  const id = (input as { id?: unknown } | null)?.id;
-  if (typeof id === 'string' && error.context.id === undefined) error.context.id = [id];
+function withEventId(error: ApiError, input: ParsedEvent): ApiError {
+  if (input.id !== undefined && error.context.id === undefined) error.context.id = [input.id];
   return error;
 }

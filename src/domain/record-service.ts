@@ -4,6 +4,7 @@
  */
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { Clock } from './clock.js';
+import { contactEmail, withContactEmail } from './contact-email.js';
 import { describe } from './event-input.js';
 import { isObject } from './json.js';
 import type { Store } from './store.js';
@@ -20,8 +21,24 @@ export class RecordService {
     private readonly clock: Clock,
   ) {}
 
-  async create(portalId: number, objectType: ObjectType, body: unknown): Promise<CrmRecord> {
-    const properties = readProperties(body);
+  /** @param requiredProperties a custom object schema's required properties, refused when absent. */
+  async create(
+    portalId: number,
+    objectType: ObjectType,
+    body: unknown,
+    requiredProperties: readonly string[] = [],
+  ): Promise<CrmRecord> {
+    const properties = withContactEmail(objectType, readProperties(body));
+    const missing = requiredProperties.filter((name) => (properties[name] ?? '') === '');
+    if (missing.length > 0) {
+      throw invalidInput(
+        missing.map((name) => ({
+          message: `The required property '${name}' is missing`,
+          code: 'REQUIRED_FIELD' as const,
+          in: `properties.${name}`,
+        })),
+      );
+    }
     const result = await this.store.createRecord(portalId, objectType, properties, this.clock.now());
     if (!result.ok) throw new ApiError(result.code, result.params);
     return result.record;
@@ -31,7 +48,7 @@ export class RecordService {
     // HubSpot's `idProperty=email` reads a contact by its email instead of its id.
     const record =
       idProperty === 'email' && objectType === 'contacts'
-        ? await this.store.findContactByEmail(portalId, id)
+        ? await this.store.findContactByEmail(portalId, contactEmail(id))
         : await this.store.getRecord(portalId, objectType, id);
     if (!record) throw new ApiError('CRM_OBJECT_NOT_FOUND', { id });
     return record;
@@ -44,7 +61,7 @@ export class RecordService {
     body: unknown,
     idProperty?: string,
   ): Promise<CrmRecord> {
-    const properties = readProperties(body);
+    const properties = withContactEmail(objectType, readProperties(body));
     const recordId =
       idProperty === undefined ? id : (await this.get(portalId, objectType, id, idProperty)).id;
     const result = await this.store.updateRecord(
@@ -78,7 +95,7 @@ export class RecordService {
   /** Contact search; only an `email` `EQ` filter is understood, as events need no more. */
   async searchContacts(portalId: number, body: unknown): Promise<CrmRecord[]> {
     const email = readEmailFilter(body);
-    const contact = await this.store.findContactByEmail(portalId, email);
+    const contact = await this.store.findContactByEmail(portalId, contactEmail(email));
     return contact ? [contact] : [];
   }
 }

@@ -14,6 +14,7 @@ import type {
   EventTemplate,
   OAuthClient,
   OAuthCode,
+  ObjectSchema,
   ObjectType,
   Portal,
   RefreshToken,
@@ -224,7 +225,16 @@ export interface Store {
   readTimeline(query: TimelineQuery): Promise<TimelinePage>;
   /** A portal's records of one type that have events, most recent event first. */
   listRecordActivity(query: ActivityQuery): Promise<ActivityPage>;
+  // Custom object schemas (issue 15)
+  /** Gives the schema the next `2-N` id; SCHEMA_NAME_TAKEN when the portal has one of that name. */
+  insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure>;
+  listObjectSchemas(portalId: number): Promise<ObjectSchema[]>;
+  /** The portal's schema whose objectTypeId or name is `key`. */
+  getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined>;
 }
+
+/** A custom object schema before the store gives it its objectTypeId. */
+export type NewObjectSchema = Omit<ObjectSchema, 'objectTypeId'>;
 
 /**
  * Ids the stores keep as integers (templates, records) are accepted only in canonical decimal form,

@@ -141,3 +141,38 @@ export interface CrmRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/** A property of a custom object schema, as HubSpot's schemas API takes and answers it. */
+export interface SchemaProperty {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  description?: string;
+  groupName?: string;
+  options?: TokenOption[];
+  hasUniqueValue?: boolean;
+  hidden?: boolean;
+  displayOrder?: number;
+}
+
+/**
+ * A custom object type of one portal (`POST /crm/v3/schemas`). Its records live under its
+ * `objectTypeId` (`2-123`) or its fully qualified name `p{portalId}_{name}`.
+ */
+export interface ObjectSchema {
+  portalId: number;
+  /** `2-` and a number from the store's sequence. */
+  objectTypeId: string;
+  name: string;
+  labels: { singular?: string; plural?: string };
+  description?: string;
+  primaryDisplayProperty?: string;
+  secondaryDisplayProperties: string[];
+  searchableProperties: string[];
+  requiredProperties: string[];
+  properties: SchemaProperty[];
+  associatedObjects: string[];
+  createdAt: number;
+  updatedAt: number;
+}

@@ -10,12 +10,19 @@ import { sendError, toApiError } from './error-handler.js';
 import { adminRoutes } from './routes/admin.js';
 import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
+import { crmSchemaRoutes } from './routes/crm-schemas.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { recordTimelineRoutes } from './routes/record-timelines.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody: string | undefined;
+  }
+}
+
 export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -39,6 +46,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('X-HubSpot-Correlation-Id', request.id);
   });
   app.decorateRequest('accessToken', null);
+  // The body as sent, for the line and column of a value HubSpot's parser would refuse.
+  app.decorateRequest('rawBody', undefined);
 
   // JSON only (Fastify's text/plain parser goes too), parsed by us so a malformed body gets
   // HubSpot's envelope with the parser's reason.
@@ -53,7 +62,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return done(new ApiError('MALFORMED_JSON', { detail: 'the body is empty' }), undefined);
       }
       try {
-        done(null, JSON.parse(body as string));
+        const parsed = JSON.parse(body as string);
+        request.rawBody = body as string;
+        done(null, parsed);
       } catch (error) {
         done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
       }
@@ -83,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(oauthRoutes, deps);
   await app.register(crmObjectRoutes, deps);
+  await app.register(crmSchemaRoutes, deps);
   await app.register(adminRoutes, deps);
   // issue 11: record timelines (ours)
   await app.register(recordTimelineRoutes, deps);

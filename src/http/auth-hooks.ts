@@ -4,10 +4,18 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock.js';
-import { authenticateAccessToken, authenticateDeveloper } from '../domain/credentials.js';
+import {
+  authenticateAccessToken,
+  authenticateDeveloperKey,
+  authorizeDeveloperApp,
+  authorizeTokenApp,
+  DEVELOPER_READ_SCOPES,
+  DEVELOPER_WRITE_SCOPES,
+} from '../domain/credentials.js';
 import type { Store } from '../domain/store.js';
 import type { AccessToken } from '../domain/types.js';
 import { ApiError } from '../errors.js';
+import { integerPathParam } from './query-params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,16 +32,28 @@ export const TIMELINE_READ_SCOPES = [
   ...OBJECT_TYPES.map((t) => `crm.objects.${t}.read`),
 ];
 
-export function developerKeyHook(store: Store) {
+/**
+ * The template and token routes: `?hapikey=` of the developer account owning the app, or (HubSpot's
+ * current spec) a Bearer token of that app with `developers-read` (GET) or `developers-write`.
+ * A key wins when both are sent: the official client sends its token on every call it is given.
+ * Credentials are checked before the path's appId, as HubSpot's filters run before its resources.
+ */
+export function developerHook(store: Store, clock: Clock) {
   return async (
     request: FastifyRequest<{ Params: { appId: string }; Querystring: { hapikey?: string | string[] } }>,
   ) => {
-    const appId = /^\d{1,15}$/.test(request.params.appId) ? Number(request.params.appId) : Number.NaN;
     const { hapikey } = request.query;
     // `?hapikey=a&hapikey=b` parses as an array: *ours*, a key given more than once is not a valid key
     // (rather than guessing which one counts).
     if (Array.isArray(hapikey)) throw new ApiError('INVALID_API_KEY');
-    await authenticateDeveloper(store, hapikey, appId);
+    if (hapikey === undefined && request.headers.authorization !== undefined) {
+      const scopes = request.method === 'GET' ? DEVELOPER_READ_SCOPES : DEVELOPER_WRITE_SCOPES;
+      const token = await authenticateAccessToken(store, request.headers.authorization, scopes, clock.now());
+      authorizeTokenApp(token, integerPathParam('appId', request.params.appId));
+      return;
+    }
+    const account = await authenticateDeveloperKey(store, hapikey);
+    await authorizeDeveloperApp(store, account, integerPathParam('appId', request.params.appId));
   };
 }
 

@@ -6,6 +6,7 @@ import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { EventRendering } from '../domain/event-rendering.js';
 import type { EventService } from '../domain/event-service.js';
 import type { OAuthService } from '../domain/oauth-service.js';
+import type { ObjectSchemaService } from '../domain/object-schema-service.js';
 import type { RecordService } from '../domain/record-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
@@ -21,6 +22,7 @@ export interface AppDeps {
   records: RecordService;
   rendering: EventRendering;
   tenants: TenantService;
+  schemas: ObjectSchemaService;
   /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
   adminToken: string;
   // issue 14: app events and the OAuth stand-in

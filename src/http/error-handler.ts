@@ -4,10 +4,14 @@
  * and anything unexpected into a 500 (or a 503 when the store is unreachable) that leaks nothing.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InputParseFailure, TooManyInputs } from '../domain/event-parsing.js';
 import { isStoreUnavailable } from '../domain/store-errors.js';
 import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
+import { locate } from './json-location.js';
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  // HubSpot marks every authentication failure with this header (seen on its 401s).
+  if (error.status === 401) reply.header('X-HubSpot-Auth-Failure', '401 Unauthorized');
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
@@ -21,6 +25,10 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
     return new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' });
   }
   if (error instanceof ApiError) return error;
+  if (error instanceof InputParseFailure) return parseFailureError(error, request.rawBody);
+  if (error instanceof TooManyInputs) {
+    return invalidInput([{ message: error.message, code: 'TOO_MANY', in: 'inputs' }]);
+  }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return invalidInput(schemaProblems(fastifyError));
   switch (fastifyError.code) {
@@ -36,6 +44,20 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
   }
   if (isStoreUnavailable(error)) return new ApiError('STORE_UNAVAILABLE');
   return new ApiError('INTERNAL_ERROR', { correlationId: String(request.id) });
+}
+
+/**
+ * A body HubSpot's parser refuses, in its words: `Invalid input JSON on line 1, column 77: Cannot
+ * build TimelineEvent, some of required attributes are not set [eventTemplateId]`.
+ */
+function parseFailureError(failure: InputParseFailure, rawBody: string | undefined): ApiError {
+  const { line, column } = locate(rawBody, failure.path, failure.at);
+  const code: DetailCode = failure.reason.startsWith('Cannot build') ? 'REQUIRED_FIELD' : 'INVALID_TYPE';
+  return new ApiError(
+    'INPUT_NOT_PARSED',
+    { line, column, reason: failure.reason },
+    { details: [{ message: failure.reason, code, in: failure.field }] },
+  );
 }
 
 /**
@@ -79,11 +101,47 @@ function validationDetail(v: AjvError, where: string | undefined): ErrorDetail {
     minItems: 'TOO_FEW',
     maxLength: 'TOO_LONG',
   };
-  const detail: ErrorDetail = { message: `${field} ${v.message ?? 'is not valid'}`, in: field };
+  const detail: ErrorDetail = { message: readableMessage(field, v), in: field };
   const code = codes[v.keyword ?? ''];
   if (code) detail.code = code;
-  if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) {
-    detail.message = `${field} must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`;
-  }
   return detail;
+}
+
+/** What was wrong with the field, in words a HubSpot user reads (not Ajv's "must have required property"). */
+function readableMessage(field: string, v: AjvError): string {
+  const params = v.params ?? {};
+  switch (v.keyword) {
+    case 'required':
+      return `${field} is required`;
+    case 'type':
+      return `${field} must be ${article(String(params.type))}`;
+    case 'enum':
+      return Array.isArray(params.allowedValues)
+        ? `${field} must be one of ${(params.allowedValues as unknown[]).join(', ')}`
+        : `${field} is not one of the allowed values`;
+    case 'minLength':
+      return `${field} must not be empty`;
+    case 'maxLength':
+      return `${field} must be at most ${String(params.limit)} characters long`;
+    case 'maxItems':
+      return `${field} must have at most ${String(params.limit)} items`;
+    case 'minItems':
+      return `${field} must have at least ${String(params.limit)} items`;
+    case 'pattern':
+      return `${field} is not in the expected format`;
+    default:
+      return `${field} is not valid`;
+  }
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    object: 'an object',
+    array: 'an array',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+  };
+  return names[type] ?? type;
 }

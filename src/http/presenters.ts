@@ -7,13 +7,16 @@ import type { OccurrenceBatch, StoredOccurrence } from '../domain/app-event-serv
 import { CUSTOM_OBJECT_TYPE_MARKER, wireObjectType } from '../domain/app-event-type-rules.js';
 import { fullyQualifiedName } from '../domain/app-event-type-service.js';
 import type { BatchOutcome } from '../domain/event-service.js';
+import { fullyQualifiedName as schemaFullyQualifiedName } from '../domain/object-schema-service.js';
 import type { RecordActivity } from '../domain/store.js';
 import type { TimelineEntry } from '../domain/timeline-service.js';
 import {
   type CrmRecord,
   CUSTOM_OBJECT_TYPE,
   type EventTemplate,
+  type ObjectSchema,
   type ObjectType,
+  type SchemaProperty,
   type TemplateToken,
   type TimelineEvent,
 } from '../domain/types.js';
@@ -70,6 +73,7 @@ export interface EventWire {
   email?: string;
   utk?: string;
   domain?: string;
+  customObjectTypeId?: string;
 }
 
 export function eventToWire(event: TimelineEvent): EventWire {
@@ -87,6 +91,8 @@ export function eventToWire(event: TimelineEvent): EventWire {
   if (event.email !== undefined) wire.email = event.email;
   if (event.utk !== undefined) wire.utk = event.utk;
   if (event.domain !== undefined) wire.domain = event.domain;
+  // HubSpot echoes the custom object type of an event on a custom object record.
+  if (CUSTOM_OBJECT_TYPE.test(event.objectType)) wire.customObjectTypeId = event.objectType;
   return wire;
 }
 
@@ -272,4 +278,48 @@ export function recordActivityToWire(activity: RecordActivity): Record<string, u
     eventCount: activity.eventCount,
     lastEventAt: iso(activity.lastEventAt),
   };
+}
+function schemaPropertyToWire(schema: ObjectSchema, property: SchemaProperty): Record<string, unknown> {
+  return {
+    name: property.name,
+    label: property.label,
+    type: property.type,
+    fieldType: property.fieldType,
+    description: property.description ?? '',
+    // *Inferred*: HubSpot files a custom object's properties under `{name}_information`.
+    groupName: property.groupName ?? `${schema.name}_information`,
+    options: property.options ?? [],
+    displayOrder: property.displayOrder ?? -1,
+    hasUniqueValue: property.hasUniqueValue ?? false,
+    hidden: property.hidden ?? false,
+    calculated: false,
+    externalOptions: false,
+    hubspotDefined: false,
+    archived: false,
+    createdAt: iso(schema.createdAt),
+    updatedAt: iso(schema.updatedAt),
+  };
+}
+
+/** HubSpot's ObjectSchema: `id` is the number of `objectTypeId`; no associations are kept. */
+export function objectSchemaToWire(schema: ObjectSchema): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    id: schema.objectTypeId.slice(2),
+    objectTypeId: schema.objectTypeId,
+    fullyQualifiedName: schemaFullyQualifiedName(schema),
+    name: schema.name,
+    labels: schema.labels,
+    requiredProperties: schema.requiredProperties,
+    searchableProperties: schema.searchableProperties,
+    secondaryDisplayProperties: schema.secondaryDisplayProperties,
+    properties: schema.properties.map((property) => schemaPropertyToWire(schema, property)),
+    associations: [],
+    archived: false,
+    createdAt: iso(schema.createdAt),
+    updatedAt: iso(schema.updatedAt),
+  };
+  if (schema.description !== undefined) wire.description = schema.description;
+  if (schema.primaryDisplayProperty !== undefined)
+    wire.primaryDisplayProperty = schema.primaryDisplayProperty;
+  return wire;
 }

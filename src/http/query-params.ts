@@ -1,5 +1,5 @@
 /**
- * Query parameters as HubSpot's Java stack reads them, each failure a 400 naming the parameter.
+ * Query and path parameters as HubSpot's Java stack reads them, each failure a 400 naming the parameter.
  * Booleans take `true`/`false` in any letter case: HubSpot's Python client sends `True`.
  */
 import { invalidInput } from '../errors.js';
@@ -82,4 +82,15 @@ export function cursorParam(
     ]);
   }
   return values as unknown[];
+}
+
+/**
+ * A numeric path parameter such as `appId`: a whole number or a 400 naming it (HubSpot's stack
+ * refuses the parameter; it never looks up "app NaN").
+ */
+export function integerPathParam(name: string, raw: string): number {
+  if (/^\d{1,15}$/.test(raw)) return Number(raw);
+  throw invalidInput([
+    { message: `${name} must be a whole number, got '${raw}'`, code: 'INVALID_TYPE', in: name },
+  ]);
 }

@@ -6,12 +6,15 @@ import MarkdownIt from 'markdown-it';
 import { isSafeUrl } from './safe-urls.js';
 import { sanitizeOutput } from './sanitize-output.js';
 import { splitParagraphs } from './split-paragraphs.js';
+import { stripRawHtml } from './strip-raw-html.js';
 
 /**
- * Raw HTML is not recognised (`html: false`),
- * bare URLs are not turned into links and newlines inside a paragraph are not `<br>`s.
+ * Raw HTML is recognised (`html: true`) only to be stripped (strip-raw-html.ts: HubSpot strips it
+ * rather than escaping it); bare URLs are not turned into links and newlines inside a paragraph
+ * are not `<br>`s.
  */
-const md = new MarkdownIt({ html: false, linkify: false, breaks: false, typographer: false });
+const md = new MarkdownIt({ html: true, linkify: false, breaks: false, typographer: false });
+md.use(stripRawHtml);
 
 // markdown-it's own check only blacklists a few schemes; keep http(s)/mailto and relative URLs.
 // It is given the destination after entity decoding and normalisation (percent-encoding).

@@ -76,7 +76,7 @@ export class Renderer {
     const problem = checkTemplateSource(source);
     const compiled: CompiledTemplate =
       problem === null
-        ? { source, run: templateEngine.compile(source, COMPILE_OPTIONS) }
+        ? { source, run: templateEngine.compile(escapingEveryValue(source), COMPILE_OPTIONS) }
         : { source, problem: problem.message };
     this.#cache.set(key, compiled);
     return compiled;
@@ -97,4 +97,26 @@ function buildContext(event: RenderableEvent, kind: TemplateKind): Record<string
   if (kind === 'detail' && event.extraData !== undefined) context.extraData = event.extraData;
   else delete context.extraData;
   return context;
+}
+
+/**
+ * The template's syntax tree with every `{{{triple-stash}}}` escaped like `{{value}}`: token values
+ * are always HTML-escaped, so raw HTML can only come from the template's own text, which the
+ * Markdown step strips (HubSpot: raw HTML is not allowed).
+ */
+function escapingEveryValue(source: string): hbs.AST.Program {
+  const program = templateEngine.parse(source);
+  escapeMustaches(program);
+  return program;
+}
+
+function escapeMustaches(program: hbs.AST.Program | undefined): void {
+  for (const statement of program?.body ?? []) {
+    if (statement.type === 'MustacheStatement') (statement as hbs.AST.MustacheStatement).escaped = true;
+    if (statement.type === 'BlockStatement') {
+      const block = statement as hbs.AST.BlockStatement;
+      escapeMustaches(block.program);
+      escapeMustaches(block.inverse);
+    }
+  }
 }

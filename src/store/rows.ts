@@ -4,8 +4,8 @@
  * both drivers (the PostgreSQL pool reads BIGINT as a number).
  */
 
-import type { StoreFailure } from '../domain/store.js';
-import type { CrmRecord, EventTemplate, TimelineEvent } from '../domain/types.js';
+import type { NewObjectSchema, StoreFailure } from '../domain/store.js';
+import type { CrmRecord, EventTemplate, ObjectSchema, TimelineEvent } from '../domain/types.js';
 
 export interface TemplateRow {
   id: number;
@@ -136,4 +136,33 @@ export function mergedRow(
 export function asEmailFailure(failure: StoreFailure, email: string): StoreFailure {
   if (failure.code !== 'CONTACT_EXISTS') return failure;
   return { ok: false, code: 'EMAIL_IN_USE', params: { email, existingId: failure.params.existingId ?? '' } };
+}
+
+/** A custom object schema row: the keys in columns, the rest as JSON in `body`. */
+export interface ObjectSchemaRow {
+  portal_id: number;
+  object_type_id: string;
+  name: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export function objectSchemaBody(schema: NewObjectSchema): string {
+  const { portalId: _p, name: _n, createdAt: _c, updatedAt: _u, ...rest } = schema;
+  return JSON.stringify(rest);
+}
+
+export function objectSchemaFromRow(row: ObjectSchemaRow): ObjectSchema {
+  return {
+    ...(JSON.parse(row.body) as Omit<
+      ObjectSchema,
+      'portalId' | 'objectTypeId' | 'name' | 'createdAt' | 'updatedAt'
+    >),
+    portalId: row.portal_id,
+    objectTypeId: row.object_type_id,
+    name: row.name,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

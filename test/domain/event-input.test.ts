@@ -16,7 +16,7 @@ const template: EventTemplate = {
   version: 1,
 };
 const ctx = { portalId: 1, now: 0, limits: Limits, ids: { uuid: () => 'u', secret: () => 's' } };
-const timestampOf = (timestamp: unknown) =>
+const timestampOf = (timestamp: string | number) =>
   toEventWrite({ eventTemplateId: '1000001', email: 'a@example.com', tokens: {}, timestamp }, template, ctx)
     .event.timestamp;
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorMessage } from '../../src/errors.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { assertMissingScopes } from './template-helpers.js';
 
 let server: TestServer;
 before(async () => {
@@ -124,6 +125,7 @@ describe('CRM objects', () => {
     });
     const response = await server.request('GET', '/crm/v3/objects/contacts', { token: 'timeline-only' });
     assert.equal(response.status, 403);
-    assert.deepEqual(response.json.context.missingScopes, ['crm.objects.contacts.read']);
+    // Changed: HubSpot's body names the scope in errors[0].context.requiredGranularScopes.
+    assertMissingScopes(response, ['crm.objects.contacts.read']);
   });
 });

@@ -5,6 +5,7 @@ import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
 import { errorMessage } from '../../src/errors.js';
 import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { assertMissingScopes } from './template-helpers.js';
 
 let server: TestServer;
 let templateId: string;
@@ -201,7 +202,8 @@ describe('credentials and tenants', () => {
     );
     assert.equal(response.status, 403);
     assert.equal(response.json.category, 'MISSING_SCOPES');
-    assert.deepEqual(response.json.context.missingScopes, ['timeline']);
+    // Changed: HubSpot's body names the scope in errors[0].context.requiredGranularScopes.
+    assertMissingScopes(response, ['timeline']);
   });
 
   it('hides events of one portal from another portal', async () => {

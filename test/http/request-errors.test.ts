@@ -132,7 +132,7 @@ for (const prefix of PREFIXES) {
     it('a JSON content type with a charset or a +json suffix is read', async () => {
       for (const contentType of ['application/json; charset=utf-8', 'application/merge-patch+json']) {
         const res = await test.request('POST', templatesPath(prefix, test.appId, '', test.apiKey), {
-          body: JSON.stringify({ name: `Typed ${contentType}` }),
+          body: JSON.stringify({ name: `Typed ${contentType}`, tokens: [] }),
           headers: { 'content-type': contentType },
           token: false,
         });
@@ -161,7 +161,10 @@ for (const prefix of PREFIXES) {
 
     it('a DELETE with a JSON content type and no body is read as no body', async () => {
       const path = templatesPath(prefix, test.appId, '', test.apiKey);
-      const created = await test.request('POST', path, { body: { name: 'To delete' }, token: false });
+      const created = await test.request('POST', path, {
+        body: { name: 'To delete', tokens: [] },
+        token: false,
+      });
       assert.equal(created.status, 201);
       const res = await test.request(
         'DELETE',

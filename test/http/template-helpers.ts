@@ -97,6 +97,8 @@ export function assertError(res: TestResponse, code: ErrorCode, expected: Expect
   assert.match(body.correlationId, UUID);
   assert.equal(body.correlationId, res.headers.get('x-hubspot-correlation-id'));
   assert.equal(body.category, spec.category);
+  // HubSpot marks every 401 with this header.
+  if (res.status === 401) assert.equal(res.headers.get('x-hubspot-auth-failure'), '401 Unauthorized');
   if (expected.message !== undefined) assert.equal(body.message, expected.message);
   if (expected.in !== undefined) {
     assert.ok(Array.isArray(body.errors), `errors[] in ${res.text}`);
@@ -133,4 +135,24 @@ export function assertWireTemplate(template: Record<string, unknown>): void {
   for (const token of template.tokens as Record<string, unknown>[]) assertWireToken(token);
   assert.match(template.createdAt as string, ISO_DATE);
   assert.match(template.updatedAt as string, ISO_DATE);
+}
+
+/** HubSpot's 403 for a missing scope, field for field as users report it from the real service. */
+export function assertMissingScopes(res: TestResponse, requiredScopes: string[]): void {
+  assertError(res, 'MISSING_SCOPES', { message: ErrorCatalogue.MISSING_SCOPES.message });
+  assert.deepEqual(res.json.errors, [
+    {
+      message: 'One or more of the following scopes are required.',
+      context: { requiredGranularScopes: requiredScopes },
+    },
+  ]);
+  assert.deepEqual(res.json.links, { scopes: 'https://developers.hubspot.com/scopes' });
+  assert.deepEqual(Object.keys(res.json).sort(), [
+    'category',
+    'correlationId',
+    'errors',
+    'links',
+    'message',
+    'status',
+  ]);
 }

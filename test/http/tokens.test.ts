@@ -174,7 +174,7 @@ for (const prefix of PREFIXES) {
         const template = await createTemplate();
         const res = await api().post(`/${template.id}/tokens`, {
           name: 'bad name',
-          label: 7,
+          label: ['7'],
           type: 'bool',
         });
         assertInvalid(res, ['name', 'label', 'type']);
@@ -192,7 +192,7 @@ for (const prefix of PREFIXES) {
       });
 
       it('keeps every token of concurrent creates', async () => {
-        const res = await api().post('', { name: 'Concurrent' });
+        const res = await api().post('', { name: 'Concurrent', tokens: [] });
         assert.equal(res.status, 201);
         const created = await Promise.all(
           ['x', 'y', 'z'].map((name) =>
@@ -351,7 +351,7 @@ for (const prefix of PREFIXES) {
 
       it('refuses a bad body with 400 even when the token does not exist', async () => {
         const template = await createTemplate();
-        assertInvalid(await api().put(`/${template.id}/tokens/nope`, { label: 5 }), ['label']);
+        assertInvalid(await api().put(`/${template.id}/tokens/nope`, { label: { text: 5 } }), ['label']);
       });
 
       it('answers 404 for an unknown token', async () => {

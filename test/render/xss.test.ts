@@ -193,16 +193,15 @@ describe('attribute injection through a link URL', () => {
 });
 
 describe('raw HTML in templates and values is never HTML', () => {
-  test('a tag in the template text is escaped', () => {
-    assert.equal(
-      render('Hi <b>there</b>', { tokens: {}, timestamp: 0 }),
-      '<p>Hi &lt;b&gt;there&lt;/b&gt;</p>',
-    );
+  // Changed: HubSpot strips raw HTML of the template (it was escaped here before).
+  test('a tag in the template text is stripped, its text kept', () => {
+    assert.equal(render('Hi <b>there</b>', { tokens: {}, timestamp: 0 }), '<p>Hi there</p>');
   });
 
+  // Changed: a triple-stashed value is escaped exactly as {{v}} (= as &#x3D;), never raw.
   test('a tag in a triple-stashed token is escaped, not rendered', () => {
     const html = render('{{{v}}}', { tokens: { v: '<img src=x onerror=alert(1)>' }, timestamp: 0 });
-    assert.equal(html, '<p>&lt;img src=x onerror=alert(1)&gt;</p>');
+    assert.equal(html, '<p>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</p>');
   });
 
   test('a tag in a token is escaped by Handlebars', () => {

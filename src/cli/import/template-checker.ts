@@ -7,6 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { toEventWrite } from '../../domain/event-input.js';
+import { InputParseFailure, parseEvent } from '../../domain/event-parsing.js';
 import type { EventTemplate, TemplateToken, TokenType } from '../../domain/types.js';
 import { ApiError, type ErrorDetail } from '../../errors.js';
 import { Limits } from '../../limits.js';
@@ -39,7 +40,8 @@ export class TemplateChecker {
       };
     }
     try {
-      toEventWrite(event, template, {
+      // Parsed first, as the server does: a field of an impossible type fails before any rule.
+      toEventWrite(parseEvent(event), template, {
         portalId: 0,
         now: Date.now(),
         limits: Limits,
@@ -47,6 +49,13 @@ export class TemplateChecker {
       });
       return undefined;
     } catch (error) {
+      if (error instanceof InputParseFailure) {
+        return {
+          source: 'local',
+          message: error.reason,
+          errors: [{ message: error.reason, in: error.field }],
+        };
+      }
       if (!(error instanceof ApiError)) throw error;
       return { source: 'local', message: error.message, errors: error.details.map(detail) };
     }

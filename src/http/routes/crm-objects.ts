@@ -1,11 +1,14 @@
-/** The minimal CRM objects API (`/crm/v3/objects/...`) that events attach to. */
+/** The minimal CRM objects API (`/crm/v3/objects/...`) that events attach to, custom objects included. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STANDARD_OBJECT_TYPES } from '../../domain/types.js';
 import { ApiError } from '../../errors.js';
 import { accessTokenHook, TIMELINE_READ_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { pagingToWire, recordToWire } from '../presenters.js';
-import { limitParam } from '../query-params.js';
+import { booleanParam, limitParam } from '../query-params.js';
+
+/** A custom object type as a path names it: `2-123` or `p{portalId}_{name}`. */
+const CUSTOM_TYPE_NAME = /^(2-\d+|p\d+_.+)$/;
 
 interface TypeParams {
   objectType: string;
@@ -16,6 +19,8 @@ interface RecordParams extends TypeParams {
 interface ReadQuery {
   properties?: string | string[];
   idProperty?: string;
+  /** Archived records are deleted here: `archived=true` finds none (any letter case, as Java reads it). */
+  archived?: string;
 }
 interface ListQuery extends ReadQuery {
   limit?: string;
@@ -32,17 +37,9 @@ function requestedProperties(query: ReadQuery): string[] | undefined {
     .filter(Boolean);
 }
 
-function objectTypeOf(request: FastifyRequest): string {
-  const { objectType } = request.params as TypeParams;
-  if (!(STANDARD_OBJECT_TYPES as readonly string[]).includes(objectType)) {
-    throw new ApiError('UNKNOWN_OBJECT_TYPE', { objectType });
-  }
-  return objectType;
-}
-
 export async function crmObjectRoutes(
   app: FastifyInstance,
-  { store, records, config, clock }: AppDeps,
+  { store, records, schemas, config, clock }: AppDeps,
 ): Promise<void> {
   app.addHook(
     'onRequest',
@@ -50,15 +47,25 @@ export async function crmObjectRoutes(
       store,
       (request) => {
         const { objectType = 'contacts' } = request.params as Partial<TypeParams>;
+        // Custom objects (by id or fully qualified name) take HubSpot's `crm.objects.custom.*` scopes.
+        const scopeType = (STANDARD_OBJECT_TYPES as readonly string[]).includes(objectType)
+          ? objectType
+          : CUSTOM_TYPE_NAME.test(objectType)
+            ? 'custom'
+            : undefined;
         // An unknown type is answered by the route (400); any token may learn that.
-        if (!(STANDARD_OBJECT_TYPES as readonly string[]).includes(objectType)) return TIMELINE_READ_SCOPES;
-        const read = [`crm.objects.${objectType}.read`, `crm.objects.${objectType}.write`];
+        if (scopeType === undefined) return TIMELINE_READ_SCOPES;
+        const read = [`crm.objects.${scopeType}.read`, `crm.objects.${scopeType}.write`];
         const isRead = request.method === 'GET' || request.url.split('?')[0]?.endsWith('/search');
         return isRead ? read : read.slice(1);
       },
       clock,
     ),
   );
+
+  /** The object type of the path: a standard one, or a custom one of the token's portal. */
+  const objectTypeOf = async (request: FastifyRequest) =>
+    schemas.resolveObjectType(tokenOf(request).portalId, (request.params as TypeParams).objectType);
 
   app.post('/crm/v3/objects/contacts/search', async (request) => {
     const token = tokenOf(request);
@@ -70,14 +77,18 @@ export async function crmObjectRoutes(
   });
 
   app.post<{ Params: TypeParams }>('/crm/v3/objects/:objectType', async (request, reply) => {
-    const record = await records.create(tokenOf(request).portalId, objectTypeOf(request), request.body);
+    const { objectType, schema } = await objectTypeOf(request);
+    const required = schema?.requiredProperties ?? [];
+    const record = await records.create(tokenOf(request).portalId, objectType, request.body, required);
     return reply.code(201).send(recordToWire(record, Object.keys(record.properties)));
   });
 
   app.get<{ Params: TypeParams; Querystring: ListQuery }>('/crm/v3/objects/:objectType', async (request) => {
     const { query } = request;
     const limit = limitParam(query.limit, 10, config.limits.MAX_PAGE_SIZE);
-    const page = await records.list(tokenOf(request).portalId, objectTypeOf(request), limit, query.after);
+    const { objectType } = await objectTypeOf(request);
+    if (booleanParam('archived', query.archived, false)) return { results: [] };
+    const page = await records.list(tokenOf(request).portalId, objectType, limit, query.after);
     const properties = requestedProperties(query);
     const body: Record<string, unknown> = {
       results: page.results.map((record) => recordToWire(record, properties)),
@@ -95,9 +106,12 @@ export async function crmObjectRoutes(
     '/crm/v3/objects/:objectType/:id',
     async (request) => {
       const { params, query } = request;
+      if (booleanParam('archived', query.archived, false)) {
+        throw new ApiError('CRM_OBJECT_NOT_FOUND', { id: params.id });
+      }
       const record = await records.get(
         tokenOf(request).portalId,
-        objectTypeOf(request),
+        (await objectTypeOf(request)).objectType,
         params.id,
         query.idProperty,
       );
@@ -109,7 +123,7 @@ export async function crmObjectRoutes(
     const { params } = request;
     const record = await records.update(
       tokenOf(request).portalId,
-      objectTypeOf(request),
+      (await objectTypeOf(request)).objectType,
       params.id,
       request.body,
     );
@@ -118,7 +132,7 @@ export async function crmObjectRoutes(
 
   app.delete<{ Params: RecordParams }>('/crm/v3/objects/:objectType/:id', async (request, reply) => {
     const { params } = request;
-    await records.archive(tokenOf(request).portalId, objectTypeOf(request), params.id);
+    await records.archive(tokenOf(request).portalId, (await objectTypeOf(request)).objectType, params.id);
     return reply.code(204).send();
   });
 }

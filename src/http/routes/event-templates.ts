@@ -1,4 +1,4 @@
-/** Operations 6 to 13: event templates and their tokens, authenticated by `?hapikey=`. */
+/** Operations 6 to 13: event templates and their tokens (`?hapikey=`, or a developers-* Bearer token). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {
   TemplateCreateInput,
@@ -6,10 +6,11 @@ import type {
   TokenUpdateInput,
 } from '../../domain/template-service.js';
 import type { TokenInput } from '../../domain/token-rules.js';
-import { developerKeyHook } from '../auth-hooks.js';
+import { developerHook } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { schemaProblems } from '../error-handler.js';
 import { templateToWire, tokenToWire } from '../presenters.js';
+import { type CoercibleSchema, coerceScalars } from '../schemas/coerce-scalars.js';
 import {
   templateCreateBody,
   templateUpdateBody,
@@ -29,13 +30,17 @@ interface TokenParams extends TemplateParams {
 
 export async function eventTemplateRoutes(
   app: FastifyInstance,
-  { store, templates }: AppDeps,
+  { store, templates, clock }: AppDeps,
 ): Promise<void> {
-  app.addHook('onRequest', developerKeyHook(store));
+  app.addHook('onRequest', developerHook(store, clock));
   const appIdOf = (params: AppParams) => Number(params.appId);
   // HubSpot lists every bad field of a body in one 400. The schema's findings are attached to the
   // request (not thrown) and handed to the service, which adds the rules JSON Schema cannot state.
   const problemsOf = (request: FastifyRequest) => schemaProblems(request.validationError);
+  // Scalars are coerced as HubSpot's Jackson does before the schema sees the body.
+  const coerced = (schema: CoercibleSchema) => async (request: FastifyRequest) => {
+    request.body = coerceScalars(request.body, schema);
+  };
 
   app.get<{ Params: AppParams }>('/:appId/event-templates', async (request) => {
     const list = await templates.list(appIdOf(request.params));
@@ -45,7 +50,11 @@ export async function eventTemplateRoutes(
 
   app.post<{ Params: AppParams; Body: TemplateCreateInput }>(
     '/:appId/event-templates',
-    { schema: { body: templateCreateBody }, attachValidation: true },
+    {
+      schema: { body: templateCreateBody },
+      attachValidation: true,
+      preValidation: coerced(templateCreateBody),
+    },
     async (request, reply) => {
       const template = await templates.create(appIdOf(request.params), request.body, problemsOf(request));
       return reply.code(201).send(templateToWire(template));
@@ -59,7 +68,11 @@ export async function eventTemplateRoutes(
 
   app.put<{ Params: TemplateParams; Body: TemplateUpdateInput }>(
     '/:appId/event-templates/:eventTemplateId',
-    { schema: { body: templateUpdateBody }, attachValidation: true },
+    {
+      schema: { body: templateUpdateBody },
+      attachValidation: true,
+      preValidation: coerced(templateUpdateBody),
+    },
     async (request) => {
       const { params } = request;
       return templateToWire(
@@ -80,7 +93,7 @@ export async function eventTemplateRoutes(
   // HubSpot answers a token create with 200, not 201: the official client accepts only 200 here.
   app.post<{ Params: TemplateParams; Body: TokenInput }>(
     '/:appId/event-templates/:eventTemplateId/tokens',
-    { schema: { body: tokenCreateBody }, attachValidation: true },
+    { schema: { body: tokenCreateBody }, attachValidation: true, preValidation: coerced(tokenCreateBody) },
     async (request) => {
       const { params } = request;
       return tokenToWire(
@@ -96,7 +109,7 @@ export async function eventTemplateRoutes(
 
   app.put<{ Params: TokenParams; Body: TokenUpdateInput }>(
     '/:appId/event-templates/:eventTemplateId/tokens/:tokenName',
-    { schema: { body: tokenUpdateBody }, attachValidation: true },
+    { schema: { body: tokenUpdateBody }, attachValidation: true, preValidation: coerced(tokenUpdateBody) },
     async (request) => {
       const { params } = request;
       return tokenToWire(

@@ -43,10 +43,16 @@ const templateFields = {
   tokens: { type: 'array', items: tokenCreateBody },
 } as const;
 
-export const templateCreateBody = { type: 'object', required: ['name'], properties: templateFields } as const;
+// HubSpot's request types require `tokens` (an empty list will do) besides `name`; an update also
+// requires `id`, which must equal the path's.
+export const templateCreateBody = {
+  type: 'object',
+  required: ['name', 'tokens'],
+  properties: templateFields,
+} as const;
 
 export const templateUpdateBody = {
   type: 'object',
-  required: ['name'],
+  required: ['id', 'name', 'tokens'],
   properties: { ...templateFields, id: { type: 'string' } },
 } as const;

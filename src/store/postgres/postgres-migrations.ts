@@ -118,6 +118,20 @@ export const postgresMigrations: readonly string[] = [
     revoked BOOLEAN NOT NULL
   );
   `,
+  // issue 15: custom object schemas, per portal, unique by name; ids 2-N from their own sequence
+  `
+  CREATE SEQUENCE object_schema_ids;
+  CREATE TABLE object_schemas (
+    portal_id BIGINT NOT NULL,
+    object_type_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, object_type_id)
+  );
+  CREATE UNIQUE INDEX object_schemas_by_name ON object_schemas (portal_id, name);
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

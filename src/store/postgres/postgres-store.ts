@@ -16,6 +16,7 @@ import {
   type EventWrite,
   type EventWriteOptions,
   type EventWriteResult,
+  type NewObjectSchema,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
@@ -32,6 +33,7 @@ import type {
   EventTemplate,
   OAuthClient,
   OAuthCode,
+  ObjectSchema,
   ObjectType,
   Portal,
   RefreshToken,
@@ -42,6 +44,7 @@ import { translatePostgresError } from './postgres-errors.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
 import { PostgresOAuth } from './postgres-oauth.js';
+import { PostgresObjectSchemas } from './postgres-object-schemas.js';
 import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
@@ -52,6 +55,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly tenants: PostgresTenants;
   private readonly templates: PostgresTemplates;
+  private readonly schemas: PostgresObjectSchemas;
   private readonly records = new PostgresRecords();
   private readonly events: PostgresEventWriter;
   private readonly oauth: PostgresOAuth;
@@ -65,6 +69,7 @@ export class PostgresStore implements Store {
     this.pool = createPool(url, options);
     this.tenants = new PostgresTenants(this.pool);
     this.templates = new PostgresTemplates(this.pool);
+    this.schemas = new PostgresObjectSchemas(this.pool);
     this.events = new PostgresEventWriter(this.pool, this.records);
     this.oauth = new PostgresOAuth(this.pool);
   }
@@ -278,6 +283,19 @@ export class PostgresStore implements Store {
 
   listRecordActivity(query: ActivityQuery): Promise<ActivityPage> {
     return this.guard(() => this.timeline.listActivity(this.pool, query));
+  }
+
+  // Custom object schemas (issue 15)
+  insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure> {
+    return this.guard(() => this.schemas.insert(schema));
+  }
+
+  listObjectSchemas(portalId: number): Promise<ObjectSchema[]> {
+    return this.guard(() => this.schemas.list(portalId));
+  }
+
+  getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined> {
+    return this.guard(() => this.schemas.get(portalId, key));
   }
 }
 

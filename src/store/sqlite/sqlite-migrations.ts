@@ -131,4 +131,17 @@ export const sqliteMigrations: readonly string[] = [
   CREATE TABLE timeline_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
   INSERT INTO timeline_index_state (id, indexed_through) VALUES (1, 0);
   `,
+  // issue 15: custom object schemas, per portal, unique by name; ids 2-N from the sequences table
+  `
+  CREATE TABLE object_schemas (
+    portal_id INTEGER NOT NULL,
+    object_type_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, object_type_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX object_schemas_by_name ON object_schemas (portal_id, name);
+  `,
 ];

@@ -15,6 +15,7 @@ import {
   CANONICAL_ID,
   type EventWrite,
   type EventWriteResult,
+  type NewObjectSchema,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
@@ -31,6 +32,7 @@ import type {
   EventTemplate,
   OAuthClient,
   OAuthCode,
+  ObjectSchema,
   ObjectType,
   Portal,
   RefreshToken,
@@ -42,6 +44,7 @@ import { translateSqliteError, translateSqliteOpenError } from './sqlite-errors.
 import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteOAuth } from './sqlite-oauth.js';
+import { SqliteObjectSchemas } from './sqlite-object-schemas.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
@@ -55,6 +58,7 @@ interface Parts {
   events: SqliteEventWriter;
   oauth: SqliteOAuth;
   timeline: SqliteTimeline;
+  schemas: SqliteObjectSchemas;
 }
 
 export class SqliteStore implements Store {
@@ -98,6 +102,7 @@ export class SqliteStore implements Store {
       events: new SqliteEventWriter(this.db, records),
       oauth: new SqliteOAuth(this.db),
       timeline: new SqliteTimeline(this.db),
+      schemas: new SqliteObjectSchemas(this.db),
     };
   }
 
@@ -268,4 +273,11 @@ export class SqliteStore implements Store {
     if (!this.migrated) return 0;
     return this.migrated.timeline.unindexed();
   }
+  // Custom object schemas (issue 15)
+  insertObjectSchema = (schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure> =>
+    this.use((p) => p.schemas.insert(schema));
+  listObjectSchemas = (portalId: number): Promise<ObjectSchema[]> =>
+    this.use((p) => p.schemas.list(portalId));
+  getObjectSchema = (portalId: number, key: string): Promise<ObjectSchema | undefined> =>
+    this.use((p) => p.schemas.get(portalId, key));
 }

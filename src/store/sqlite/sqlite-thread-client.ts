@@ -14,6 +14,7 @@ import type {
   ActivityQuery,
   EventWrite,
   EventWriteResult,
+  NewObjectSchema,
   NewTemplate,
   Store,
   TimelineQuery,
@@ -225,4 +226,9 @@ export class SqliteThreadClient implements Store {
   // Record timelines (issue 11)
   readTimeline = (query: TimelineQuery) => this.call('readTimeline', query);
   listRecordActivity = (query: ActivityQuery) => this.call('listRecordActivity', query);
+
+  // Custom object schemas (issue 15)
+  insertObjectSchema = (schema: NewObjectSchema) => this.call('insertObjectSchema', schema);
+  listObjectSchemas = (portalId: number) => this.call('listObjectSchemas', portalId);
+  getObjectSchema = (portalId: number, key: string) => this.call('getObjectSchema', portalId, key);
 }
