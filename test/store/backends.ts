@@ -18,11 +18,15 @@ import { SqliteThreadClient } from '../../src/store/sqlite/sqlite-thread-client.
 export const PG_URL = process.env.TIMELINE_TEST_PG_URL;
 export const PG_SKIP = 'TIMELINE_TEST_PG_URL is not set: PostgreSQL suite skipped (set it to run)';
 
-/** The skip option of a case that needs two stores on one database. */
+/** The skip option of a case that needs two stores open at once on one database. */
 export function needsSharedDatabase(backend: Backend): string | false {
-  return backend.sharesDatabase
-    ? false
-    : 'an in-memory SQLite database is private to its connection: no second store can share it';
+  if (!backend.sharesDatabase) {
+    return 'an in-memory SQLite database is private to its connection: no second store can share it';
+  }
+  if (!backend.concurrentStores) {
+    return 'one server per SQLite file: a second store on an open file is refused (test/store/sqlite-lock.test.ts)';
+  }
+  return false;
 }
 
 /** One database; every `connect()` is a new store (a new connection or pool) on it, not migrated. */
@@ -39,6 +43,8 @@ export interface Backend {
   skip: string | false;
   /** Whether two stores connected to one TestDatabase see the same data (not so in memory). */
   sharesDatabase: boolean;
+  /** Whether two stores may be open on one database at once (SQLite: one per file, by design). */
+  concurrentStores: boolean;
   /** The database the tests of one file share; each test keeps to its own portal and app ids. */
   shared(): TestDatabase;
   /** A database of its own, empty. */
@@ -69,6 +75,7 @@ function sqliteMemory(): Backend {
     name: 'sqlite :memory:',
     skip: false,
     sharesDatabase: false,
+    concurrentStores: false,
     shared: () => database,
     fresh: () => database,
     settle: indexSqlite,
@@ -106,6 +113,7 @@ function sqliteFile(
     name,
     skip: false,
     sharesDatabase: true,
+    concurrentStores: false,
     shared: () => shared,
     fresh: () => file(`fresh-${++count}.db`),
     settle,
@@ -129,6 +137,7 @@ function postgres(url: string | undefined): Backend {
     name: 'postgresql',
     skip: url ? false : PG_SKIP,
     sharesDatabase: true,
+    concurrentStores: true,
     shared: () => shared as TestDatabase,
     fresh: () => schema(`${prefix}_${schemas.length}`),
     // PostgreSQL maintains its per-record index on insert: nothing is deferred.

@@ -31,6 +31,12 @@ export function translateSqliteOpenError(error: unknown, path: string): StoreErr
       { cause: error },
     );
   }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StoreCannotOpenError(
+      `cannot open the SQLite database ${path}: another process holds it (one timeline-server per SQLite file: stop the other server, choose another --db, or use PostgreSQL to run several processes on one database)`,
+      { cause: error },
+    );
+  }
   const fsCode = code || (/EISDIR|EACCES|EROFS|ENOENT|ENOTDIR/.exec(cause)?.[0] ?? '');
   const fixes: Record<string, string> = {
     EISDIR: 'it is a directory; name a file inside it, for example --db ./data/timeline.db',

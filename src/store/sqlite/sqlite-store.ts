@@ -66,15 +66,26 @@ export class SqliteStore implements Store {
   private migrated: Parts | undefined;
 
   constructor(private readonly path: string) {
+    let db: Database.Database | undefined;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
+      db = new Database(path);
+      this.db = db;
+      // One server per file: the server caches credentials and templates, so a second process
+      // writing the same file would be served stale answers. EXCLUSIVE locking mode keeps the lock
+      // taken by the first write transaction for the connection's life (the operating system drops
+      // it if the process dies), so a second server fails here at once instead of later. It also
+      // spares WAL its shared-memory index.
+      this.db.pragma('busy_timeout = 0');
+      this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
+      this.db.exec('BEGIN IMMEDIATE; COMMIT');
       // FULL: a commit is fsynced before the server acknowledges it (NORMAL could lose the last
       // commits on power loss, and we never acknowledge what is not durably stored).
       this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
     } catch (error) {
+      // Let go of the file (and any lock taken) before reporting why it could not be used.
+      if (db?.open) db.close();
       throw translateSqliteOpenError(error, path);
     }
   }

@@ -117,6 +117,11 @@ async function runPlain(open: SqliteStore, call: PlainCall): Promise<unknown> {
 
 port.on('message', async (request: ThreadRequest) => {
   if (openFailure || !store) {
+    // A store that never opened has nothing to close.
+    if (request.kind === 'call' && request.method === 'close') {
+      reply({ id: request.id, ok: true, result: undefined });
+      return;
+    }
     reply({ id: request.id, ok: false, error: openFailure ?? { name: 'Error', message: 'no store' } });
     return;
   }
