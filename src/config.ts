@@ -20,7 +20,8 @@ export interface Config {
   readonly developerApiKey: string | undefined;
   readonly adminToken: string | undefined;
   /** IANA zone of the provisioned portal, used by `formatDate` when rendering. */
-  readonly timeZone: string;
+  /** Given explicitly, it sets the provisioned portal's zone; otherwise the stored zone stays. */
+  readonly timeZone: string | undefined;
   readonly autoCreateRecords: boolean;
   readonly pgPoolSize: number;
   readonly logLevel: string;
@@ -88,6 +89,24 @@ const absoluteUrl: Parser = (raw, name) => {
   return raw;
 };
 
+/**
+ * A SQLite path, `:memory:`, or a `postgres://` (`postgresql://`) URL. Anything else shaped like a
+ * URL (`postgress://`, `mysql://`) is refused rather than taken for a SQLite file of that name.
+ */
+const database: Parser = (raw, name) => {
+  if (raw === '')
+    throw new ConfigError(
+      `${name} must not be empty: give a SQLite file path, :memory: or a postgres:// URL`,
+    );
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1];
+  if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) {
+    throw new ConfigError(
+      `${name} has the scheme '${scheme}://', which this server does not speak: use postgres:// (or postgresql://) for PostgreSQL, or a file path for SQLite`,
+    );
+  }
+  return raw;
+};
+
 export class ConfigError extends Error {}
 
 export const configOptions: readonly ConfigOption[] = [
@@ -112,7 +131,7 @@ export const configOptions: readonly ConfigOption[] = [
     flag: '--db <path-or-url>',
     env: 'TIMELINE_DB',
     description: 'SQLite file, :memory:, or postgres:// URL',
-    parse: text,
+    parse: database,
     default: './data/timeline.db',
   },
   {
@@ -154,9 +173,9 @@ export const configOptions: readonly ConfigOption[] = [
     key: 'timeZone',
     flag: '--time-zone <zone>',
     env: 'TIMELINE_TIME_ZONE',
-    description: 'IANA time zone of the provisioned portal',
+    description:
+      'IANA time zone of the provisioned portal; sets it at every start (without it: the zone set through the admin API, kept across restarts, else UTC)',
     parse: timeZone,
-    default: 'UTC',
   },
   {
     key: 'autoCreateRecords',
@@ -317,7 +336,7 @@ export function loadConfig(
     accessToken: values.accessToken as string | undefined,
     developerApiKey: values.developerApiKey as string | undefined,
     adminToken: values.adminToken as string | undefined,
-    timeZone: values.timeZone as string,
+    timeZone: values.timeZone as string | undefined,
     autoCreateRecords: values.autoCreateRecords as boolean,
     pgPoolSize: values.pgPoolSize as number,
     logLevel: values.logLevel as string,

@@ -19,6 +19,7 @@ import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
 import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
 import { Renderer } from './render/renderer.js';
+import { setTemplateLog } from './render/template-engine.js';
 import { openStore } from './store/open-store.js';
 
 export interface RunningServer {
@@ -78,6 +79,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     const credentials = await provision(store, config, options.ids ?? randomIds);
     const app = await createApp(config, store, credentials, options);
+    setTemplateLog((level, message) => app.log[level]({ source: 'handlebars' }, message));
     const watcher = await startProject(config, app, store, credentials.appId, options);
     app.addHook('onClose', async () => watcher?.close());
     await app.listen({ port: config.port, host: config.host });

@@ -2,14 +2,22 @@
 /** The `timeline-server` command. `serve` starts the server; every flag has an env variable too. */
 import { Command } from 'commander';
 import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from '../config.js';
+import { StoreCannotOpenError, StoreCorruptError, StoreUnavailableError } from '../domain/store-errors.js';
+import { redactDatabase } from '../redact.js';
 import { startServer } from '../server.js';
-import { CliError, EXIT_USAGE } from './cli-error.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerTemplates } from './commands/templates.js';
+import { packageVersion } from './package-version.js';
 
-const program = new Command('timeline-server').description(
-  "A self-hostable server that speaks HubSpot's Timeline Events API v3",
-);
+const program = new Command('timeline-server')
+  .description("A self-hostable server that speaks HubSpot's timeline APIs (v3, app events, OAuth)")
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
+  .showHelpAfterError('(run the command with --help to see every option)')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 success; 1 a runtime failure (a server, file or network problem); 2 a usage error (a flag, value or setting that cannot work).',
+  );
 // Commander's own usage errors (unknown flag, bad value, missing argument) exit 2, help exits 0.
 program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
 
@@ -22,11 +30,21 @@ serve.action(async (flags: Record<string, unknown>) => {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`timeline-server: ${error.message}`);
-      process.exit(2);
+      process.exit(EXIT_USAGE);
     }
     throw error;
   }
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    console.error(`timeline-server: ${startFailure(error, config.db)}`);
+    // A database the settings name but that cannot be used is the user's setting to fix (2); a
+    // database that is down, or anything else, is a runtime failure (1).
+    process.exit(
+      error instanceof StoreCannotOpenError || error instanceof StoreCorruptError ? EXIT_USAGE : EXIT_FAILURE,
+    );
+  }
   const { credentials } = server;
   console.log(`portal id:          ${credentials.portalId} (time zone ${credentials.timeZone})`);
   console.log(`app id:             ${credentials.appId}`);
@@ -36,7 +54,7 @@ serve.action(async (flags: Record<string, unknown>) => {
   console.log(`oauth client id:    ${credentials.oauthClientId}`);
   console.log(`oauth secret:       ${credentials.oauthClientSecret}`);
   console.log(`oauth redirect uri: ${credentials.oauthRedirectUri}`);
-  console.log(`database:           ${config.db}`);
+  console.log(`database:           ${redactDatabase(config.db)}`);
   console.log(`listening on ${server.url}`);
 
   let stopping = false;
@@ -50,6 +68,15 @@ serve.action(async (flags: Record<string, unknown>) => {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 });
+
+/** Why the server could not start, in words a user can act on; secrets redacted. */
+function startFailure(error: unknown, db: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof StoreUnavailableError) {
+    return `cannot reach the database ${redactDatabase(db)}: ${message} (is PostgreSQL running and the URL right? check --db)`;
+  }
+  return redactDatabase(message);
+}
 
 registerEvents(program);
 registerTemplates(program);

@@ -29,13 +29,16 @@ const META_KEY = 'provisioned';
 export async function provision(store: Store, config: Config, ids: IdGenerator): Promise<Provisioned> {
   const remembered = await store.getMeta(META_KEY);
   const previous: Partial<Provisioned> = remembered ? JSON.parse(remembered) : {};
+  const portalId = config.portalId ?? previous.portalId ?? 1000001 + randomSmallInt(ids);
   const result: Provisioned = {
-    portalId: config.portalId ?? previous.portalId ?? 1000001 + randomSmallInt(ids),
+    portalId,
     appId: config.appId ?? previous.appId ?? 2000001 + randomSmallInt(ids),
     accessToken: config.accessToken ?? previous.accessToken ?? `pat-local-${ids.uuid()}`,
     developerApiKey: config.developerApiKey ?? previous.developerApiKey ?? ids.uuid(),
     adminToken: config.adminToken ?? previous.adminToken ?? ids.secret(24),
-    timeZone: config.timeZone,
+    // Only an explicit --time-zone changes the portal's zone: one set through the admin API must
+    // survive a restart without it.
+    timeZone: config.timeZone ?? (await store.getPortal(portalId))?.timeZone ?? 'UTC',
     oauthClientId: config.oauthClientId ?? previous.oauthClientId ?? ids.uuid(),
     oauthClientSecret: config.oauthClientSecret ?? previous.oauthClientSecret ?? ids.uuid(),
     oauthRedirectUri: config.oauthRedirectUri ?? previous.oauthRedirectUri ?? DEFAULT_REDIRECT_URI,

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
+import { redactUrl } from '../redact.js';
 import { webRoutes } from '../web/web-routes.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
@@ -28,7 +29,22 @@ export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ids } = deps;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Fastify's own request fields, with the URL's credentials (`?hapikey=`) redacted.
+            serializers: {
+              req: (request) => ({
+                method: request.method,
+                url: redactUrl(request.url),
+                host: request.host,
+                remoteAddress: request.ip,
+                remotePort: request.socket?.remotePort,
+              }),
+            },
+          },
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
     return503OnClosing: true,
@@ -83,7 +99,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
   );
 
-  app.get('/_health', async () => ({ status: 'ok' }));
+  // Touches the store, so a load balancer stops sending work to a server whose database is down
+  // (a 503 in HubSpot's envelope, through the error handler).
+  app.get('/_health', async () => {
+    await deps.store.getMeta('provisioned');
+    return { status: 'ok' };
+  });
   for (const prefix of TIMELINE_PREFIXES) {
     await app.register(eventTemplateRoutes, { prefix, ...deps });
     await app.register(timelineEventRoutes, { prefix, ...deps });

@@ -73,7 +73,9 @@ export class Renderer {
     this.#compileCount++;
     // Templates are validated when stored; checking again here turns anything that slipped
     // through (e.g. rows written by an older version) into a clear error instead of a crash.
-    const problem = checkTemplateSource(source);
+    // A template saved before prototype names were refused still renders: Handlebars denies the
+    // access itself (the name renders empty) and its warning goes to the server's log.
+    const problem = checkTemplateSource(source, { refusePrototypeNames: false });
     const compiled: CompiledTemplate =
       problem === null
         ? { source, run: templateEngine.compile(escapingEveryValue(source), COMPILE_OPTIONS) }

@@ -79,7 +79,43 @@ function checkCall(node: Node, call: Call, allowed: ReadonlyMap<string, number>,
   for (const pair of call.hash?.pairs ?? []) checkExpression(pair.value);
 }
 
+/**
+ * Names that reach an object's prototype rather than a token or `extraData` value. Handlebars
+ * denies them at render time with a warning; we refuse them when the template is saved, so the
+ * author learns it then (*ours*: HubSpot documents no such name).
+ */
+const PROTOTYPE_NAMES = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+]);
+
+/** Set per check: the renderer's re-check of stored templates lets such names through (see there). */
+let refusePrototypeNames = true;
+
+function checkPath(node: hbs.AST.Node): void {
+  if (!refusePrototypeNames || node.type !== 'PathExpression') return;
+  const name = (node as hbs.AST.PathExpression).parts.find((part) => PROTOTYPE_NAMES.has(part));
+  if (name !== undefined) {
+    throw problemAt(
+      node,
+      `"${name}" names a built-in property of every object, not a token or extraData value`,
+    );
+  }
+}
+
 function checkExpression(node: hbs.AST.Expression): void {
+  checkPath(node);
   if (node.type === 'SubExpression') {
     const sub = node as hbs.AST.SubExpression;
     checkCall(node, sub, INLINE_HELPERS, 'helper');
@@ -97,6 +133,7 @@ function checkStatement(node: hbs.AST.Statement): void {
       return;
     case 'MustacheStatement': {
       const mustache = node as hbs.AST.MustacheStatement;
+      checkPath(mustache.path);
       const name = simpleName(mustache.path);
       const hasArguments = mustache.params.length > 0 || (mustache.hash?.pairs.length ?? 0) > 0;
       if (hasArguments || (name !== undefined && BLOCK_HELPERS.has(name))) {
@@ -178,7 +215,10 @@ function problemFromError(err: unknown): TemplateProblem {
  * Returns `null` when it is fine, or the first problem found. A template that passes renders
  * without throwing, whatever the event data.
  */
-export function checkTemplateSource(source: string): TemplateProblem | null {
+export function checkTemplateSource(
+  source: string,
+  options: { refusePrototypeNames: boolean } = { refusePrototypeNames: true },
+): TemplateProblem | null {
   if (source === '') return null;
   let ast: hbs.AST.Program;
   try {
@@ -187,6 +227,7 @@ export function checkTemplateSource(source: string): TemplateProblem | null {
     return problemFromError(err);
   }
   try {
+    refusePrototypeNames = options.refusePrototypeNames;
     checkProgram(ast);
   } catch (err) {
     if (err instanceof ProblemFound) return err.problem;

@@ -11,6 +11,27 @@ export const templateEngine = Handlebars.create();
 templateEngine.unregisterHelper('log');
 templateEngine.unregisterHelper('lookup');
 
+/** Where Handlebars' own warnings go: the server's JSON logger, never plain text on stderr. */
+export type TemplateLog = (level: 'warn' | 'error' | 'info' | 'debug', message: string) => void;
+
+let templateLog: TemplateLog = () => {};
+
+/**
+ * Sends Handlebars' warnings (for example a denied prototype access, `{{toString}}` on a template
+ * stored before such names were refused) to `log`. Handlebars writes them through one logger object
+ * shared by every instance in the process, straight to `console`; this replaces its `log`, so the
+ * last server started in a process receives them (tests start several; production runs one).
+ */
+export function setTemplateLog(log: TemplateLog): void {
+  templateLog = log;
+}
+
+templateEngine.logger.log = (level: string | number, ...message: unknown[]) => {
+  const name = typeof level === 'number' ? ['debug', 'info', 'warn', 'error'][level] : level;
+  const known = name === 'error' || name === 'info' || name === 'debug' ? name : 'warn';
+  templateLog(known, message.map(String).join(' '));
+};
+
 /** Block helpers a template may use, with the number of positional arguments each one takes. */
 export const BLOCK_HELPERS: ReadonlyMap<string, number> = new Map([
   ['each', 1],

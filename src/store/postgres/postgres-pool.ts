@@ -57,6 +57,22 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
 }
 
 /**
+ * The first schema of the search path a URL sets (`?options=-c search_path=timeline`), when it is a
+ * plain lower-case name: migrate() creates it when missing, as docs/scaling.md promises. A quoted or
+ * unusual name is left to PostgreSQL (and to whoever made it).
+ */
+export function searchPathSchema(url: string): string | undefined {
+  let options: string | null;
+  try {
+    options = new URL(url).searchParams.get('options');
+  } catch {
+    return undefined;
+  }
+  const first = options && /-c\s*search_path\s*=\s*([^\s,]+)/.exec(options)?.[1];
+  return first && SCHEMA_NAME.test(first) ? first : undefined;
+}
+
+/**
  * The URL with `-c search_path=<schema>` added to its `options` parameter: a startup parameter, not
  * a `SET` after connecting, so it costs no round trip and holds for every connection the pool ever
  * opens. It must go in the URL: pg lets the URL's parameters override the config object's.

@@ -45,7 +45,7 @@ import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
 import { PostgresOAuth } from './postgres-oauth.js';
 import { PostgresObjectSchemas } from './postgres-object-schemas.js';
-import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
+import { createPool, isRetryable, type PoolOptions, searchPathSchema, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
@@ -62,11 +62,12 @@ export class PostgresStore implements Store {
   private readonly timeline = new PostgresTimeline();
   private closed = false;
 
-  constructor(
-    url: string,
-    private readonly options: PoolOptions,
-  ) {
+  /** The schema migrate() creates when missing: the given one, or the first of the URL's search_path. */
+  private readonly schema: string | undefined;
+
+  constructor(url: string, options: PoolOptions) {
     this.pool = createPool(url, options);
+    this.schema = options.schema ?? searchPathSchema(url);
     this.tenants = new PostgresTenants(this.pool);
     this.templates = new PostgresTemplates(this.pool);
     this.schemas = new PostgresObjectSchemas(this.pool);
@@ -87,7 +88,7 @@ export class PostgresStore implements Store {
     await this.guard(async () => {
       const client = await this.pool.connect();
       try {
-        await applyMigrations(client, this.options.schema);
+        await applyMigrations(client, this.schema);
       } finally {
         client.release();
       }

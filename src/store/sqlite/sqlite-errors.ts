@@ -4,12 +4,21 @@
  * later), a file that is not a database is "corrupt", and a path that cannot be opened says which
  * path, why, and what to do.
  */
+import { statSync } from 'node:fs';
 import {
   StoreCannotOpenError,
   StoreCorruptError,
   StoreError,
   StoreUnavailableError,
 } from '../../domain/store-errors.js';
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -37,7 +46,9 @@ export function translateSqliteOpenError(error: unknown, path: string): StoreErr
       { cause: error },
     );
   }
-  const fsCode = code || (/EISDIR|EACCES|EROFS|ENOENT|ENOTDIR/.exec(cause)?.[0] ?? '');
+  const fsCode = isDirectory(path)
+    ? 'EISDIR'
+    : code || (/EISDIR|EACCES|EROFS|ENOENT|ENOTDIR/.exec(cause)?.[0] ?? '');
   const fixes: Record<string, string> = {
     EISDIR: 'it is a directory; name a file inside it, for example --db ./data/timeline.db',
     EACCES: 'permission denied; choose a path the server may write, or fix its permissions',
