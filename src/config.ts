@@ -7,6 +7,7 @@
  * command line passes the same settings to `loadConfig` directly.
  */
 import { Option } from 'commander';
+import { parseRateLimit, RATE_LIMIT_SYNTAX, type RateLimitPolicy } from './domain/rate-limit-policy.js';
 import { Limits, type LimitValues } from './limits.js';
 
 export interface Config {
@@ -25,6 +26,13 @@ export interface Config {
   readonly pgPoolSize: number;
   readonly logLevel: string;
   readonly limits: Readonly<LimitValues>;
+  // issue 10: rate limits, the request journal, a fixture loaded at start
+  /** HubSpot's rate limits for every portal without its own setting; null: off. */
+  readonly rateLimit: RateLimitPolicy | null;
+  /** Requests the journal (`GET /_admin/v1/requests`) keeps. */
+  readonly journalSize: number;
+  /** A seed fixture (JSON file) loaded at start. */
+  readonly seed: string | undefined;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -69,6 +77,14 @@ const logLevel: Parser = (raw, name) => {
     throw new ConfigError(`${name} must be one of fatal, error, warn, info, debug, trace, silent`);
   }
   return raw;
+};
+
+const rateLimit: Parser = (raw, name) => {
+  try {
+    return parseRateLimit(raw);
+  } catch (error) {
+    throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
 };
 
 export class ConfigError extends Error {}
@@ -198,6 +214,30 @@ export const configOptions: readonly ConfigOption[] = [
     parse: integer(1024, 2 ** 31 - 1),
     default: String(Limits.MAX_BODY_BYTES),
   },
+  // issue 10: rate limits, the request journal, a fixture loaded at start
+  {
+    key: 'rateLimit',
+    flag: '--rate-limit <limit>',
+    env: 'TIMELINE_RATE_LIMIT',
+    description: `HubSpot's rate limits: ${RATE_LIMIT_SYNTAX}`,
+    parse: rateLimit,
+    default: 'free',
+  },
+  {
+    key: 'journalSize',
+    flag: '--journal-size <n>',
+    env: 'TIMELINE_JOURNAL_SIZE',
+    description: 'requests kept by the request journal (GET /_admin/v1/requests); 0 turns it off',
+    parse: integer(0, 1_000_000),
+    default: '1000',
+  },
+  {
+    key: 'seed',
+    flag: '--seed <file>',
+    env: 'TIMELINE_SEED',
+    description: 'a JSON fixture to load at start (see docs/testing.md)',
+    parse: text,
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -250,5 +290,8 @@ export function loadConfig(
     pgPoolSize: values.pgPoolSize as number,
     logLevel: values.logLevel as string,
     limits: Object.freeze(limits),
+    rateLimit: (values.rateLimit ?? null) as RateLimitPolicy | null,
+    journalSize: values.journalSize as number,
+    seed: values.seed as string | undefined,
   });
 }

@@ -1,18 +1,30 @@
 /**
- * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI and the
- * tests both start servers through `startServer`.
+ * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI, the
+ * programmatic API (`src/index.ts`) and the tests all start servers through `startServer`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
+import {
+  type Clock,
+  type IdGenerator,
+  type MovableClock,
+  movableClock,
+  randomIds,
+  systemClock,
+} from './domain/clock.js';
 import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
+import { FaultRules } from './domain/faults.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
+import { RateLimiter } from './domain/rate-limiter.js';
 import { RecordService } from './domain/record-service.js';
+import { RequestJournal } from './domain/request-journal.js';
+import { ResetService } from './domain/reset-service.js';
 import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
+import type { AppDeps } from './http/deps.js';
 import { Renderer } from './render/renderer.js';
 import { openStore } from './store/open-store.js';
 
@@ -22,6 +34,8 @@ export interface RunningServer {
   credentials: Provisioned;
   /** `http://host:port` it listens on. */
   url: string;
+  /** What the admin API controls, for code in the same process (`src/index.ts`). */
+  deps: AppDeps;
   close(): Promise<void>;
 }
 
@@ -32,17 +46,22 @@ export interface ServerOptions {
   store?: Store;
 }
 
-export async function createApp(
+/** Every object the HTTP app is given, built once per server. */
+export function createDeps(
   config: Config,
   store: Store,
+  credentials: () => Promise<Provisioned>,
   adminToken: string,
   options: ServerOptions = {},
-): Promise<FastifyInstance> {
-  const clock = options.clock ?? systemClock;
+): AppDeps {
+  const clock: MovableClock = movableClock(options.clock ?? systemClock);
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
   const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
-  return buildApp({
+  const journal = new RequestJournal(config.journalSize);
+  const faults = new FaultRules(ids);
+  const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
+  return {
     config,
     store,
     clock,
@@ -53,29 +72,41 @@ export async function createApp(
     rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
     adminToken,
-  });
+    journal,
+    faults,
+    rateLimiter,
+    resets: new ResetService({ store, clock, journal, faults, rateLimiter, provision: credentials }),
+  };
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const store = options.store ?? (await openStore(config));
+  let deps: AppDeps | undefined;
   try {
-    const credentials = await provision(store, config, options.ids ?? randomIds);
-    const app = await createApp(config, store, credentials.adminToken, options);
+    const ids = options.ids ?? randomIds;
+    const credentials = await provision(store, config, ids);
+    deps = createDeps(config, store, () => provision(store, config, ids), credentials.adminToken, options);
+    await deps.rateLimiter.start();
+    const app = await buildApp(deps);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const running = deps;
     return {
       app,
       store,
       credentials,
+      deps,
       url: `http://${host}:${port}`,
       close: async () => {
         await app.close();
+        await running.rateLimiter.close().catch(() => {});
         if (!options.store) await store.close();
       },
     };
   } catch (error) {
+    await deps?.rateLimiter.close().catch(() => {});
     if (!options.store) await store.close();
     throw error;
   }

@@ -29,6 +29,8 @@ function serveArgs(db: string, port: number): string[] {
     API_KEY,
     '--log-level',
     'silent',
+    '--rate-limit',
+    'off',
   ];
 }
 

@@ -3,9 +3,13 @@
  * envelope on every failure, and the routes under both of HubSpot's timeline prefixes.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { redactUrl } from '../domain/request-journal.js';
 import { ApiError } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
+import { faultHook } from './hooks/faults.js';
+import { journalHooks } from './hooks/journal.js';
+import { rateLimitHook } from './hooks/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
@@ -17,7 +21,19 @@ export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ids } = deps;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Only method and URL, with `?hapikey=` and other credentials redacted; no headers.
+            serializers: {
+              req: (request: { method: string; url: string }) => ({
+                method: request.method,
+                url: redactUrl(request.url),
+              }),
+            },
+          },
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
     return503OnClosing: true,
@@ -48,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (request.method === 'DELETE' || request.method === 'GET') return done(null, undefined);
         return done(new ApiError('MALFORMED_JSON', { detail: 'the body is empty' }), undefined);
       }
+      request.rawBody = body as string;
       try {
         done(null, JSON.parse(body as string));
       } catch (error) {
@@ -67,6 +84,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' }),
     ),
   );
+
+  // issue 10: the request journal, HubSpot's rate limits, then injected faults, in that order, on
+  // every HubSpot route (after its authentication hook, before its body is read)
+  journalHooks(app, deps.journal, deps.clock);
+  rateLimitHook(app, deps.rateLimiter);
+  faultHook(app, deps.faults);
 
   app.get('/_health', async () => ({ status: 'ok' }));
   for (const prefix of TIMELINE_PREFIXES) {

@@ -1,9 +1,13 @@
 /** What the HTTP layer is given by `server.ts`: the domain services and the few shared objects. */
 import type { Config } from '../config.js';
-import type { Clock, IdGenerator } from '../domain/clock.js';
+import type { IdGenerator, MovableClock } from '../domain/clock.js';
 import type { EventRendering } from '../domain/event-rendering.js';
 import type { EventService } from '../domain/event-service.js';
+import type { FaultRules } from '../domain/faults.js';
+import type { RateLimiter } from '../domain/rate-limiter.js';
 import type { RecordService } from '../domain/record-service.js';
+import type { RequestJournal } from '../domain/request-journal.js';
+import type { ResetService } from '../domain/reset-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
 import type { TenantService } from '../domain/tenant-service.js';
@@ -11,7 +15,7 @@ import type { TenantService } from '../domain/tenant-service.js';
 export interface AppDeps {
   config: Config;
   store: Store;
-  clock: Clock;
+  clock: MovableClock;
   ids: IdGenerator;
   templates: TemplateService;
   events: EventService;
@@ -20,4 +24,9 @@ export interface AppDeps {
   tenants: TenantService;
   /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
   adminToken: string;
+  // issue 10: what a test suite controls through the admin API
+  journal: RequestJournal;
+  faults: FaultRules;
+  rateLimiter: RateLimiter;
+  resets: ResetService;
 }

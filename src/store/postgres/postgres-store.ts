@@ -11,11 +11,15 @@
 import type pg from 'pg';
 import {
   CANONICAL_ID,
+  type DailyRequestCount,
   type EventWrite,
   type EventWriteResult,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
+  type RequestCountHit,
+  type RequestCountResult,
+  type ResetScope,
   type Store,
   type StoreFailure,
 } from '../../domain/store.js';
@@ -35,6 +39,8 @@ import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
 import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
+import { PostgresRequestCounts } from './postgres-request-counts.js';
+import { PostgresReset } from './postgres-reset.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
 
@@ -45,6 +51,8 @@ export class PostgresStore implements Store {
   private readonly records = new PostgresRecords();
   private readonly events: PostgresEventWriter;
   private closed = false;
+  private readonly requestCounts: PostgresRequestCounts;
+  private readonly resets: PostgresReset;
 
   constructor(
     url: string,
@@ -54,6 +62,8 @@ export class PostgresStore implements Store {
     this.tenants = new PostgresTenants(this.pool);
     this.templates = new PostgresTemplates(this.pool);
     this.events = new PostgresEventWriter(this.pool, this.records);
+    this.requestCounts = new PostgresRequestCounts(this.pool);
+    this.resets = new PostgresReset(this.pool);
   }
 
   /** Runs `work`, turning connection failures into the store's StoreUnavailableError. */
@@ -221,6 +231,33 @@ export class PostgresStore implements Store {
   ): Promise<TimelineEvent | undefined> {
     if (!CANONICAL_ID.test(eventTemplateId)) return undefined;
     return this.events.find(portalId, Number(eventTemplateId), eventId);
+  }
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  /** Every process on the database counts in it: two processes never allow twice the limit. */
+  readonly sharedRequestCounts = true;
+
+  countRequest(hit: RequestCountHit): Promise<RequestCountResult> {
+    return this.guard(() => this.requestCounts.count(hit));
+  }
+
+  loadDailyRequestCounts(day: number): Promise<DailyRequestCount[]> {
+    return this.guard(() => this.requestCounts.loadDaily(day));
+  }
+
+  saveDailyRequestCounts(day: number, counts: DailyRequestCount[]): Promise<void> {
+    return this.guard(() => this.requestCounts.saveDaily(day, counts));
+  }
+
+  setPortalRateLimit(portalId: number, rateLimit: string | null): Promise<void> {
+    return this.guard(() => this.requestCounts.setPortalRateLimit(portalId, rateLimit));
+  }
+
+  getPortalRateLimit(portalId: number): Promise<string | undefined> {
+    return this.guard(() => this.requestCounts.getPortalRateLimit(portalId));
+  }
+
+  reset(scope: ResetScope): Promise<void> {
+    return this.guard(() => this.resets.reset(scope));
   }
 }
 

@@ -11,11 +11,15 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CANONICAL_ID,
+  type DailyRequestCount,
   type EventWrite,
   type EventWriteResult,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
+  type RequestCountHit,
+  type RequestCountResult,
+  type ResetScope,
   type Store,
   type StoreFailure,
 } from '../../domain/store.js';
@@ -35,6 +39,8 @@ import { translateSqliteError, translateSqliteOpenError } from './sqlite-errors.
 import { type EventWriteGroup, type EventWriteOptions, SqliteEventWriter } from './sqlite-event-writer.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { SqliteRequestCounts } from './sqlite-request-counts.js';
+import { SqliteReset } from './sqlite-reset.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
 
@@ -44,6 +50,8 @@ interface Parts {
   templates: SqliteTemplates;
   records: SqliteRecords;
   events: SqliteEventWriter;
+  requestCounts: SqliteRequestCounts;
+  resets: SqliteReset;
 }
 
 export class SqliteStore implements Store {
@@ -85,6 +93,8 @@ export class SqliteStore implements Store {
       templates: new SqliteTemplates(this.db),
       records,
       events: new SqliteEventWriter(this.db, records),
+      requestCounts: new SqliteRequestCounts(this.db),
+      resets: new SqliteReset(this.db),
     };
   }
 
@@ -212,4 +222,19 @@ export class SqliteStore implements Store {
         ? p.events.find(portalId, Number(eventTemplateId), eventId)
         : undefined,
     );
+
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  /** One process owns a SQLite file: the server keeps its windows in memory. */
+  readonly sharedRequestCounts = false;
+  countRequest = (hit: RequestCountHit): Promise<RequestCountResult> =>
+    this.use((p) => p.requestCounts.count(hit));
+  loadDailyRequestCounts = (day: number): Promise<DailyRequestCount[]> =>
+    this.use((p) => p.requestCounts.loadDaily(day));
+  saveDailyRequestCounts = (day: number, counts: DailyRequestCount[]): Promise<void> =>
+    this.use((p) => p.requestCounts.saveDaily(day, counts));
+  setPortalRateLimit = (portalId: number, rateLimit: string | null): Promise<void> =>
+    this.use((p) => p.requestCounts.setPortalRateLimit(portalId, rateLimit));
+  getPortalRateLimit = (portalId: number): Promise<string | undefined> =>
+    this.use((p) => p.requestCounts.getPortalRateLimit(portalId));
+  reset = (scope: ResetScope): Promise<void> => this.use((p) => p.resets.reset(scope));
 }

@@ -10,7 +10,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
-import type { EventWrite, EventWriteResult, NewTemplate, Store } from '../../domain/store.js';
+import type {
+  DailyRequestCount,
+  EventWrite,
+  EventWriteResult,
+  NewTemplate,
+  RequestCountHit,
+  ResetScope,
+  Store,
+} from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
 import type { AccessToken, App, EventTemplate, ObjectType, Portal } from '../../domain/types.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
@@ -187,4 +195,21 @@ export class SqliteThreadClient implements Store {
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);
+
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  readonly sharedRequestCounts = false;
+  countRequest = (hit: RequestCountHit) => this.call('countRequest', hit);
+  loadDailyRequestCounts = (day: number) => this.call('loadDailyRequestCounts', day);
+  saveDailyRequestCounts = (day: number, counts: DailyRequestCount[]) =>
+    this.call('saveDailyRequestCounts', day, counts);
+  setPortalRateLimit = (portalId: number, rateLimit: string | null) =>
+    this.call('setPortalRateLimit', portalId, rateLimit);
+  getPortalRateLimit = (portalId: number) => this.call('getPortalRateLimit', portalId);
+  /** Every cached lookup goes too: the rows behind them may be gone. */
+  reset = async (scope: ResetScope) => {
+    await this.call('reset', scope);
+    this.tokens.clear();
+    this.templates.clear();
+    this.portals.clear();
+  };
 }
