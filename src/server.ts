@@ -2,6 +2,7 @@
  * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI, the
  * programmatic API (`src/index.ts`) and the tests all start servers through `startServer`.
  */
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import {
@@ -20,6 +21,7 @@ import { RateLimiter } from './domain/rate-limiter.js';
 import { RecordService } from './domain/record-service.js';
 import { RequestJournal } from './domain/request-journal.js';
 import { ResetService } from './domain/reset-service.js';
+import { SeedService } from './domain/seed-service.js';
 import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
@@ -50,8 +52,8 @@ export interface ServerOptions {
 export function createDeps(
   config: Config,
   store: Store,
-  credentials: () => Promise<Provisioned>,
-  adminToken: string,
+  credentials: Provisioned,
+  provisionAgain: () => Promise<unknown>,
   options: ServerOptions = {},
 ): AppDeps {
   const clock: MovableClock = movableClock(options.clock ?? systemClock);
@@ -61,21 +63,25 @@ export function createDeps(
   const journal = new RequestJournal(config.journalSize);
   const faults = new FaultRules(ids);
   const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
+  const templates = new TemplateService(store, clock, limits);
+  const records = new RecordService(store, clock);
   return {
     config,
     store,
     clock,
     ids,
-    templates: new TemplateService(store, clock, limits),
+    templates,
     events,
-    records: new RecordService(store, clock),
+    records,
     rendering: new EventRendering(store, events, new Renderer()),
     tenants: new TenantService(store, ids),
-    adminToken,
+    adminToken: credentials.adminToken,
     journal,
     faults,
     rateLimiter,
-    resets: new ResetService({ store, clock, journal, faults, rateLimiter, provision: credentials }),
+    resets: new ResetService({ store, clock, journal, faults, rateLimiter, provision: provisionAgain }),
+    seeds: new SeedService({ store, clock, ids, limits, templates, records, events, rateLimiter }),
+    seedDefaults: { portalId: credentials.portalId, appId: credentials.appId },
   };
 }
 
@@ -85,8 +91,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     const ids = options.ids ?? randomIds;
     const credentials = await provision(store, config, ids);
-    deps = createDeps(config, store, () => provision(store, config, ids), credentials.adminToken, options);
+    deps = createDeps(config, store, credentials, () => provision(store, config, ids), options);
     await deps.rateLimiter.start();
+    if (config.seed !== undefined) await deps.seeds.seed(await readFixture(config.seed), deps.seedDefaults);
     const app = await buildApp(deps);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -109,5 +116,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await deps?.rateLimiter.close().catch(() => {});
     if (!options.store) await store.close();
     throw error;
+  }
+}
+
+/** A fixture file's JSON; a file that cannot be read or parsed says which and why. */
+export async function readFixture(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the seed fixture ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the seed fixture ${path} is not JSON: ${(error as Error).message}`);
   }
 }

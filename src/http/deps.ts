@@ -8,6 +8,7 @@ import type { RateLimiter } from '../domain/rate-limiter.js';
 import type { RecordService } from '../domain/record-service.js';
 import type { RequestJournal } from '../domain/request-journal.js';
 import type { ResetService } from '../domain/reset-service.js';
+import type { SeedDefaults, SeedService } from '../domain/seed-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
 import type { TenantService } from '../domain/tenant-service.js';
@@ -29,4 +30,7 @@ export interface AppDeps {
   faults: FaultRules;
   rateLimiter: RateLimiter;
   resets: ResetService;
+  seeds: SeedService;
+  /** The portal and app a fixture entry without one belongs to: the provisioned ones. */
+  seedDefaults: SeedDefaults;
 }

@@ -22,7 +22,11 @@ interface JournalQuery {
 }
 
 export async function adminHarnessRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { clock, journal, faults, resets } = deps;
+  const { clock, journal, faults, resets, seeds, seedDefaults } = deps;
+
+  app.post('/_admin/v1/seed', async (request, reply) =>
+    reply.code(201).send(await seeds.seed(request.body, seedDefaults)),
+  );
 
   app.post('/_admin/v1/reset', async (request) => {
     const body = request.body ?? {};
