@@ -78,6 +78,15 @@ eachBackend((backend) => {
     assert.equal(all.filter((r) => r?.refusedBy === undefined).length, 25);
   });
 
+  test('countRequest takes limits past 32 bits (limits no one reaches)', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const { portalId, appId } = uniqueIds();
+    const result = await store.countRequest(
+      hit(portalId, appId, 1, { max: 999_999_999, dailyMax: 999_999_999_999 }),
+    );
+    assert.equal(result.refusedBy, undefined);
+  });
+
   test('daily totals: saved as totals, loaded by day', async (t) => {
     const store = await openStore(t, backend.fresh());
     const { portalId, appId } = uniqueIds();

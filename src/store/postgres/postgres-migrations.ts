@@ -103,8 +103,8 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (portal_id, app_id, second)
   );
   CREATE FUNCTION request_count_hit(
-    p_portal BIGINT, p_app BIGINT, p_second BIGINT, p_window INTEGER, p_max INTEGER,
-    p_day INTEGER, p_daily_max INTEGER
+    p_portal BIGINT, p_app BIGINT, p_second BIGINT, p_window INTEGER, p_max BIGINT,
+    p_day INTEGER, p_daily_max BIGINT
   ) RETURNS TABLE (window_count INTEGER, daily_count INTEGER, refused_by TEXT)
   LANGUAGE plpgsql AS $$
   DECLARE
