@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   // issue 10: the request journal, HubSpot's rate limits, then injected faults, in that order, on
-  // every HubSpot route (after its authentication hook, before its body is read)
+  // every HubSpot route (after its authentication hook, before its body is validated)
   journalHooks(app, deps.journal, deps.clock);
   rateLimitHook(app, deps.rateLimiter);
   faultHook(app, deps.faults);

@@ -1,6 +1,7 @@
 /**
- * Injected faults (`/_admin/v1/faults`), after authentication and the rate limit and before the body
- * is read or the route runs, so a faulted request changes nothing stored. A fault waits `delayMs`,
+ * Injected faults (`/_admin/v1/faults`), after authentication and the rate limit (a root
+ * `preValidation` hook registered after the rate limit's) and before the body is validated or the
+ * route runs, so a faulted request changes nothing stored. A fault waits `delayMs`,
  * then answers `status` in HubSpot's own body for it (or lets the request through after the wait).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,17 +13,17 @@ import { gatewayErrorPage, rateLimitErrorToWire } from '../presenters.js';
 import { callerOf, isOwnRoute } from './own-routes.js';
 
 export function faultHook(app: FastifyInstance, faults: FaultRules): void {
-  app.addHook('preParsing', async (request, reply, payload) => {
-    if (isOwnRoute(request)) return payload;
+  app.addHook('preValidation', async (request, reply) => {
+    if (isOwnRoute(request) || reply.sent) return;
     const { portalId } = callerOf(request);
     const target = { method: request.method, path: request.url.split('?')[0] ?? '' };
     const fault = faults.take(portalId === undefined ? target : { ...target, portalId });
-    if (!fault) return payload;
+    if (!fault) return;
     request.faultId = fault.id;
     if (fault.delayMs) await sleep(fault.delayMs);
-    if (fault.status === undefined) return payload;
+    if (fault.status === undefined) return;
     answer(fault, fault.status, reply, String(request.id));
-    return undefined;
+    return reply;
   });
 }
 
