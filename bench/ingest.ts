@@ -14,6 +14,10 @@
  *   npm run bench:ingest -- [--db postgres://postgres@127.0.0.1:5432/bench] [--duration 10] [--connections 10]
  *   npm run bench:ingest -- --vs-prism [--rounds 3] [--duration 10] [--preload 1000000]
  *   npm run bench:ingest -- --app-events [--no-reference]   (v3 and app-event batches, same server, same rounds)
+ *
+ * --limiter-cost: adds our server with the rate limiter counting (limits it never reaches) beside the
+ * one with `--rate-limit off`, each on its own fresh database, rounds alternating; the ratio
+ * `ours/ours (limiter on)` is what the limiter costs. Use --rounds 3 or more and read the medians.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +32,13 @@ import {
   REQUEST_NUMBER,
 } from './lib/bodies.js';
 import { type LoadResult, runLoad } from './lib/load.js';
-import { ACCESS_TOKEN, createAppEventType, createTemplate, startOurs } from './lib/ours.js';
+import {
+  ACCESS_TOKEN,
+  createAppEventType,
+  createTemplate,
+  startOurs,
+  UNREACHABLE_RATE_LIMIT,
+} from './lib/ours.js';
 import { peakRssMb, startProcess } from './lib/processes.js';
 import { formatResult, ratio, summarize } from './lib/stats.js';
 import { runVsPrism } from './lib/vs-prism.js';
@@ -45,6 +55,7 @@ const { values: args } = parseArgs({
     'vs-sqlite': { type: 'boolean', default: false },
     'vs-prism': { type: 'boolean', default: false },
     'app-events': { type: 'boolean', default: false },
+    'limiter-cost': { type: 'boolean', default: false },
     preload: { type: 'string', default: '1000000' },
     starts: { type: 'string', default: '3' },
   },
@@ -98,8 +109,9 @@ async function againstReference(): Promise<void> {
     `ingest: ${batchSize}-event batches, ${connections} connections, ${duration} s a round, ${rounds} round(s), email pool ${poolSize}, db ${args.db ?? db}`,
   );
   const targets: Target[] = [];
-  const addOurs = async (label: string, path: string) => {
-    const server = await startOurs(path);
+  const dropLater: (() => Promise<void>)[] = [];
+  const addOurs = async (label: string, path: string, rateLimit?: string) => {
+    const server = await startOurs(path, rateLimit);
     targets.push({
       label,
       url: server.url,
@@ -122,6 +134,15 @@ async function againstReference(): Promise<void> {
         stop: async () => {},
         appEvents: true,
       });
+    }
+    if (args['limiter-cost']) {
+      const limited = postgres ? await freshPostgres(args.db as string) : undefined;
+      if (limited) dropLater.push(limited.drop);
+      await addOurs(
+        'ours (limiter on)',
+        limited?.url ?? join(scratch, 'bench-limited.db'),
+        UNREACHABLE_RATE_LIMIT,
+      );
     }
     if (!args['no-reference']) {
       const reference = await startProcess(process.execPath, [
@@ -179,6 +200,7 @@ async function againstReference(): Promise<void> {
   } finally {
     for (const target of targets) await target.stop();
     await postgres?.drop();
+    for (const drop of dropLater) await drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

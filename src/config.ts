@@ -7,6 +7,7 @@
  * command line passes the same settings to `loadConfig` directly.
  */
 import { Option } from 'commander';
+import { parseRateLimit, RATE_LIMIT_SYNTAX, type RateLimitPolicy } from './domain/rate-limit-policy.js';
 import { Limits, type LimitValues } from './limits.js';
 
 export interface Config {
@@ -38,6 +39,13 @@ export interface Config {
   readonly oauthTokenTtl: number;
   /** `/oauth/authorize` approves at once, for the first portal, without a page (headless tests). */
   readonly oauthAutoApprove: boolean;
+  // issue 10: rate limits, the request journal, a fixture loaded at start
+  /** HubSpot's rate limits for every portal without its own setting; null: off. */
+  readonly rateLimit: RateLimitPolicy | null;
+  /** Requests the journal (`GET /_admin/v1/requests`) keeps. */
+  readonly journalSize: number;
+  /** A seed fixture (JSON file) loaded at start. */
+  readonly seed: string | undefined;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -105,6 +113,14 @@ const database: Parser = (raw, name) => {
     );
   }
   return raw;
+};
+
+const rateLimit: Parser = (raw, name) => {
+  try {
+    return parseRateLimit(raw);
+  } catch (error) {
+    throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
 };
 
 export class ConfigError extends Error {}
@@ -289,6 +305,30 @@ export const configOptions: readonly ConfigOption[] = [
     default: 'false',
     boolean: true,
   },
+  // issue 10: rate limits, the request journal, a fixture loaded at start
+  {
+    key: 'rateLimit',
+    flag: '--rate-limit <limit>',
+    env: 'TIMELINE_RATE_LIMIT',
+    description: `HubSpot's rate limits: ${RATE_LIMIT_SYNTAX}`,
+    parse: rateLimit,
+    default: 'free',
+  },
+  {
+    key: 'journalSize',
+    flag: '--journal-size <n>',
+    env: 'TIMELINE_JOURNAL_SIZE',
+    description: 'requests kept by the request journal (GET /_admin/v1/requests); 0 turns it off',
+    parse: integer(0, 1_000_000),
+    default: '1000',
+  },
+  {
+    key: 'seed',
+    flag: '--seed <file>',
+    env: 'TIMELINE_SEED',
+    description: 'a JSON fixture to load at start (see docs/testing.md)',
+    parse: text,
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -348,5 +388,8 @@ export function loadConfig(
     oauthRedirectUri: values.oauthRedirectUri as string | undefined,
     oauthTokenTtl: values.oauthTokenTtl as number,
     oauthAutoApprove: values.oauthAutoApprove as boolean,
+    rateLimit: (values.rateLimit ?? null) as RateLimitPolicy | null,
+    journalSize: values.journalSize as number,
+    seed: values.seed as string | undefined,
   });
 }

@@ -271,6 +271,26 @@ export const ErrorCatalogue = {
     category: 'INTERNAL_ERROR',
     message: 'An internal error occurred (correlation id {correlationId})',
   },
+  // issue 10: HubSpot's rate limits (their 429 body has errorType and policyName instead of category),
+  // the answers of injected faults, and the admin API's own
+  RATE_LIMIT_TEN_SECONDLY: {
+    status: 429,
+    category: 'RATE_LIMIT',
+    message: 'You have reached your ten_secondly_rolling limit.',
+  },
+  RATE_LIMIT_DAILY: { status: 429, category: 'RATE_LIMIT', message: 'You have reached your daily limit.' },
+  FAULT_INTERNAL_ERROR: { status: 500, category: 'INTERNAL_ERROR', message: 'internal error' },
+  FAULT_SERVICE_UNAVAILABLE: {
+    status: 503,
+    category: 'SERVICE_UNAVAILABLE',
+    message: 'The service is temporarily unavailable; retry shortly',
+  },
+  FAULT_NOT_FOUND: { status: 404, category: 'OBJECT_NOT_FOUND', message: "No fault with id '{id}'" },
+  SEED_INVALID: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'The fixture has {count} invalid entries; nothing was stored',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

@@ -1,22 +1,36 @@
 /**
- * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI and the
- * tests both start servers through `startServer`.
+ * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI, the
+ * programmatic API (`src/index.ts`) and the tests all start servers through `startServer`.
  */
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { AppEventService } from './domain/app-event-service.js';
 import { AppEventTypeService } from './domain/app-event-type-service.js';
-import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js';
+import {
+  type Clock,
+  type IdGenerator,
+  type MovableClock,
+  movableClock,
+  randomIds,
+  systemClock,
+} from './domain/clock.js';
 import { EventRendering } from './domain/event-rendering.js';
 import { EventService } from './domain/event-service.js';
+import { FaultRules } from './domain/faults.js';
 import { OAuthService } from './domain/oauth-service.js';
 import { ObjectSchemaService } from './domain/object-schema-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
+import { RateLimiter } from './domain/rate-limiter.js';
 import { RecordService } from './domain/record-service.js';
+import { RequestJournal } from './domain/request-journal.js';
+import { ResetService } from './domain/reset-service.js';
+import { SeedService } from './domain/seed-service.js';
 import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
+import type { AppDeps } from './http/deps.js';
 import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
 import { Renderer } from './render/renderer.js';
 import { setTemplateLog } from './render/template-engine.js';
@@ -28,6 +42,8 @@ export interface RunningServer {
   credentials: Provisioned;
   /** `http://host:port` it listens on. */
   url: string;
+  /** What the admin API controls, for code in the same process (`src/index.ts`). */
+  deps: AppDeps;
   close(): Promise<void>;
 }
 
@@ -38,67 +54,106 @@ export interface ServerOptions {
   store?: Store;
 }
 
-export async function createApp(
+/** Every object the HTTP app is given, built once per server. */
+export function createDeps(
   config: Config,
   store: Store,
   credentials: Provisioned,
+  provisionAgain: () => Promise<unknown>,
   options: ServerOptions = {},
-): Promise<FastifyInstance> {
-  const clock = options.clock ?? systemClock;
+): AppDeps {
+  const clock: MovableClock = movableClock(options.clock ?? systemClock);
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
   const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
   const appEventTypes = new AppEventTypeService(store, clock, limits);
-  return buildApp({
+  const journal = new RequestJournal(config.journalSize);
+  const faults = new FaultRules(ids);
+  const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
+  const templates = new TemplateService(store, clock, limits);
+  const records = new RecordService(store, clock);
+  return {
+    config,
+    store,
+    clock,
+    ids,
+    templates,
+    events,
+    records,
+    rendering: new EventRendering(store, events, new Renderer()),
+    tenants: new TenantService(store, ids),
+    schemas: new ObjectSchemaService(store, clock),
+    adminToken: credentials.adminToken,
+    // issue 14: app events and the OAuth stand-in
     appEventTypes,
     appEvents: new AppEventService(store, appEventTypes, clock, {
       autoCreateRecords: config.autoCreateRecords,
       limits,
     }),
-    config,
-    store,
-    clock,
-    ids,
-    templates: new TemplateService(store, clock, limits),
-    events,
-    records: new RecordService(store, clock),
-    rendering: new EventRendering(store, events, new Renderer()),
-    tenants: new TenantService(store, ids),
-    schemas: new ObjectSchemaService(store, clock),
-    adminToken: credentials.adminToken,
     oauth: new OAuthService(store, clock, ids, {
       tokenTtlSeconds: config.oauthTokenTtl,
       defaultPortalId: credentials.portalId,
     }),
     credentials,
-  });
+    // issue 10: what a test suite controls through the admin API
+    journal,
+    faults,
+    rateLimiter,
+    resets: new ResetService({ store, clock, journal, faults, rateLimiter, provision: provisionAgain }),
+    seeds: new SeedService({ store, clock, ids, limits, templates, records, events, rateLimiter }),
+    seedDefaults: { portalId: credentials.portalId, appId: credentials.appId },
+  };
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const store = options.store ?? (await openStore(config));
+  let deps: AppDeps | undefined;
   try {
-    const credentials = await provision(store, config, options.ids ?? randomIds);
-    const app = await createApp(config, store, credentials, options);
+    const ids = options.ids ?? randomIds;
+    const credentials = await provision(store, config, ids);
+    deps = createDeps(config, store, credentials, () => provision(store, config, ids), options);
+    await deps.rateLimiter.start();
+    if (config.seed !== undefined) await deps.seeds.seed(await readFixture(config.seed), deps.seedDefaults);
+    const app = await buildApp(deps);
     setTemplateLog((level, message) => app.log[level]({ source: 'handlebars' }, message));
-    const watcher = await startProject(config, app, store, credentials.appId, options);
+    const watcher = await startProject(config, app, deps.appEventTypes, credentials.appId);
     app.addHook('onClose', async () => watcher?.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const running = deps;
     return {
       app,
       store,
       credentials,
+      deps,
       url: `http://${host}:${port}`,
       close: async () => {
         await app.close();
+        await running.rateLimiter.close().catch(() => {});
         if (!options.store) await store.close();
       },
     };
   } catch (error) {
+    await deps?.rateLimiter.close().catch(() => {});
     if (!options.store) await store.close();
     throw error;
+  }
+}
+
+/** A fixture file's JSON; a file that cannot be read or parsed says which and why. */
+export async function readFixture(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the seed fixture ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the seed fixture ${path} is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -109,12 +164,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 async function startProject(
   config: Config,
   app: FastifyInstance,
-  store: Store,
+  types: AppEventTypeService,
   appId: number,
-  options: ServerOptions,
 ): Promise<ProjectWatcher | undefined> {
   if (config.project === undefined) return undefined;
-  const types = new AppEventTypeService(store, options.clock ?? systemClock, config.limits);
   const load = await loadProject(config.project, appId, types);
   if (load.problems.length > 0) {
     throw new Error(`the project's app event types are not valid:\n  ${load.problems.join('\n  ')}`);

@@ -12,7 +12,13 @@ const ADMIN_TOKEN = 'bench-admin';
 /** dist/src/cli/main.js, next to dist/bench/lib/ once built. */
 const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 
-function serveArgs(db: string, port: number): string[] {
+/**
+ * The rate limiter at work but never refusing: limits no benchmark reaches, window and daily both
+ * counted, so `--limiter-cost` measures what counting costs.
+ */
+export const UNREACHABLE_RATE_LIMIT = '999999999/10s,999999999999/day';
+
+function serveArgs(db: string, port: number, rateLimit = 'off'): string[] {
   return [
     ENTRY,
     'serve',
@@ -32,12 +38,14 @@ function serveArgs(db: string, port: number): string[] {
     ADMIN_TOKEN,
     '--log-level',
     'silent',
+    '--rate-limit',
+    rateLimit,
   ];
 }
 
 /** Our server on `db` (a SQLite path or a postgres:// URL), on a port of its choosing. */
-export function startOurs(db: string): Promise<ServerProcess> {
-  return startProcess(process.execPath, serveArgs(db, 0));
+export function startOurs(db: string, rateLimit?: string): Promise<ServerProcess> {
+  return startProcess(process.execPath, serveArgs(db, 0, rateLimit));
 }
 
 /** Our server on `db`, ready when `GET /_health` answers 2xx: `startMs` is spawn to that answer. */

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** The `timeline-server` command. `serve` starts the server; every flag has an env variable too. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from '../config.js';
 import { StoreCannotOpenError, StoreCorruptError, StoreUnavailableError } from '../domain/store-errors.js';
+import { ApiError } from '../errors.js';
 import { redactDatabase } from '../redact.js';
-import { startServer } from '../server.js';
+import { readFixture, startServer } from '../server.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerTemplates } from './commands/templates.js';
@@ -38,6 +39,12 @@ serve.action(async (flags: Record<string, unknown>) => {
   try {
     server = await startServer(config);
   } catch (error) {
+    // A fixture given with --seed that is not valid: every problem, by its path in the fixture.
+    if (error instanceof ApiError) {
+      console.error(`timeline-server: ${error.message}`);
+      for (const detail of error.details) console.error(`  ${detail.in ?? ''}: ${detail.message}`);
+      process.exit(EXIT_USAGE);
+    }
     console.error(`timeline-server: ${startFailure(error, config.db)}`);
     // A database the settings name but that cannot be used is the user's setting to fix (2); a
     // database that is down, or anything else, is a runtime failure (1).
@@ -80,6 +87,33 @@ function startFailure(error: unknown, db: string): string {
 
 registerEvents(program);
 registerTemplates(program);
+// issue 10: load a fixture into a running server (POST /_admin/v1/seed)
+program
+  .command('seed')
+  .description('load a JSON fixture into a running server (POST /_admin/v1/seed)')
+  .argument('<file>', 'the fixture (see docs/testing.md)')
+  .requiredOption('--url <url>', 'the server, e.g. http://127.0.0.1:8080')
+  .addOption(
+    new Option('--admin-token <token>', 'its admin token').env('TIMELINE_ADMIN_TOKEN').makeOptionMandatory(),
+  )
+  .action(async (file: string, flags: { url: string; adminToken: string }) => {
+    const fixture = await readFixture(file);
+    const response = await fetch(new URL('/_admin/v1/seed', flags.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${flags.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(fixture),
+    });
+    const body = (await response.json().catch(() => ({}))) as {
+      message?: string;
+      errors?: { in?: string; message: string }[];
+    };
+    if (response.status !== 201) {
+      console.error(`timeline-server: ${response.status} ${body.message ?? ''}`);
+      for (const detail of body.errors ?? []) console.error(`  ${detail.in ?? ''}: ${detail.message}`);
+      process.exit(1);
+    }
+    console.log(JSON.stringify(body, null, 2));
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CliError) {

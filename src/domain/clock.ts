@@ -9,6 +9,36 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * A clock the admin API can move forward (`POST /_admin/v1/clock`), so a test can let a rate-limit
+ * window pass, or a token expire, without waiting. Everything that reads time reads it through the
+ * server's one MovableClock: request arrival, default event timestamps, rate-limit windows.
+ */
+export interface MovableClock extends Clock {
+  /** Milliseconds the clock is ahead of the clock it wraps. */
+  readonly offsetMs: number;
+  /** Moves the clock forward by `ms` (cumulative). */
+  advance(ms: number): void;
+  /** Back to the wrapped clock's time. */
+  realTime(): void;
+}
+
+export function movableClock(base: Clock = systemClock): MovableClock {
+  let offset = 0;
+  return {
+    now: () => base.now() + offset,
+    get offsetMs() {
+      return offset;
+    },
+    advance: (ms) => {
+      offset += ms;
+    },
+    realTime: () => {
+      offset = 0;
+    },
+  };
+}
+
 export interface IdGenerator {
   /** A fresh UUID: generated event ids, `{{uuid}}` in given ids, correlation ids. */
   uuid(): string;

@@ -101,7 +101,7 @@ export class RecordService {
 }
 
 /** HubSpot stores every property value as a string; numbers and booleans are turned into one. */
-function readProperties(body: unknown): Record<string, string> {
+export function readProperties(body: unknown): Record<string, string> {
   if (!isObject(body) || !isObject(body.properties)) {
     throw invalidInput([
       {

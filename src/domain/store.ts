@@ -137,6 +137,43 @@ export function matchesRecordSearch(q: string, id: string, properties: Record<st
 }
 // end issue 11
 
+// issue 10: rate-limit counts and reset
+/** One request counted against its app and portal's limits (see `Store.countRequest`). */
+export interface RequestCountHit {
+  portalId: number;
+  appId: number;
+  /** Epoch second of the request (by the server's clock). */
+  second: number;
+  /** The rolling window, whole seconds: the request's second and the `windowSeconds - 1` before it. */
+  windowSeconds: number;
+  /** Requests allowed in the window. */
+  max: number;
+  /** Epoch day (UTC) of the request. */
+  day: number;
+  /** Requests allowed that day, or null for no daily limit (OAuth calls, marketplace apps). */
+  dailyMax: number | null;
+}
+
+export interface RequestCountResult {
+  /** Requests counted in the window, this one included when it was allowed. */
+  windowCount: number;
+  /** Requests counted that day, this one included when it was allowed. */
+  dailyCount: number;
+  /** The limit that refused the request (a refused request is not counted). */
+  refusedBy?: 'window' | 'daily';
+}
+
+export interface DailyRequestCount {
+  portalId: number;
+  appId: number;
+  hits: number;
+}
+
+/** What `Store.reset` empties: everything, or the data of one portal. */
+export interface ResetScope {
+  portalId?: number;
+}
+
 export interface Store {
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
@@ -231,6 +268,30 @@ export interface Store {
   listObjectSchemas(portalId: number): Promise<ObjectSchema[]>;
   /** The portal's schema whose objectTypeId or name is `key`. */
   getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined>;
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  /**
+   * Whether request counts are shared by every process on this database, so the server counts each
+   * request with `countRequest` (PostgreSQL); otherwise one process owns the database and keeps its
+   * windows in memory, persisting daily totals with `saveDailyRequestCounts` (SQLite).
+   */
+  readonly sharedRequestCounts: boolean;
+  /**
+   * Counts one request against its window and day, atomically across processes: allowed only when
+   * both counts are under their limits, and counted only when allowed.
+   */
+  countRequest(hit: RequestCountHit): Promise<RequestCountResult>;
+  loadDailyRequestCounts(day: number): Promise<DailyRequestCount[]>;
+  /** Sets each count of that day to the given total (a total, not an increment). */
+  saveDailyRequestCounts(day: number, counts: DailyRequestCount[]): Promise<void>;
+  /** The portal's own rate-limit setting (`RATE_LIMIT_SYNTAX`); null clears it. */
+  setPortalRateLimit(portalId: number, rateLimit: string | null): Promise<void>;
+  getPortalRateLimit(portalId: number): Promise<string | undefined>;
+  /**
+   * Deletes tenant data: with no portal, every portal, developer account, app, token, template,
+   * record, event and request count (meta, with the start credentials, stays); with a portal, that
+   * portal with its tokens, records, events and counts (templates belong to apps and stay).
+   */
+  reset(scope: ResetScope): Promise<void>;
 }
 
 /** A custom object schema before the store gives it its objectTypeId. */

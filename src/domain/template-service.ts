@@ -7,6 +7,7 @@ import type { LimitValues } from '../limits.js';
 import { checkTemplateSource } from '../render/template-check.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store.js';
+import { templateShapeProblems } from './template-shape.js';
 import {
   asRecord,
   duplicateNameProblems,
@@ -298,6 +299,15 @@ export class TemplateService {
       });
     }
     return problems;
+  }
+
+  /**
+   * Every problem of a template create body, its shape included, without storing it: what a create
+   * through the API would refuse (issue 10: the seed fixture is checked whole before anything is stored).
+   */
+  createProblems(body: unknown): ErrorDetail[] {
+    const shape = templateShapeProblems(body);
+    return mergeProblems(shape, this.bodyProblems(body));
   }
 
   private assertValid(problems: ErrorDetail[]): void {

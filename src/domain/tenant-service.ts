@@ -55,11 +55,12 @@ export class TenantService {
     private readonly ids: IdGenerator,
   ) {}
 
-  /** Creates the portal or changes its time zone (default UTC). */
+  /** Creates the portal or changes its time zone (a new portal's default UTC; omitted: unchanged). */
   async putPortal(portalId: number, body: unknown): Promise<Portal> {
     const input = readBody(body);
     const problems: ErrorDetail[] = [];
-    const timeZone = optionalText(input, 'timeZone', problems) ?? 'UTC';
+    const timeZone =
+      optionalText(input, 'timeZone', problems) ?? (await this.store.getPortal(portalId))?.timeZone ?? 'UTC';
     if (problems.length === 0 && !isTimeZone(timeZone)) {
       problems.push({
         message: `timeZone must be an IANA time zone such as America/New_York, got '${timeZone}'`,

@@ -8,6 +8,9 @@ import { redactUrl } from '../redact.js';
 import { webRoutes } from '../web/web-routes.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
+import { faultHook } from './hooks/faults.js';
+import { journalHooks } from './hooks/journal.js';
+import { rateLimitHook } from './hooks/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
@@ -34,7 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ? false
         : {
             level: config.logLevel,
-            // Fastify's own request fields, with the URL's credentials (`?hapikey=`) redacted.
+            // Fastify's own request fields, with the URL's credentials (`?hapikey=`) redacted; no headers.
             serializers: {
               req: (request) => ({
                 method: request.method,
@@ -62,7 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('X-HubSpot-Correlation-Id', request.id);
   });
   app.decorateRequest('accessToken', null);
-  // The body as sent, for the line and column of a value HubSpot's parser would refuse.
+  // The body as sent: for the line and column of a value HubSpot's parser would refuse, and for the
+  // request journal.
   app.decorateRequest('rawBody', undefined);
 
   // JSON only (Fastify's text/plain parser goes too), parsed by us so a malformed body gets
@@ -77,10 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (request.method === 'DELETE' || request.method === 'GET') return done(null, undefined);
         return done(new ApiError('MALFORMED_JSON', { detail: 'the body is empty' }), undefined);
       }
+      request.rawBody = body as string;
       try {
-        const parsed = JSON.parse(body as string);
-        request.rawBody = body as string;
-        done(null, parsed);
+        done(null, JSON.parse(body as string));
       } catch (error) {
         done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
       }
@@ -98,6 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' }),
     ),
   );
+
+  // issue 10: the request journal, HubSpot's rate limits, then injected faults, in that order, on
+  // every HubSpot route (after its authentication hook, before its body is validated)
+  journalHooks(app, deps.journal, deps.clock);
+  rateLimitHook(app, deps.rateLimiter);
+  faultHook(app, deps.faults);
 
   // Touches the store, so a load balancer stops sending work to a server whose database is down
   // (a 503 in HubSpot's envelope, through the error handler).

@@ -20,7 +20,7 @@ import {
   type TemplateToken,
   type TimelineEvent,
 } from '../domain/types.js';
-import type { ApiError, ErrorDetail } from '../errors.js';
+import { type ApiError, type ErrorDetail, errorMessage } from '../errors.js';
 
 let lastMs = Number.NaN;
 let lastIso = '';
@@ -322,4 +322,28 @@ export function objectSchemaToWire(schema: ObjectSchema): Record<string, unknown
   if (schema.primaryDisplayProperty !== undefined)
     wire.primaryDisplayProperty = schema.primaryDisplayProperty;
   return wire;
+}
+
+// issue 10: HubSpot's rate-limit answer, and the answers of injected faults
+/** HubSpot's 429: `errorType` and `policyName` instead of the usual `category`. */
+export function rateLimitErrorToWire(
+  policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY',
+  correlationId: string,
+): Record<string, string> {
+  return {
+    status: 'error',
+    message: errorMessage(policyName === 'DAILY' ? 'RATE_LIMIT_DAILY' : 'RATE_LIMIT_TEN_SECONDLY'),
+    errorType: 'RATE_LIMIT',
+    correlationId,
+    policyName,
+  };
+}
+
+/**
+ * HubSpot's 502 and 504 come from its gateway (nginx) as an HTML page, not JSON, as users report
+ * them (e.g. HubSpot/hubspot-php#315); clients must cope with that, so a fault answers the same.
+ */
+export function gatewayErrorPage(status: 502 | 504): string {
+  const title = status === 502 ? '502 Bad Gateway' : '504 Gateway Time-out';
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body bgcolor="white">\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
 }

@@ -94,3 +94,21 @@ export function integerPathParam(name: string, raw: string): number {
     { message: `${name} must be a whole number, got '${raw}'`, code: 'INVALID_TYPE', in: name },
   ]);
 }
+
+// issue 10: the admin API's filters
+/** A whole number from `min` to `max`, or undefined when absent. */
+export function integerParam(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalidInput([
+      { message: `${name} must be an integer from ${min} to ${max}`, code: 'INVALID_VALUE', in: name },
+    ]);
+  }
+  return value;
+}

@@ -57,6 +57,8 @@ export async function startTestServer(
     accessToken: `token-${unique}`,
     developerApiKey: `key-${unique}`,
     logLevel: 'silent',
+    // Suites make hundreds of calls in seconds; the rate-limit suite turns limits on where it tests them.
+    rateLimit: 'off',
     ...settings,
   });
   const server = await startServer(config, options);

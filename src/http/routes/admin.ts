@@ -3,10 +3,13 @@
  * accounts and apps, access tokens. Authenticated by `Authorization: Bearer <admin token>`.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isObject } from '../../domain/json.js';
+import { parseRateLimit } from '../../domain/rate-limit-policy.js';
 import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { appEventTypeToWire } from '../presenters.js';
+import { adminHarnessRoutes } from './admin-harness.js';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -14,15 +17,35 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function adminRoutes(
-  app: FastifyInstance,
-  { tenants, adminToken, appEventTypes, store }: AppDeps,
-): Promise<void> {
-  app.addHook('onRequest', async (request) => {
+/** The admin token, and nothing else: a HubSpot access token or `?hapikey=` gets a 401. */
+export function adminTokenHook(adminToken: string) {
+  return async (request: FastifyRequest) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
     if (!sameSecret(match[1], adminToken)) throw new ApiError('INVALID_ACCESS_TOKEN');
-  });
+  };
+}
+
+/** `rateLimit` of a portal body: a setting string, null to clear it, or absent. */
+function rateLimitOf(body: unknown): string | null | undefined {
+  const value = isObject(body) ? body.rateLimit : undefined;
+  if (value === undefined || value === null) return value;
+  try {
+    if (typeof value !== 'string') throw new Error('must be a string');
+    parseRateLimit(value);
+    return value;
+  } catch (error) {
+    throw invalidInput([
+      { message: `rateLimit ${(error as Error).message}`, code: 'INVALID_VALUE', in: 'rateLimit' },
+    ]);
+  }
+}
+
+export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { tenants, adminToken, rateLimiter, store, appEventTypes } = deps;
+  app.addHook('onRequest', adminTokenHook(adminToken));
+  // issue 10: reset, clock, journal, faults, seed (under the same admin-token hook)
+  await adminHarnessRoutes(app, deps);
 
   app.put<{ Params: { portalId: string } }>('/_admin/v1/portals/:portalId', async (request) => {
     const { portalId } = request.params;
@@ -31,7 +54,15 @@ export async function adminRoutes(
         { message: 'portalId must be a positive integer', code: 'INVALID_TYPE', in: 'portalId' },
       ]);
     }
-    return tenants.putPortal(Number(portalId), request.body ?? {});
+    const rateLimit = rateLimitOf(request.body);
+    const { rateLimit: _setting, ...rest } = isObject(request.body) ? request.body : {};
+    const portal = await tenants.putPortal(
+      Number(portalId),
+      isObject(request.body) ? rest : (request.body ?? {}),
+    );
+    if (rateLimit !== undefined) await rateLimiter.setPortalSetting(portal.id, rateLimit);
+    const setting = await store.getPortalRateLimit(portal.id);
+    return setting === undefined ? portal : { ...portal, rateLimit: setting };
   });
 
   app.post('/_admin/v1/developer-accounts', async (request, reply) =>

@@ -132,6 +132,66 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX object_schemas_by_name ON object_schemas (portal_id, name);
   `,
+  // issue 10: a portal's own rate-limit setting, and request counts keyed by portal and app, shared
+  // by every process on the database. request_count_hit() counts one request in one round trip: it
+  // locks the key's row of the day (serialising that key's requests across processes), sums the
+  // window from the per-second rows, and counts the request only when both limits allow it.
+  `
+  ALTER TABLE portals ADD COLUMN rate_limit TEXT;
+  CREATE TABLE request_counts_daily (
+    portal_id BIGINT NOT NULL,
+    app_id BIGINT NOT NULL,
+    day INTEGER NOT NULL,
+    hits INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, app_id, day)
+  );
+  CREATE TABLE request_counts_seconds (
+    portal_id BIGINT NOT NULL,
+    app_id BIGINT NOT NULL,
+    second BIGINT NOT NULL,
+    hits INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, app_id, second)
+  );
+  CREATE FUNCTION request_count_hit(
+    p_portal BIGINT, p_app BIGINT, p_second BIGINT, p_window INTEGER, p_max BIGINT,
+    p_day INTEGER, p_daily_max BIGINT
+  ) RETURNS TABLE (window_count INTEGER, daily_count INTEGER, refused_by TEXT)
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    w INTEGER;
+    d INTEGER;
+  BEGIN
+    -- A count is not user data: its commit need not wait for the WAL flush (a crash may forget the
+    -- last few counts), which would otherwise cost every request an fsync.
+    PERFORM set_config('synchronous_commit', 'off', true);
+    INSERT INTO request_counts_daily AS c (portal_id, app_id, day, hits) VALUES (p_portal, p_app, p_day, 0)
+      ON CONFLICT (portal_id, app_id, day) DO NOTHING;
+    SELECT c.hits INTO d FROM request_counts_daily c
+      WHERE c.portal_id = p_portal AND c.app_id = p_app AND c.day = p_day FOR UPDATE;
+    SELECT COALESCE(SUM(s.hits), 0) INTO w FROM request_counts_seconds s
+      WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second > p_second - p_window AND s.second <= p_second;
+    IF w >= p_max THEN
+      RETURN QUERY SELECT w, d, 'window'::TEXT;
+      RETURN;
+    END IF;
+    IF p_daily_max IS NOT NULL AND d >= p_daily_max THEN
+      RETURN QUERY SELECT w, d, 'daily'::TEXT;
+      RETURN;
+    END IF;
+    UPDATE request_counts_seconds s SET hits = s.hits + 1
+      WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second = p_second;
+    IF NOT FOUND THEN
+      INSERT INTO request_counts_seconds (portal_id, app_id, second, hits) VALUES (p_portal, p_app, p_second, 1);
+      -- Once a second per key: the seconds no window reaches any more go.
+      DELETE FROM request_counts_seconds s
+        WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second <= p_second - 60;
+    END IF;
+    UPDATE request_counts_daily c SET hits = c.hits + 1
+      WHERE c.portal_id = p_portal AND c.app_id = p_app AND c.day = p_day;
+    RETURN QUERY SELECT w + 1, d + 1, NULL::TEXT;
+  END
+  $$;
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

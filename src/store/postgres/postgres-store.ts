@@ -13,6 +13,7 @@ import {
   type ActivityPage,
   type ActivityQuery,
   CANONICAL_ID,
+  type DailyRequestCount,
   type EventWrite,
   type EventWriteOptions,
   type EventWriteResult,
@@ -20,6 +21,9 @@ import {
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
+  type RequestCountHit,
+  type RequestCountResult,
+  type ResetScope,
   type Store,
   type StoreFailure,
   type TimelinePage,
@@ -47,6 +51,8 @@ import { PostgresOAuth } from './postgres-oauth.js';
 import { PostgresObjectSchemas } from './postgres-object-schemas.js';
 import { createPool, isRetryable, type PoolOptions, searchPathSchema, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
+import { PostgresRequestCounts } from './postgres-request-counts.js';
+import { PostgresReset } from './postgres-reset.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
 import { PostgresTimeline } from './postgres-timeline.js';
@@ -61,6 +67,8 @@ export class PostgresStore implements Store {
   private readonly oauth: PostgresOAuth;
   private readonly timeline = new PostgresTimeline();
   private closed = false;
+  private readonly requestCounts: PostgresRequestCounts;
+  private readonly resets: PostgresReset;
 
   /** The schema migrate() creates when missing: the given one, or the first of the URL's search_path. */
   private readonly schema: string | undefined;
@@ -73,6 +81,8 @@ export class PostgresStore implements Store {
     this.schemas = new PostgresObjectSchemas(this.pool);
     this.events = new PostgresEventWriter(this.pool, this.records);
     this.oauth = new PostgresOAuth(this.pool);
+    this.requestCounts = new PostgresRequestCounts(this.pool);
+    this.resets = new PostgresReset(this.pool);
   }
 
   /** Runs `work`, turning connection failures into the store's StoreUnavailableError. */
@@ -297,6 +307,34 @@ export class PostgresStore implements Store {
 
   getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined> {
     return this.guard(() => this.schemas.get(portalId, key));
+  }
+
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  /** Every process on the database counts in it: two processes never allow twice the limit. */
+  readonly sharedRequestCounts = true;
+
+  countRequest(hit: RequestCountHit): Promise<RequestCountResult> {
+    return this.guard(() => this.requestCounts.count(hit));
+  }
+
+  loadDailyRequestCounts(day: number): Promise<DailyRequestCount[]> {
+    return this.guard(() => this.requestCounts.loadDaily(day));
+  }
+
+  saveDailyRequestCounts(day: number, counts: DailyRequestCount[]): Promise<void> {
+    return this.guard(() => this.requestCounts.saveDaily(day, counts));
+  }
+
+  setPortalRateLimit(portalId: number, rateLimit: string | null): Promise<void> {
+    return this.guard(() => this.requestCounts.setPortalRateLimit(portalId, rateLimit));
+  }
+
+  getPortalRateLimit(portalId: number): Promise<string | undefined> {
+    return this.guard(() => this.requestCounts.getPortalRateLimit(portalId));
+  }
+
+  reset(scope: ResetScope): Promise<void> {
+    return this.guard(() => this.resets.reset(scope));
   }
 }
 

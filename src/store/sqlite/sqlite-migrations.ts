@@ -144,4 +144,24 @@ export const sqliteMigrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX object_schemas_by_name ON object_schemas (portal_id, name);
   `,
+  // issue 10: a portal's own rate-limit setting, and request counts (per second and per day) keyed by
+  // portal and app. The server keeps SQLite windows in memory (one process owns the file) and writes
+  // the daily totals here, so a restart does not refill a day; the seconds table serves countRequest.
+  `
+  ALTER TABLE portals ADD COLUMN rate_limit TEXT;
+  CREATE TABLE request_counts_daily (
+    portal_id INTEGER NOT NULL,
+    app_id INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    hits INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, app_id, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE request_counts_seconds (
+    portal_id INTEGER NOT NULL,
+    app_id INTEGER NOT NULL,
+    second INTEGER NOT NULL,
+    hits INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, app_id, second)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -13,12 +13,16 @@ import {
   type ActivityPage,
   type ActivityQuery,
   CANONICAL_ID,
+  type DailyRequestCount,
   type EventWrite,
   type EventWriteResult,
   type NewObjectSchema,
   type NewTemplate,
   type RecordPage,
   type RecordWriteResult,
+  type RequestCountHit,
+  type RequestCountResult,
+  type ResetScope,
   type Store,
   type StoreFailure,
   type TimelinePage,
@@ -46,6 +50,8 @@ import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteOAuth } from './sqlite-oauth.js';
 import { SqliteObjectSchemas } from './sqlite-object-schemas.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { SqliteRequestCounts } from './sqlite-request-counts.js';
+import { SqliteReset } from './sqlite-reset.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
 import { SqliteTimeline } from './sqlite-timeline.js';
@@ -59,6 +65,8 @@ interface Parts {
   oauth: SqliteOAuth;
   timeline: SqliteTimeline;
   schemas: SqliteObjectSchemas;
+  requestCounts: SqliteRequestCounts;
+  resets: SqliteReset;
 }
 
 export class SqliteStore implements Store {
@@ -114,6 +122,8 @@ export class SqliteStore implements Store {
       oauth: new SqliteOAuth(this.db),
       timeline: new SqliteTimeline(this.db),
       schemas: new SqliteObjectSchemas(this.db),
+      requestCounts: new SqliteRequestCounts(this.db),
+      resets: new SqliteReset(this.db),
     };
   }
 
@@ -291,4 +301,21 @@ export class SqliteStore implements Store {
     this.use((p) => p.schemas.list(portalId));
   getObjectSchema = (portalId: number, key: string): Promise<ObjectSchema | undefined> =>
     this.use((p) => p.schemas.get(portalId, key));
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  /** One process owns a SQLite file: the server keeps its windows in memory. */
+  readonly sharedRequestCounts = false;
+  countRequest = (hit: RequestCountHit): Promise<RequestCountResult> =>
+    this.use((p) => p.requestCounts.count(hit));
+  loadDailyRequestCounts = (day: number): Promise<DailyRequestCount[]> =>
+    this.use((p) => p.requestCounts.loadDaily(day));
+  saveDailyRequestCounts = (day: number, counts: DailyRequestCount[]): Promise<void> =>
+    this.use((p) => p.requestCounts.saveDaily(day, counts));
+  setPortalRateLimit = (portalId: number, rateLimit: string | null): Promise<void> =>
+    this.use((p) => p.requestCounts.setPortalRateLimit(portalId, rateLimit));
+  getPortalRateLimit = (portalId: number): Promise<string | undefined> =>
+    this.use((p) => p.requestCounts.getPortalRateLimit(portalId));
+  // The per-record index assumes an append-only log (sqlite-timeline-indexer.ts): a reset, the only
+  // delete of events, catches the index up first and moves its watermark to the log's end after.
+  reset = (scope: ResetScope): Promise<void> =>
+    this.use((p) => p.timeline.resetWith(() => p.resets.reset(scope)));
 }

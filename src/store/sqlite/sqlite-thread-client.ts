@@ -12,10 +12,13 @@ import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import type {
   ActivityQuery,
+  DailyRequestCount,
   EventWrite,
   EventWriteResult,
   NewObjectSchema,
   NewTemplate,
+  RequestCountHit,
+  ResetScope,
   Store,
   TimelineQuery,
 } from '../../domain/store.js';
@@ -231,4 +234,21 @@ export class SqliteThreadClient implements Store {
   insertObjectSchema = (schema: NewObjectSchema) => this.call('insertObjectSchema', schema);
   listObjectSchemas = (portalId: number) => this.call('listObjectSchemas', portalId);
   getObjectSchema = (portalId: number, key: string) => this.call('getObjectSchema', portalId, key);
+
+  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  readonly sharedRequestCounts = false;
+  countRequest = (hit: RequestCountHit) => this.call('countRequest', hit);
+  loadDailyRequestCounts = (day: number) => this.call('loadDailyRequestCounts', day);
+  saveDailyRequestCounts = (day: number, counts: DailyRequestCount[]) =>
+    this.call('saveDailyRequestCounts', day, counts);
+  setPortalRateLimit = (portalId: number, rateLimit: string | null) =>
+    this.call('setPortalRateLimit', portalId, rateLimit);
+  getPortalRateLimit = (portalId: number) => this.call('getPortalRateLimit', portalId);
+  /** Every cached lookup goes too: the rows behind them may be gone. */
+  reset = async (scope: ResetScope) => {
+    await this.call('reset', scope);
+    this.tokens.clear();
+    this.templates.clear();
+    this.portals.clear();
+  };
 }

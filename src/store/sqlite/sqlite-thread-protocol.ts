@@ -10,7 +10,7 @@ import type { PackedEventWrite } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
 
 /** Store methods that cross the thread as they are (writes are packed; close ends the thread). */
-export type PlainMethod = Exclude<keyof Store, 'writeEvents'>;
+export type PlainMethod = Exclude<keyof Store, 'writeEvents' | 'sharedRequestCounts'>;
 
 export type PlainCall = {
   [M in PlainMethod]: { kind: 'call'; id: number; method: M; args: Parameters<Store[M]> };

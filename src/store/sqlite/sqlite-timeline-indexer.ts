@@ -99,6 +99,15 @@ export class SqliteTimelineIndexer {
     });
   }
 
+  /**
+   * After a reset deleted events (the only time the log loses rows), the log's new end is where
+   * indexing goes on from: every row left was indexed before the delete, and new rows get rowids
+   * past it, so the log stays dense above the watermark.
+   */
+  restartAtLogEnd(): void {
+    this.statements.setWatermark.run(this.lastRowid());
+  }
+
   watermark(): number {
     return this.statements.watermark.get() as number;
   }

@@ -86,6 +86,14 @@ export class SqliteTimeline {
     return this.indexer.unindexed();
   }
 
+  /** Runs `deleteRows` (a reset) with the index caught up before and its watermark moved after. */
+  resetWith(deleteRows: () => void): void {
+    while (this.indexer.unindexed() > 0) this.index(50_000);
+    deleteRows();
+    this.indexer.restartAtLogEnd();
+    this.tail.reset(this.indexer.watermark());
+  }
+
   /** Brings the tail up to the log: another connection may have indexed, every write has appended. */
   private sync(): void {
     const watermark = this.indexer.watermark();

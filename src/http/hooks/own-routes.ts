@@ -1,0 +1,22 @@
+/**
+ * Our own paths (`/_admin`, `/_health`, `/_timeline`, and the web UI under `/ui`) are not HubSpot's:
+ * no rate limit, fault or journal entry.
+ */
+import type { FastifyRequest } from 'fastify';
+
+export function isOwnRoute(request: FastifyRequest): boolean {
+  return (
+    request.url.startsWith('/_') ||
+    request.url === '/ui' ||
+    request.url.startsWith('/ui/') ||
+    request.url.startsWith('/ui?')
+  );
+}
+
+/** The app and portal a request is counted against: its access token's, or the path's app. */
+export function callerOf(request: FastifyRequest): { portalId?: number; appId?: number } {
+  const token = request.accessToken;
+  if (token) return { portalId: token.portalId, appId: token.appId };
+  const appId = (request.params as { appId?: string } | undefined)?.appId;
+  return appId !== undefined && /^\d{1,15}$/.test(appId) ? { appId: Number(appId) } : {};
+}

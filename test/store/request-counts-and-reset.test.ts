@@ -1,0 +1,183 @@
+/**
+ * Store conformance (issue 10): request counts for HubSpot's rate limits (atomic, counted only when
+ * allowed, shared by every store on one database), a portal's rate-limit setting, daily totals, and
+ * reset of everything or of one portal.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RequestCountHit } from '../../src/domain/store.js';
+import { eachBackend, openStore, uniqueIds } from './backends.js';
+import { eventWrite, T0 } from './event-writes.js';
+
+const hit = (portalId: number, appId: number, second: number, extra: Partial<RequestCountHit> = {}) => ({
+  portalId,
+  appId,
+  second,
+  windowSeconds: 10,
+  max: 3,
+  day: 20_000,
+  dailyMax: 5,
+  ...extra,
+});
+
+eachBackend((backend) => {
+  test('countRequest: allows up to max in the rolling window, refuses without counting, then the window rolls', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const { portalId, appId } = uniqueIds();
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await store.countRequest(hit(portalId, appId, 1000)));
+    assert.deepEqual(
+      results.map((r) => [r.windowCount, r.refusedBy]),
+      [
+        [1, undefined],
+        [2, undefined],
+        [3, undefined],
+        [3, 'window'],
+      ],
+    );
+    assert.equal(
+      (await store.countRequest(hit(portalId, appId, 1009))).refusedBy,
+      'window',
+      'still in the window',
+    );
+    const rolled = await store.countRequest(hit(portalId, appId, 1010));
+    assert.equal(rolled.refusedBy, undefined);
+    assert.equal(rolled.windowCount, 1);
+    assert.equal(rolled.dailyCount, 4);
+    const other = await store.countRequest(hit(portalId, appId + 1, 1010));
+    assert.equal(other.windowCount, 1, 'counted per app and portal');
+  });
+
+  test('countRequest: the daily limit refuses once reached; null has none', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const { portalId, appId } = uniqueIds();
+    for (let i = 0; i < 5; i++) await store.countRequest(hit(portalId, appId, 2000 + i * 20));
+    const refused = await store.countRequest(hit(portalId, appId, 3000));
+    assert.equal(refused.refusedBy, 'daily');
+    assert.equal(refused.dailyCount, 5);
+    assert.equal(
+      (await store.countRequest(hit(portalId, appId, 3000, { dailyMax: null }))).refusedBy,
+      undefined,
+    );
+    assert.equal((await store.countRequest(hit(portalId, appId, 3100, { day: 20_001 }))).dailyCount, 1);
+  });
+
+  // A store that says its counts are shared (`sharedRequestCounts`) is held to that with two stores on
+  // one database; the others (one process per file) with concurrent calls on one store.
+  test('countRequest under concurrency never allows more than max', async (t) => {
+    const database = backend.fresh();
+    const first = await openStore(t, database);
+    const stores = [first];
+    if (first.sharedRequestCounts && backend.sharesDatabase) stores.push(await openStore(t, database));
+    const { portalId, appId } = uniqueIds();
+    const all = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        stores[i % stores.length]?.countRequest(hit(portalId, appId, 5000, { max: 25, dailyMax: null })),
+      ),
+    );
+    assert.equal(all.filter((r) => r?.refusedBy === undefined).length, 25);
+  });
+
+  test('countRequest takes limits past 32 bits (limits no one reaches)', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const { portalId, appId } = uniqueIds();
+    const result = await store.countRequest(
+      hit(portalId, appId, 1, { max: 999_999_999, dailyMax: 999_999_999_999 }),
+    );
+    assert.equal(result.refusedBy, undefined);
+  });
+
+  test('daily totals: saved as totals, loaded by day', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const { portalId, appId } = uniqueIds();
+    await store.saveDailyRequestCounts(30_000, [{ portalId, appId, hits: 7 }]);
+    await store.saveDailyRequestCounts(30_000, [{ portalId, appId, hits: 9 }]);
+    assert.deepEqual(await store.loadDailyRequestCounts(30_000), [{ portalId, appId, hits: 9 }]);
+    assert.deepEqual(await store.loadDailyRequestCounts(30_001), []);
+  });
+
+  test('a portal rate-limit setting: set, read, cleared', async (t) => {
+    const store = await openStore(t, backend.shared());
+    const { portalId } = uniqueIds();
+    await store.ensurePortal({ id: portalId, timeZone: 'UTC' });
+    assert.equal(await store.getPortalRateLimit(portalId), undefined);
+    await store.setPortalRateLimit(portalId, 'professional');
+    await store.ensurePortal({ id: portalId, timeZone: 'Europe/Paris' });
+    assert.equal(await store.getPortalRateLimit(portalId), 'professional', 'kept when the zone changes');
+    await store.setPortalRateLimit(portalId, null);
+    assert.equal(await store.getPortalRateLimit(portalId), undefined);
+  });
+
+  test('reset of one portal removes its tokens, records, events and counts; other portals and templates stay', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const a = uniqueIds();
+    const b = uniqueIds();
+    const account = await store.ensureDeveloperAccount(a.apiKey);
+    await store.ensureApp({ id: a.appId, developerAccountId: account.id });
+    const template = await store.insertTemplate(
+      a.appId,
+      { name: 'T', objectType: 'contacts', tokens: [], createdAt: T0 },
+      10,
+    );
+    assert.ok(!('ok' in template));
+    for (const ids of [a, b]) {
+      await store.ensurePortal({ id: ids.portalId, timeZone: 'UTC' });
+      await store.ensureAccessToken({
+        token: ids.token,
+        portalId: ids.portalId,
+        appId: a.appId,
+        scopes: ['timeline'],
+      });
+      const [written] = await store.writeEvents(
+        [eventWrite(ids.portalId, template, { by: 'email', email: 'x@example.com' }, { id: 'e1' })],
+        { autoCreateRecords: false, now: T0 },
+      );
+      assert.equal(written?.ok, true);
+      await store.countRequest(hit(ids.portalId, a.appId, 1));
+    }
+    await store.reset({ portalId: a.portalId });
+    assert.equal(await store.getPortal(a.portalId), undefined);
+    assert.equal(await store.findAccessToken(a.token), undefined);
+    assert.equal(await store.getEvent(a.portalId, template.id, 'e1'), undefined);
+    assert.equal(await store.findContactByEmail(a.portalId, 'x@example.com'), undefined);
+    assert.equal((await store.countRequest(hit(a.portalId, a.appId, 1))).windowCount, 1, 'counts gone');
+    assert.ok(await store.getPortal(b.portalId));
+    assert.ok(await store.findAccessToken(b.token));
+    assert.ok(await store.getEvent(b.portalId, template.id, 'e1'));
+    assert.equal((await store.countRequest(hit(b.portalId, a.appId, 1))).windowCount, 2);
+    assert.ok(await store.getTemplate(template.id), 'templates belong to apps');
+  });
+
+  test('reset of everything empties every tenant table and keeps meta', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const a = uniqueIds();
+    await store.setMeta('kept', 'yes');
+    const account = await store.ensureDeveloperAccount(a.apiKey);
+    await store.ensureApp({ id: a.appId, developerAccountId: account.id });
+    await store.ensurePortal({ id: a.portalId, timeZone: 'UTC' });
+    await store.ensureAccessToken({ token: a.token, portalId: a.portalId, appId: a.appId, scopes: [] });
+    const template = await store.insertTemplate(
+      a.appId,
+      { name: 'T', objectType: 'contacts', tokens: [], createdAt: T0 },
+      10,
+    );
+    assert.ok(!('ok' in template));
+    await store.createRecord(a.portalId, 'deals', { dealname: 'x' }, T0);
+    await store.saveDailyRequestCounts(1, [{ portalId: a.portalId, appId: a.appId, hits: 3 }]);
+    await store.reset({});
+    assert.equal(await store.getMeta('kept'), 'yes');
+    assert.equal(await store.findDeveloperAccount(a.apiKey), undefined);
+    assert.equal(await store.findApp(a.appId), undefined);
+    assert.equal(await store.getPortal(a.portalId), undefined);
+    assert.equal(await store.findAccessToken(a.token), undefined);
+    assert.equal(await store.getTemplate(template.id), undefined);
+    assert.deepEqual((await store.listRecords(a.portalId, 'deals', 10)).records, []);
+    assert.deepEqual(await store.loadDailyRequestCounts(1), []);
+    const again = await store.insertTemplate(
+      a.appId,
+      { name: 'T', objectType: 'contacts', tokens: [], createdAt: T0 },
+      10,
+    );
+    assert.ok(!('ok' in again) && again.id !== template.id, 'template ids are not reused');
+  });
+});
