@@ -17,6 +17,7 @@ import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
 import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
 import { Renderer } from './render/renderer.js';
 import { openStore } from './store/open-store.js';
@@ -39,21 +40,27 @@ export interface ServerOptions {
 
 export async function createApp(
   config: Config,
-  store: Store,
+  givenStore: Store,
   credentials: Provisioned,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
+  // issue 12: the services write through a store whose event writes are timed for /metrics.
+  const metrics = new Metrics();
+  const store = metrics.measure(givenStore);
   const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
   const appEventTypes = new AppEventTypeService(store, clock, limits);
+  const appEvents = new AppEventService(store, appEventTypes, clock, {
+    autoCreateRecords: config.autoCreateRecords,
+    limits,
+  });
+  metrics.showQueueDepth({ v3: events, 'app-events': appEvents });
   return buildApp({
+    metrics,
     appEventTypes,
-    appEvents: new AppEventService(store, appEventTypes, clock, {
-      autoCreateRecords: config.autoCreateRecords,
-      limits,
-    }),
+    appEvents,
     config,
     store,
     clock,

@@ -6,3 +6,35 @@ export type JsonObject = Record<string, unknown>;
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The path to the first value nested deeper than `limit` (objects and arrays count one level each,
+ * the value itself is level 1), or undefined when none is. Iterative, so a hostile value cannot
+ * exhaust the stack while it is measured.
+ */
+export function tooDeepAt(value: unknown, limit: number): (string | number)[] | undefined {
+  const stack: { value: unknown; depth: number; path: (string | number)[] }[] = [
+    { value, depth: 1, path: [] },
+  ];
+  while (stack.length > 0) {
+    const next = stack.pop() as { value: unknown; depth: number; path: (string | number)[] };
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > limit) return next.path;
+    const entries: [string | number, unknown][] = Array.isArray(next.value)
+      ? next.value.map((item, index) => [index, item])
+      : Object.entries(next.value);
+    for (const [key, child] of entries) {
+      if (typeof child === 'object' && child !== null)
+        stack.push({ value: child, depth: next.depth + 1, path: [...next.path, key] });
+    }
+  }
+  return undefined;
+}
+
+/** A JSON path as the error's `in` names it: `inputs[0].extraData.a[3]`. */
+export function pathText(path: readonly (string | number)[]): string {
+  return path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
+}

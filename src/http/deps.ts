@@ -11,6 +11,7 @@ import type { RecordService } from '../domain/record-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
 import type { TenantService } from '../domain/tenant-service.js';
+import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
   config: Config;
@@ -31,4 +32,6 @@ export interface AppDeps {
   oauth: OAuthService;
   /** What was provisioned at start (the portal the OAuth approval page offers first). */
   credentials: { portalId: number; appId: number };
+  // issue 12: what GET /metrics shows
+  metrics: Metrics;
 }

@@ -4,8 +4,8 @@
  * id, kept in a session cookie (no expiry: the browser drops it when the session ends; HttpOnly,
  * SameSite=Strict, so page scripts cannot read it and other sites cannot send it).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../domain/secrets.js';
 import type { TimelineEntry } from '../domain/timeline-service.js';
 import { TimelineService } from '../domain/timeline-service.js';
 import { isObjectType } from '../domain/types.js';
@@ -23,12 +23,6 @@ const RECORDS_PAGE = 25;
 interface Session {
   token: string;
   portalId?: number;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function readCookie(request: FastifyRequest): Session | undefined {

@@ -2,17 +2,11 @@
  * The admin API (`/_admin/v1`, outside HubSpot's paths): portals and their time zones, developer
  * accounts and apps, access tokens. Authenticated by `Authorization: Bearer <admin token>`.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { sameSecret } from '../../domain/secrets.js';
 import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { appEventTypeToWire } from '../presenters.js';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export async function adminRoutes(
   app: FastifyInstance,
