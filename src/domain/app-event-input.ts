@@ -16,7 +16,7 @@ import {
   recordRef,
   tokenValueProblem,
 } from './event-input.js';
-import { isObject, type JsonObject } from './json.js';
+import { isObject, type JsonObject, setOwn } from './json.js';
 import type { EventWrite } from './store.js';
 import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent, type TimelineIFrame } from './types.js';
 
@@ -227,7 +227,7 @@ function readProperties(
       });
       continue;
     }
-    values[name] = text as string;
+    setOwn(values, name, text as string);
   }
   return values;
 }

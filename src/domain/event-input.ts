@@ -9,7 +9,7 @@ import type { LimitValues } from '../limits.js';
 import type { IdGenerator } from './clock.js';
 import { contactEmail, withContactEmail } from './contact-email.js';
 import type { ParsedEvent } from './event-parsing.js';
-import { isObject, tooDeepAt } from './json.js';
+import { isObject, setOwn, tooDeepAt } from './json.js';
 import type { EventWrite, RecordRef } from './store.js';
 import type { EventTemplate, TimelineEvent } from './types.js';
 
@@ -269,8 +269,8 @@ function readTokens(
       });
       continue;
     }
-    values[name] = text;
-    if (token.objectPropertyName) stamps[token.objectPropertyName] = text;
+    setOwn(values, name, text);
+    if (token.objectPropertyName) setOwn(stamps, token.objectPropertyName, text);
   }
   return { values, stamps };
 }

@@ -38,3 +38,12 @@ export function pathText(path: readonly (string | number)[]): string {
     .join('')
     .replace(/^\./, '');
 }
+
+/**
+ * Sets `key` as an own, enumerable data property whatever its name (issue 12): a plain assignment
+ * with the key `__proto__` changes the object's prototype instead (or, for a string, does nothing),
+ * so a token, property or stamp of that name would be lost; this keeps it as data.
+ */
+export function setOwn<V>(target: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -12,6 +12,7 @@ import { isObjectType } from '../domain/types.js';
 import { ApiError } from '../errors.js';
 import { TIMELINE_READ_SCOPES } from '../http/auth-hooks.js';
 import type { AppDeps } from '../http/deps.js';
+import { sendError } from '../http/error-handler.js';
 import { encodeCursor } from '../http/query-params.js';
 import { WEB_ASSETS } from './web-assets.js';
 import { page, views } from './web-views.js';
@@ -234,14 +235,10 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     '/ui/records/:objectType/:objectId/events-fragment',
     async (request, reply) => {
       const portalId = await portalOf(request);
-      if (portalId === undefined) return reply.code(401).send();
-      try {
-        const events = await recordEvents(portalId, request.params.objectType, request.params.objectId);
-        return html(reply.header('x-timeline-top', events.top), events.html);
-      } catch (error) {
-        if (error instanceof ApiError) return reply.code(error.status).send();
-        throw error;
-      }
+      // Fetched by the page's script, not shown: its failures answer HubSpot's envelope (issue 12).
+      if (portalId === undefined) return sendError(reply, new ApiError('MISSING_CREDENTIALS'));
+      const events = await recordEvents(portalId, request.params.objectType, request.params.objectId);
+      return html(reply.header('x-timeline-top', events.top), events.html);
     },
   );
 
