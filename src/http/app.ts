@@ -3,9 +3,10 @@
  * envelope on every failure, and the routes under both of HubSpot's timeline prefixes.
  */
 
+import { isUtf8 } from 'node:buffer';
 import { maxHeaderSize } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pathText, tooDeepAt } from '../domain/json.js';
+import { type BodyProblem, bodyProblem, pathText } from '../domain/json.js';
 import { ApiError, invalidInput } from '../errors.js';
 import { webRoutes } from '../web/web-routes.js';
 import type { AppDeps } from './deps.js';
@@ -44,16 +45,18 @@ declare module 'fastify' {
 /** *Ours*: the longest path segment (an id, a token name) the router accepts; longer answers 414. */
 export const MAX_PATH_PARAM_LENGTH = 2048;
 
-/** A body nested past the limit: a 400 naming where (the path cut short, it can be long). */
-function bodyTooDeep(path: (string | number)[], limit: number): ApiError {
-  const where = pathText(path.slice(0, 8)) + (path.length > 8 ? '…' : '');
-  return invalidInput([
-    {
-      message: `${where || 'body'} nests deeper than ${limit} levels`,
-      code: 'TOO_LARGE',
-      in: where || 'body',
-    },
-  ]);
+/**
+ * A body nested past the limit, or with a string no store keeps as sent (*ours*: U+0000 or an
+ * unpaired surrogate, refused in every string so SQLite and PostgreSQL answer alike): a 400 naming
+ * where (the path cut short, it can be long).
+ */
+function bodyRefused({ path, problem }: BodyProblem, limit: number): ApiError {
+  const where = pathText(path.slice(0, 8)) + (path.length > 8 ? '…' : '') || 'body';
+  const message =
+    problem === 'depth'
+      ? `${where} nests deeper than ${limit} levels`
+      : `${where} must not hold U+0000 or unpaired surrogates`;
+  return invalidInput([{ message, code: problem === 'depth' ? 'TOO_LARGE' : 'INVALID_VALUE', in: where }]);
 }
 
 export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
@@ -115,8 +118,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json\b/,
-    { parseAs: 'string' },
-    (request, body, done) => {
+    { parseAs: 'buffer' },
+    (request, bytes, done) => {
+      // Invalid UTF-8 is refused, as Jackson refuses it, rather than read with U+FFFD in its place.
+      if (!isUtf8(bytes as Buffer))
+        return done(new ApiError('MALFORMED_JSON', { detail: 'the body is not valid UTF-8' }), undefined);
+      const body = (bytes as Buffer).toString('utf8');
       if (body === '') {
         // A DELETE or GET with a JSON content type and no body is simply a request without a body.
         if (request.method === 'DELETE' || request.method === 'GET') return done(null, undefined);
@@ -125,15 +132,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       let parsed: unknown;
       try {
         // Duplicate keys: the last one wins, as JSON.parse and Jackson (by default) both do.
-        parsed = JSON.parse(body as string);
+        parsed = JSON.parse(body);
       } catch (error) {
         return done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
       }
       // issue 12: no route reads a body nested past MAX_BODY_DEPTH, so nothing recursive can run out
       // of stack on one.
-      const deep = tooDeepAt(parsed, config.limits.MAX_BODY_DEPTH);
-      if (deep !== undefined) return done(bodyTooDeep(deep, config.limits.MAX_BODY_DEPTH), undefined);
-      request.rawBody = body as string;
+      const problem = bodyProblem(parsed, config.limits.MAX_BODY_DEPTH);
+      if (problem !== undefined) return done(bodyRefused(problem, config.limits.MAX_BODY_DEPTH), undefined);
+      request.rawBody = body;
       done(null, parsed);
     },
   );

@@ -75,8 +75,9 @@ const replacement: fc.Arbitrary<unknown> = fc.oneof(
 /** Every path to a value inside `value` (the root is `[]`). */
 function pathsOf(value: unknown, path: (string | number)[] = [], out: (string | number)[][] = []) {
   out.push(path);
-  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, index], out));
-  else if (typeof value === 'object' && value !== null)
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) pathsOf(item, [...path, index], out);
+  } else if (typeof value === 'object' && value !== null)
     for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], out);
   return out;
 }
@@ -279,7 +280,7 @@ export function requestFor(world: FuzzWorld, routes: readonly RouteEntry[]): fc.
         if (body !== undefined) headers['content-type'] = type;
         const request: FuzzRequest = {
           method,
-          url: path + query,
+          url: path + fullQuery,
           headers,
           route: `${route.method} ${route.url}`,
         };
