@@ -246,7 +246,12 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     const portalId = await portalOf(request);
     if (portalId === undefined) return signIn(reply);
     const template = await deps.store.getTemplate(request.params.templateId);
-    if (!template) return notFound(reply, `No event template ${request.params.templateId}.`);
+    // A template belongs to an app: an access token sees its own app's only (issue 12), the admin all.
+    const session = readCookie(request);
+    const admin = session !== undefined && sameSecret(session.token, deps.adminToken);
+    const token = admin || !session ? undefined : await deps.store.findAccessToken(session.token);
+    if (!template || (!admin && template.appId !== token?.appId))
+      return notFound(reply, `No event template ${request.params.templateId}.`);
     const body = views.template({ template });
     return html(reply, page({ title: template.name, signedIn: true, objectType: template.objectType, body }));
   });
