@@ -358,6 +358,24 @@ describe('slow and many clients', () => {
     }
   });
 
+  it("headers over Node's 16 KiB limit: 431 in HubSpot's envelope", async () => {
+    const socket = await rawSocket();
+    const closed = untilClosed(socket, 5000);
+    socket.write(`GET /_health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const { data } = await closed;
+    assert.match(data, /^HTTP\/1\.1 431 /);
+    assert.equal(JSON.parse(data.slice(data.indexOf('\r\n\r\n') + 4)).status, 'error');
+  });
+
+  it("bytes that are not HTTP: 400 in HubSpot's envelope", async () => {
+    const socket = await rawSocket();
+    const closed = untilClosed(socket, 5000);
+    socket.write('HELLO THERE\r\n\r\n');
+    const { data } = await closed;
+    assert.match(data, /^HTTP\/1\.1 400 /);
+    assert.match(JSON.parse(data.slice(data.indexOf('\r\n\r\n') + 4)).message, /not valid HTTP/);
+  });
+
   it('connections past --max-connections are closed at once; the server serves again after', async () => {
     const sockets = await Promise.all(Array.from({ length: 8 }, () => rawSocket()));
     try {
