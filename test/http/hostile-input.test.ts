@@ -286,6 +286,40 @@ describe('strings and types', () => {
   });
 });
 
+describe('fields and parameters given in a shape the route cannot read (found by the fuzzer)', () => {
+  for (const query of ['archived=true&archived=false', 'limit=1&limit=2', 'after=1&after=2']) {
+    it(`GET /crm/v3/objects/contacts?${query}: 400 naming the parameter`, async () => {
+      await refused('GET', `/crm/v3/objects/contacts?${query}`, undefined, 400, query.split('=')[0]);
+    });
+  }
+
+  it('GET /crm/v3/schemas?archived=1&archived=1: 400 naming archived', async () => {
+    await refused('GET', '/crm/v3/schemas?archived=true&archived=true', undefined, 400, 'archived');
+  });
+
+  it("GET /oauth/authorize with client_id twice: OAuth's 400 naming it", async () => {
+    const res = await test.request('GET', '/oauth/authorize?client_id=a&client_id=b', { token: false });
+    assert.equal(res.status, 400, res.text);
+    assert.deepEqual(Object.keys(res.json).sort(), ['correlationId', 'message', 'status']);
+    assert.equal(res.json.status, 'BAD_REQUEST');
+    assert.match(res.json.message, /client_id/);
+  });
+
+  it("POST /oauth/v1/token with a number for client_secret: OAuth's 400 naming it", async () => {
+    const res = await test.request('POST', '/oauth/v1/token', {
+      body: {
+        grant_type: 'client_credentials',
+        client_id: test.credentials.oauthClientId,
+        client_secret: 12345,
+      },
+      token: false,
+    });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.json.status, 'BAD_REQUEST');
+    assert.match(res.json.message, /client_secret/);
+  });
+});
+
 describe('paths', () => {
   for (const path of [
     '/integrators/timeline/v3/events/%E0%A4%A/x',
