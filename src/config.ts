@@ -46,6 +46,15 @@ export interface Config {
   readonly journalSize: number;
   /** A seed fixture (JSON file) loaded at start. */
   readonly seed: string | undefined;
+  // issue 12: hostile clients and metrics
+  /** Seconds a request (headers and body) may take to arrive; then 408 and the connection is cut. */
+  readonly requestTimeout: number;
+  /** Seconds a connection may stay idle (no byte either way) before it is closed. */
+  readonly connectionTimeout: number;
+  /** Open connections accepted at once; more are closed as they arrive. */
+  readonly maxConnections: number;
+  /** `GET /metrics` without the admin token. */
+  readonly metricsPublic: boolean;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -329,6 +338,40 @@ export const configOptions: readonly ConfigOption[] = [
     description: 'a JSON fixture to load at start (see docs/testing.md)',
     parse: text,
   },
+  // issue 12: hostile clients and metrics
+  {
+    key: 'requestTimeout',
+    flag: '--request-timeout <seconds>',
+    env: 'TIMELINE_REQUEST_TIMEOUT',
+    description: 'seconds a request (headers and body) may take to arrive; slower ones get 408 and are cut',
+    parse: integer(1, 3600),
+    default: '30',
+  },
+  {
+    key: 'connectionTimeout',
+    flag: '--connection-timeout <seconds>',
+    env: 'TIMELINE_CONNECTION_TIMEOUT',
+    description: 'seconds a connection may stay idle before it is closed',
+    parse: integer(1, 3600),
+    default: '120',
+  },
+  {
+    key: 'maxConnections',
+    flag: '--max-connections <n>',
+    env: 'TIMELINE_MAX_CONNECTIONS',
+    description: 'open connections accepted at once; more are closed as they arrive',
+    parse: integer(1, 1000000),
+    default: '1024',
+  },
+  {
+    key: 'metricsPublic',
+    flag: '--metrics-public [bool]',
+    env: 'TIMELINE_METRICS_PUBLIC',
+    description: 'serve GET /metrics without the admin token',
+    parse: bool,
+    default: 'false',
+    boolean: true,
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -391,5 +434,9 @@ export function loadConfig(
     rateLimit: (values.rateLimit ?? null) as RateLimitPolicy | null,
     journalSize: values.journalSize as number,
     seed: values.seed as string | undefined,
+    requestTimeout: values.requestTimeout as number,
+    connectionTimeout: values.connectionTimeout as number,
+    maxConnections: values.maxConnections as number,
+    metricsPublic: values.metricsPublic as boolean,
   });
 }

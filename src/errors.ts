@@ -255,6 +255,32 @@ export const ErrorCatalogue = {
     category: 'OBJECT_NOT_FOUND',
     message: 'Unable to find object type {objectType}',
   },
+  // issue 12: requests that are not HTTP a route can read (answered before any route runs)
+  MALFORMED_PATH: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'The path {path} is not valid: {detail}',
+  },
+  PATH_SEGMENT_TOO_LONG: {
+    status: 414,
+    category: 'VALIDATION_ERROR',
+    message: 'A segment of the path is longer than the limit of {limit} characters',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    category: 'VALIDATION_ERROR',
+    message: 'The request was not received in full within {seconds} seconds',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    category: 'VALIDATION_ERROR',
+    message: 'The request headers are larger than the limit of {limit} bytes',
+  },
+  BAD_HTTP_REQUEST: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: 'The request is not valid HTTP/1.1 ({detail})',
+  },
   // The server itself
   STORE_UNAVAILABLE: {
     status: 503,

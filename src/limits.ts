@@ -24,6 +24,18 @@ export const Limits = {
   MAX_PENDING_WRITES: 256,
   /** *Ours*: page size of CRM object lists (HubSpot's own maximum is 100). */
   MAX_PAGE_SIZE: 100,
+  // issue 12: hostile input
+  /**
+   * *Ours*: how deeply an event's `extraData` may nest (objects and arrays). HubSpot is silent;
+   * Jackson's own default (StreamReadConstraints) is 1000, but a value this deep is never data a
+   * timeline shows, and every walk of it (fingerprint, size, JSON columns) is bounded by it.
+   */
+  MAX_EXTRA_DATA_DEPTH: 64,
+  /**
+   * *Ours*: how deeply any JSON request body may nest. Checked once after parsing, before any route
+   * reads the body, so no recursive code downstream can run out of stack on a hostile body.
+   */
+  MAX_BODY_DEPTH: 100,
 } as const;
 
 export type LimitName = keyof typeof Limits;

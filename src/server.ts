@@ -31,6 +31,7 @@ import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
+import { Metrics } from './http/metrics.js';
 import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
 import { Renderer } from './render/renderer.js';
 import { setTemplateLog } from './render/template-engine.js';
@@ -57,7 +58,7 @@ export interface ServerOptions {
 /** Every object the HTTP app is given, built once per server. */
 export function createDeps(
   config: Config,
-  store: Store,
+  givenStore: Store,
   credentials: Provisioned,
   provisionAgain: () => Promise<unknown>,
   options: ServerOptions = {},
@@ -65,8 +66,16 @@ export function createDeps(
   const clock: MovableClock = movableClock(options.clock ?? systemClock);
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
+  // issue 12: the services write through a store whose event writes are timed for /metrics.
+  const metrics = new Metrics();
+  const store = metrics.measure(givenStore);
   const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
   const appEventTypes = new AppEventTypeService(store, clock, limits);
+  const appEvents = new AppEventService(store, appEventTypes, clock, {
+    autoCreateRecords: config.autoCreateRecords,
+    limits,
+  });
+  metrics.showQueueDepth({ v3: events, 'app-events': appEvents });
   const journal = new RequestJournal(config.journalSize);
   const faults = new FaultRules(ids);
   const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
@@ -86,10 +95,7 @@ export function createDeps(
     adminToken: credentials.adminToken,
     // issue 14: app events and the OAuth stand-in
     appEventTypes,
-    appEvents: new AppEventService(store, appEventTypes, clock, {
-      autoCreateRecords: config.autoCreateRecords,
-      limits,
-    }),
+    appEvents,
     oauth: new OAuthService(store, clock, ids, {
       tokenTtlSeconds: config.oauthTokenTtl,
       defaultPortalId: credentials.portalId,
@@ -102,6 +108,8 @@ export function createDeps(
     resets: new ResetService({ store, clock, journal, faults, rateLimiter, provision: provisionAgain }),
     seeds: new SeedService({ store, clock, ids, limits, templates, records, events, rateLimiter }),
     seedDefaults: { portalId: credentials.portalId, appId: credentials.appId },
+    // issue 12: what GET /metrics shows
+    metrics,
   };
 }
 

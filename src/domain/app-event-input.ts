@@ -7,8 +7,16 @@ import { type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import { CUSTOM_OBJECT_TYPE_MARKER } from './app-event-type-rules.js';
 import { contactEmail } from './contact-email.js';
-import { describe, EMAIL, identifier, readTimestamp, recordRef, tokenValueProblem } from './event-input.js';
-import { isObject, type JsonObject } from './json.js';
+import {
+  describe,
+  EMAIL,
+  extraDataDepth,
+  identifier,
+  readTimestamp,
+  recordRef,
+  tokenValueProblem,
+} from './event-input.js';
+import { isObject, type JsonObject, setOwn } from './json.js';
 import type { EventWrite } from './store.js';
 import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent, type TimelineIFrame } from './types.js';
 
@@ -89,6 +97,7 @@ export function toOccurrenceWrite(
       in: 'extraData',
     });
   }
+  extraDataDepth(input.extraData, ctx.limits, problems);
   const properties = readProperties(input.properties, type, ctx.limits, problems);
   if (problems.length > 0 || id === undefined || objectType === undefined) throw invalidInput(problems);
 
@@ -218,7 +227,7 @@ function readProperties(
       });
       continue;
     }
-    values[name] = text as string;
+    setOwn(values, name, text as string);
   }
   return values;
 }

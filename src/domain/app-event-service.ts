@@ -44,6 +44,11 @@ interface InputFailure {
 export class AppEventService {
   private pendingWrites = 0;
 
+  /** Event-create requests waiting for the store now (the write queue's depth, shown by /metrics). */
+  get pendingWriteCount(): number {
+    return this.pendingWrites;
+  }
+
   constructor(
     private readonly store: Store,
     private readonly types: AppEventTypeService,

@@ -9,7 +9,7 @@ import type { LimitValues } from '../limits.js';
 import type { IdGenerator } from './clock.js';
 import { contactEmail, withContactEmail } from './contact-email.js';
 import type { ParsedEvent } from './event-parsing.js';
-import { isObject } from './json.js';
+import { isObject, setOwn, tooDeepAt } from './json.js';
 import type { EventWrite, RecordRef } from './store.js';
 import type { EventTemplate, TimelineEvent } from './types.js';
 
@@ -62,6 +62,20 @@ export function identifier(
   return value;
 }
 
+/**
+ * *Ours* (issue 12): `extraData` nested deeper than MAX_EXTRA_DATA_DEPTH is refused, naming the
+ * field, before anything walks it (its fingerprint, its size, the store's JSON column).
+ */
+export function extraDataDepth(value: unknown, limits: Readonly<LimitValues>, problems: ErrorDetail[]): void {
+  if (value === undefined || value === null) return;
+  if (tooDeepAt(value, limits.MAX_EXTRA_DATA_DEPTH) === undefined) return;
+  problems.push({
+    message: `extraData nests deeper than ${limits.MAX_EXTRA_DATA_DEPTH} levels`,
+    code: 'TOO_LARGE',
+    in: 'extraData',
+  });
+}
+
 /** Turns a valid input into a store write, or throws the ApiError that describes why it is not. */
 export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: EventContext): EventWrite {
   const problems: ErrorDetail[] = [];
@@ -80,6 +94,7 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
   const timestamp = readTimestamp(input.timestamp, problems);
   const timelineIFrame = input.timelineIFrame;
   const tokens = readTokens(input.tokens, template, ctx.limits, problems);
+  extraDataDepth(input.extraData, ctx.limits, problems);
 
   let id = givenId ?? ctx.ids.uuid();
   if (givenId !== undefined) {
@@ -254,8 +269,8 @@ function readTokens(
       });
       continue;
     }
-    values[name] = text;
-    if (token.objectPropertyName) stamps[token.objectPropertyName] = text;
+    setOwn(values, name, text);
+    if (token.objectPropertyName) setOwn(stamps, token.objectPropertyName, text);
   }
   return { values, stamps };
 }

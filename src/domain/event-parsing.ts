@@ -163,17 +163,19 @@ function tokensField(input: JsonObject, path: JsonPath): Record<string, string |
   if (value === undefined || value === null) return undefined;
   const at = `${fieldPrefix(path)}tokens`;
   if (!isObject(value)) throw typeMismatch('Map<String, String>', value, [...path, 'tokens'], at);
-  const tokens: Record<string, string | null> = {};
+  const entries: [string, string | null][] = [];
   for (const [name, raw] of Object.entries(value)) {
     if (raw === null) {
-      tokens[name] = null;
+      entries.push([name, null]);
       continue;
     }
     const text = scalarText(raw);
     if (text === undefined) throw typeMismatch('String', raw, [...path, 'tokens', name], `${at}.${name}`);
-    tokens[name] = text;
+    entries.push([name, text]);
   }
-  return tokens;
+  // Own properties whatever the name (issue 12): `tokens[name] = text` would drop a token named
+  // `__proto__` silently (an assignment to the prototype), where every other unknown name is refused.
+  return Object.fromEntries(entries);
 }
 
 /** TimelineIFrame: all five fields required; the sizes are integers (or strings of one). */

@@ -50,6 +50,11 @@ export class EventService {
   /** Requests whose writes the store has not answered yet. */
   private pendingWrites = 0;
 
+  /** Event-create requests waiting for the store now (the write queue's depth, shown by /metrics). */
+  get pendingWriteCount(): number {
+    return this.pendingWrites;
+  }
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,

@@ -4,10 +4,11 @@
  * refresh-token revocation. Access tokens it issues are ordinary access tokens with an expiry, so
  * every Bearer route accepts them, scoped by what was granted.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { Clock, IdGenerator } from './clock.js';
 import { DEFAULT_SCOPES } from './credentials.js';
+import { sameSecret } from './secrets.js';
 import type { Store } from './store.js';
 import type { AccessToken, OAuthClient, OAuthCode } from './types.js';
 
@@ -261,12 +262,6 @@ export class OAuthService {
 function splitScopes(value: string | undefined): string[] {
   // HubSpot's authorize URL separates scopes with spaces (`+` or `%20`); some guides use commas.
   return (value ?? '').split(/[\s,]+/).filter((scope) => scope !== '');
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** RFC 7636: S256 compares base64url(SHA-256(verifier)); plain compares the verifier itself. */

@@ -6,7 +6,7 @@ import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { Clock } from './clock.js';
 import { contactEmail, withContactEmail } from './contact-email.js';
 import { describe } from './event-input.js';
-import { isObject } from './json.js';
+import { isObject, setOwn } from './json.js';
 import type { Store } from './store.js';
 import type { CrmRecord, ObjectType } from './types.js';
 
@@ -115,8 +115,8 @@ export function readProperties(body: unknown): Record<string, string> {
   const properties: Record<string, string> = {};
   for (const [name, value] of Object.entries(body.properties)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      properties[name] = String(value);
-    else if (value === null) properties[name] = '';
+      setOwn(properties, name, String(value));
+    else if (value === null) setOwn(properties, name, '');
     else
       problems.push({
         message: `Property '${name}' must be a string, number or boolean, got ${describe(value)}`,

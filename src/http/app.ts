@@ -2,8 +2,12 @@
  * Builds the Fastify application: body parsing and limits, the correlation id, HubSpot's error
  * envelope on every failure, and the routes under both of HubSpot's timeline prefixes.
  */
+
+import { isUtf8 } from 'node:buffer';
+import { maxHeaderSize } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.js';
+import { type BodyProblem, bodyProblem, pathText } from '../domain/json.js';
+import { ApiError, invalidInput } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { webRoutes } from '../web/web-routes.js';
 import type { AppDeps } from './deps.js';
@@ -16,9 +20,11 @@ import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { crmSchemaRoutes } from './routes/crm-schemas.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { recordTimelineRoutes } from './routes/record-timelines.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
+import { clientErrorHandler, frameworkErrorHandler } from './transport-errors.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
 declare module 'fastify' {
@@ -27,10 +33,43 @@ declare module 'fastify' {
   }
 }
 
+/** One method and path pattern the app serves, as Fastify registered it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app (issue 12: the isolation test's list). */
+    routeTable: readonly RouteEntry[];
+  }
+}
+
+/** *Ours*: the longest path segment (an id, a token name) the router accepts; longer answers 414. */
+export const MAX_PATH_PARAM_LENGTH = 2048;
+
+/**
+ * A body nested past the limit, or with a string no store keeps as sent (*ours*: U+0000 or an
+ * unpaired surrogate, refused in every string so SQLite and PostgreSQL answer alike): a 400 naming
+ * where (the path cut short, it can be long).
+ */
+function bodyRefused({ path, problem }: BodyProblem, limit: number): ApiError {
+  const where = pathText(path.slice(0, 8)) + (path.length > 8 ? '…' : '') || 'body';
+  const message =
+    problem === 'depth'
+      ? `${where} nests deeper than ${limit} levels`
+      : `${where} must not hold U+0000 or unpaired surrogates`;
+  return invalidInput([{ message, code: problem === 'depth' ? 'TOO_LARGE' : 'INVALID_VALUE', in: where }]);
+}
+
 export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ids } = deps;
+  // issue 12: a slow client is cut after --request-timeout (Node checks every second), an idle
+  // connection after --connection-timeout; Node's header timeout may not exceed the request's.
+  const requestTimeout = config.requestTimeout * 1000;
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -51,10 +90,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_LENGTH },
+    requestTimeout,
+    connectionTimeout: config.connectionTimeout * 1000,
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, requestTimeout) },
+    frameworkErrors: frameworkErrorHandler(MAX_PATH_PARAM_LENGTH),
+    clientErrorHandler: clientErrorHandler({
+      ids,
+      requestTimeoutSeconds: config.requestTimeout,
+      maxHeaderBytes: maxHeaderSize,
+    }),
     ajv: {
       customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false },
     },
+  });
+
+  // issue 12: connections past --max-connections are closed as they arrive (Node's own limit).
+  app.server.maxConnections = config.maxConnections;
+  // Every route as it is added: the isolation test walks this list, so a new route needs a row there.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
+  // Requests by route and status, and their latency (the route's pattern, never the raw path, so
+  // ids in paths do not explode the label set).
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(no route)';
+    deps.metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
+    deps.metrics.requestDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
   // HubSpot sends the correlation id of every answer as a header too. `receivedAt` is the
@@ -74,19 +138,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json\b/,
-    { parseAs: 'string' },
-    (request, body, done) => {
+    { parseAs: 'buffer' },
+    (request, bytes, done) => {
+      // Invalid UTF-8 is refused, as Jackson refuses it, rather than read with U+FFFD in its place.
+      if (!isUtf8(bytes as Buffer))
+        return done(new ApiError('MALFORMED_JSON', { detail: 'the body is not valid UTF-8' }), undefined);
+      const body = (bytes as Buffer).toString('utf8');
       if (body === '') {
         // A DELETE or GET with a JSON content type and no body is simply a request without a body.
         if (request.method === 'DELETE' || request.method === 'GET') return done(null, undefined);
         return done(new ApiError('MALFORMED_JSON', { detail: 'the body is empty' }), undefined);
       }
-      request.rawBody = body as string;
+      // Kept before parsing, so the journal shows even a body that is not JSON.
+      request.rawBody = body;
+      let parsed: unknown;
       try {
-        done(null, JSON.parse(body as string));
+        // Duplicate keys: the last one wins, as JSON.parse and Jackson (by default) both do.
+        parsed = JSON.parse(body);
       } catch (error) {
-        done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
+        return done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
       }
+      // issue 12: no route reads a body nested past MAX_BODY_DEPTH, so nothing recursive can run out
+      // of stack on one.
+      const problem = bodyProblem(parsed, config.limits.MAX_BODY_DEPTH);
+      if (problem !== undefined) return done(bodyRefused(problem, config.limits.MAX_BODY_DEPTH), undefined);
+      done(null, parsed);
     },
   );
 
@@ -105,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // issue 10: the request journal, HubSpot's rate limits, then injected faults, in that order, on
   // every HubSpot route (after its authentication hook, before its body is validated)
   journalHooks(app, deps.journal, deps.clock);
-  rateLimitHook(app, deps.rateLimiter);
+  rateLimitHook(app, deps.rateLimiter, deps.metrics);
   faultHook(app, deps.faults);
 
   // Touches the store, so a load balancer stops sending work to a server whose database is down
@@ -114,6 +190,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await deps.store.getMeta('provisioned');
     return { status: 'ok' };
   });
+  // issue 12: Prometheus metrics
+  await app.register(metricsRoutes, deps);
   for (const prefix of TIMELINE_PREFIXES) {
     await app.register(eventTemplateRoutes, { prefix, ...deps });
     await app.register(timelineEventRoutes, { prefix, ...deps });

@@ -16,6 +16,7 @@ import type { SeedDefaults, SeedService } from '../domain/seed-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
 import type { TenantService } from '../domain/tenant-service.js';
+import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
   config: Config;
@@ -44,4 +45,6 @@ export interface AppDeps {
   seeds: SeedService;
   /** The portal and app a fixture entry without one belongs to: the provisioned ones. */
   seedDefaults: SeedDefaults;
+  // issue 12: what GET /metrics shows
+  metrics: Metrics;
 }

@@ -7,6 +7,7 @@ import type { OccurrenceBatch, StoredOccurrence } from '../domain/app-event-serv
 import { CUSTOM_OBJECT_TYPE_MARKER, wireObjectType } from '../domain/app-event-type-rules.js';
 import { fullyQualifiedName } from '../domain/app-event-type-service.js';
 import type { BatchOutcome } from '../domain/event-service.js';
+import { ownValue, setOwn } from '../domain/json.js';
 import { fullyQualifiedName as schemaFullyQualifiedName } from '../domain/object-schema-service.js';
 import type { RecordActivity } from '../domain/store.js';
 import type { TimelineEntry } from '../domain/timeline-service.js';
@@ -193,7 +194,9 @@ export function recordToWire(record: CrmRecord, requested?: readonly string[]): 
   };
   const names = requested ?? DEFAULT_PROPERTIES[record.objectType] ?? [];
   const properties: Record<string, string | null> = { ...system };
-  for (const name of names) properties[name] = system[name] ?? record.properties[name] ?? null;
+  // Own properties only (issue 12): `?properties=constructor` must not read Object's own members.
+  for (const name of names)
+    setOwn(properties, name, ownValue(system, name) ?? ownValue(record.properties, name) ?? null);
   return {
     id: record.id,
     properties,

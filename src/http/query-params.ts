@@ -4,8 +4,18 @@
  */
 import { invalidInput } from '../errors.js';
 
+/**
+ * One query parameter's text (issue 12): a parameter given twice parses as an array, which a
+ * single-valued parameter refuses, naming it, rather than guessing which value counts.
+ */
+export function singleParam(name: string, raw: unknown): string | undefined {
+  if (raw === undefined || typeof raw === 'string') return raw;
+  throw invalidInput([{ message: `${name} must be given once`, code: 'INVALID_VALUE', in: name }]);
+}
+
 /** `undefined` when absent; `fallback` is used then. */
-export function booleanParam(name: string, raw: string | undefined, fallback: boolean): boolean {
+export function booleanParam(name: string, given: unknown, fallback: boolean): boolean {
+  const raw = singleParam(name, given);
   if (raw === undefined) return fallback;
   const lower = raw.toLowerCase();
   if (lower === 'true') return true;
@@ -16,7 +26,8 @@ export function booleanParam(name: string, raw: string | undefined, fallback: bo
 }
 
 /** A page size from 1 to `max`; `fallback` when absent. */
-export function limitParam(raw: string | undefined, fallback: number, max: number): number {
+export function limitParam(given: unknown, fallback: number, max: number): number {
+  const raw = singleParam('limit', given);
   if (raw === undefined) return fallback;
   const limit = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(limit) || limit < 1 || limit > max) {
@@ -31,7 +42,8 @@ export function limitParam(raw: string | undefined, fallback: number, max: numbe
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** An ISO-8601 date or date-time as epoch ms; `undefined` when absent. */
-export function isoTimeParam(name: string, raw: string | undefined): number | undefined {
+export function isoTimeParam(name: string, given: unknown): number | undefined {
+  const raw = singleParam(name, given);
   if (raw === undefined) return undefined;
   const ms = ISO_8601.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
@@ -55,10 +67,8 @@ export function encodeCursor(values: readonly (string | number)[]): string {
  * The values of a cursor made by `encodeCursor`, checked against `shape` (the type of each value);
  * a 400 naming `after` for anything else.
  */
-export function cursorParam(
-  raw: string | undefined,
-  shape: readonly ('string' | 'number')[],
-): unknown[] | undefined {
+export function cursorParam(given: unknown, shape: readonly ('string' | 'number')[]): unknown[] | undefined {
+  const raw = singleParam('after', given);
   if (raw === undefined) return undefined;
   let values: unknown;
   try {

@@ -4,14 +4,15 @@
  * id, kept in a session cookie (no expiry: the browser drops it when the session ends; HttpOnly,
  * SameSite=Strict, so page scripts cannot read it and other sites cannot send it).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../domain/secrets.js';
 import type { TimelineEntry } from '../domain/timeline-service.js';
 import { TimelineService } from '../domain/timeline-service.js';
 import { isObjectType } from '../domain/types.js';
 import { ApiError } from '../errors.js';
 import { TIMELINE_READ_SCOPES } from '../http/auth-hooks.js';
 import type { AppDeps } from '../http/deps.js';
+import { sendError } from '../http/error-handler.js';
 import { encodeCursor } from '../http/query-params.js';
 import { WEB_ASSETS } from './web-assets.js';
 import { page, views } from './web-views.js';
@@ -23,12 +24,6 @@ const RECORDS_PAGE = 25;
 interface Session {
   token: string;
   portalId?: number;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function readCookie(request: FastifyRequest): Session | undefined {
@@ -240,14 +235,10 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     '/ui/records/:objectType/:objectId/events-fragment',
     async (request, reply) => {
       const portalId = await portalOf(request);
-      if (portalId === undefined) return reply.code(401).send();
-      try {
-        const events = await recordEvents(portalId, request.params.objectType, request.params.objectId);
-        return html(reply.header('x-timeline-top', events.top), events.html);
-      } catch (error) {
-        if (error instanceof ApiError) return reply.code(error.status).send();
-        throw error;
-      }
+      // Fetched by the page's script, not shown: its failures answer HubSpot's envelope (issue 12).
+      if (portalId === undefined) return sendError(reply, new ApiError('MISSING_CREDENTIALS'));
+      const events = await recordEvents(portalId, request.params.objectType, request.params.objectId);
+      return html(reply.header('x-timeline-top', events.top), events.html);
     },
   );
 
@@ -255,7 +246,12 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     const portalId = await portalOf(request);
     if (portalId === undefined) return signIn(reply);
     const template = await deps.store.getTemplate(request.params.templateId);
-    if (!template) return notFound(reply, `No event template ${request.params.templateId}.`);
+    // A template belongs to an app: an access token sees its own app's only (issue 12), the admin all.
+    const session = readCookie(request);
+    const admin = session !== undefined && sameSecret(session.token, deps.adminToken);
+    const token = admin || !session ? undefined : await deps.store.findAccessToken(session.token);
+    if (!template || (!admin && template.appId !== token?.appId))
+      return notFound(reply, `No event template ${request.params.templateId}.`);
     const body = views.template({ template });
     return html(reply, page({ title: template.name, signedIn: true, objectType: template.objectType, body }));
   });

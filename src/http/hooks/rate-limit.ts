@@ -8,8 +8,10 @@
  * runs while the body is read and parsed instead of before it (a refused request's body is parsed for
  * nothing, which costs less than making every request wait).
  */
+
 import type { FastifyInstance } from 'fastify';
 import type { RateDecision, RateLimiter } from '../../domain/rate-limiter.js';
+import type { Metrics } from '../metrics.js';
 import { rateLimitErrorToWire } from '../presenters.js';
 import { callerOf, isOwnRoute } from './own-routes.js';
 
@@ -20,7 +22,7 @@ declare module 'fastify' {
   }
 }
 
-export function rateLimitHook(app: FastifyInstance, limiter: RateLimiter): void {
+export function rateLimitHook(app: FastifyInstance, limiter: RateLimiter, metrics: Metrics): void {
   app.decorateRequest('rateDecision', undefined);
 
   app.addHook('preParsing', async (request, _reply, payload) => {
@@ -50,6 +52,7 @@ export function rateLimitHook(app: FastifyInstance, limiter: RateLimiter): void 
       reply.header('X-HubSpot-RateLimit-Daily-Remaining', decision.dailyRemaining);
     }
     if (!decision.refusedBy) return;
+    metrics.rateLimitRefusals.inc({ limit: decision.refusedBy === 'DAILY' ? 'daily' : 'ten_secondly' });
     return reply
       .code(429)
       .type('application/json;charset=utf-8')

@@ -2,20 +2,14 @@
  * The admin API (`/_admin/v1`, outside HubSpot's paths): portals and their time zones, developer
  * accounts and apps, access tokens. Authenticated by `Authorization: Bearer <admin token>`.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isObject } from '../../domain/json.js';
 import { parseRateLimit } from '../../domain/rate-limit-policy.js';
+import { sameSecret } from '../../domain/secrets.js';
 import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { appEventTypeToWire } from '../presenters.js';
 import { adminHarnessRoutes } from './admin-harness.js';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** The admin token, and nothing else: a HubSpot access token or `?hapikey=` gets a 401. */
 export function adminTokenHook(adminToken: string) {

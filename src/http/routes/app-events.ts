@@ -25,7 +25,7 @@ export interface AppEventRouteOptions extends AppDeps, FastifyPluginOptions {
 }
 
 export async function appEventRoutes(app: FastifyInstance, options: AppEventRouteOptions): Promise<void> {
-  const { store, appEvents, appEventTypes, config, version, clock } = options;
+  const { store, appEvents, appEventTypes, config, version, clock, metrics } = options;
   app.addHook(
     'onRequest',
     accessTokenHook(
@@ -37,7 +37,13 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
   );
 
   app.post<{ Body: unknown }>('/events', { schema: { body: { type: 'object' } } }, async (request, reply) => {
-    await appEvents.createOne(tokenOf(request), request.body, request.receivedAt);
+    try {
+      await appEvents.createOne(tokenOf(request), request.body, request.receivedAt);
+      metrics.countEvents('app-events', 1, 0);
+    } catch (error) {
+      metrics.countEvents('app-events', 0, 1);
+      throw error;
+    }
     // HubSpot answers a stored occurrence with 200 and no body (its SDK types it `void`).
     return reply.code(200).send();
   });
@@ -53,10 +59,18 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
         },
       },
     },
-    async (request) =>
-      occurrenceBatchToWire(
-        await appEvents.createBatch(tokenOf(request), request.body.inputs, request.receivedAt),
-      ),
+    async (request) => {
+      const { inputs } = request.body;
+      try {
+        const batch = await appEvents.createBatch(tokenOf(request), inputs, request.receivedAt);
+        metrics.countEvents('app-events', batch.results.length, 0);
+        return occurrenceBatchToWire(batch);
+      } catch (error) {
+        // All or nothing: a failed batch stored none of its inputs.
+        metrics.countEvents('app-events', 0, inputs.length);
+        throw error;
+      }
+    },
   );
 
   app.post<{ Body: unknown }>('/types/projects', async (request) => {

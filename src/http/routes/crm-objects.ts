@@ -5,7 +5,7 @@ import { ApiError } from '../../errors.js';
 import { accessTokenHook, TIMELINE_READ_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { pagingToWire, recordToWire } from '../presenters.js';
-import { booleanParam, limitParam } from '../query-params.js';
+import { booleanParam, limitParam, singleParam } from '../query-params.js';
 
 /** A custom object type as a path names it: `2-123` or `p{portalId}_{name}`. */
 const CUSTOM_TYPE_NAME = /^(2-\d+|p\d+_.+)$/;
@@ -88,7 +88,12 @@ export async function crmObjectRoutes(
     const limit = limitParam(query.limit, 10, config.limits.MAX_PAGE_SIZE);
     const { objectType } = await objectTypeOf(request);
     if (booleanParam('archived', query.archived, false)) return { results: [] };
-    const page = await records.list(tokenOf(request).portalId, objectType, limit, query.after);
+    const page = await records.list(
+      tokenOf(request).portalId,
+      objectType,
+      limit,
+      singleParam('after', query.after),
+    );
     const properties = requestedProperties(query);
     const body: Record<string, unknown> = {
       results: page.results.map((record) => recordToWire(record, properties)),
@@ -113,7 +118,7 @@ export async function crmObjectRoutes(
         tokenOf(request).portalId,
         (await objectTypeOf(request)).objectType,
         params.id,
-        query.idProperty,
+        singleParam('idProperty', query.idProperty),
       );
       return recordToWire(record, requestedProperties(query));
     },

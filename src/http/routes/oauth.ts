@@ -60,6 +60,21 @@ function approvalPage(query: AuthorizeQuery, authorization: Authorization, porta
 </body></html>`;
 }
 
+/**
+ * The token request's fields, each one string (issue 12): a field given twice in a form parses as an
+ * array, and a JSON body may hold anything; both are refused in OAuth's shape, naming the field.
+ */
+function tokenRequest(body: unknown): TokenRequest {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new ApiError('OAUTH_BAD_REQUEST', { detail: 'the body must be a form of named fields' });
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value !== 'string')
+      throw new ApiError('OAUTH_BAD_REQUEST', { detail: `${name} must be given once, as text` });
+  }
+  return body as TokenRequest;
+}
+
 export async function oauthRoutes(
   app: FastifyInstance,
   { oauth, config, credentials }: AppDeps,
@@ -73,6 +88,11 @@ export async function oauthRoutes(
 
   app.get<{ Querystring: AuthorizeQuery }>('/oauth/authorize', async (request, reply) => {
     const { query } = request;
+    // *Ours* (issue 12): a parameter given twice parses as an array; refuse it rather than guess.
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value !== 'string')
+        throw new ApiError('OAUTH_BAD_REQUEST', { detail: `${name} must be given once` });
+    }
     const request_: Parameters<typeof oauth.authorize>[0] = {};
     if (query.client_id !== undefined) request_.clientId = query.client_id;
     if (query.redirect_uri !== undefined) request_.redirectUri = query.redirect_uri;
@@ -94,7 +114,7 @@ export async function oauthRoutes(
     return reply.redirect(await oauth.approve(authorization, portalId), 302);
   });
 
-  app.post<{ Body: TokenRequest }>('/oauth/v1/token', async (request) => oauth.token(request.body ?? {}));
+  app.post<{ Body: unknown }>('/oauth/v1/token', async (request) => oauth.token(tokenRequest(request.body)));
 
   app.get<{ Params: { token: string } }>('/oauth/v1/access-tokens/:token', async (request) =>
     oauth.accessTokenInfo(request.params.token),

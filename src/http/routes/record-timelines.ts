@@ -6,9 +6,9 @@
  * Credentials: a HubSpot access token holding `timeline` or the object's read scope (its portal is
  * read), or the admin token with `?portalId=` (any portal).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateAccessToken } from '../../domain/credentials.js';
+import { sameSecret } from '../../domain/secrets.js';
 import type { ActivityPosition, TimelinePosition } from '../../domain/store.js';
 import { TimelineService } from '../../domain/timeline-service.js';
 import { invalidInput } from '../../errors.js';
@@ -25,12 +25,6 @@ interface ObjectParams {
 }
 
 type Query = Record<string, string | undefined>;
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** The read scope of an object type: custom objects (`2-123`) share HubSpot's `crm.objects.custom.read`. */
 function readScope(objectType: string): string {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestFacts } from '../../domain/event-service.js';
 import { accessTokenHook, TIMELINE_READ_SCOPES, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
+import { inputCount, type Metrics } from '../metrics.js';
 import { batchToWire, eventToWire } from '../presenters.js';
 import { booleanParam } from '../query-params.js';
 
@@ -14,13 +15,39 @@ function requestFacts(request: FastifyRequest): RequestFacts {
     : { requestedAt: request.receivedAt };
 }
 
+/**
+ * Runs a create and counts its events for /metrics: a batch's results and errors, one event for
+ * the single create; when the whole request fails, every input it held is counted as rejected.
+ */
+async function countedV3<T extends object>(
+  metrics: Metrics,
+  body: unknown,
+  create: () => Promise<T>,
+): Promise<T> {
+  try {
+    const outcome = await create();
+    if (
+      'results' in outcome &&
+      'errors' in outcome &&
+      Array.isArray(outcome.results) &&
+      Array.isArray(outcome.errors)
+    )
+      metrics.countEvents('v3', outcome.results.length, outcome.errors.length);
+    else metrics.countEvents('v3', 1, 0);
+    return outcome;
+  } catch (error) {
+    metrics.countEvents('v3', 0, inputCount(body));
+    throw error;
+  }
+}
+
 interface EventParams {
   eventTemplateId: string;
   eventId: string;
 }
 
 export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { store, events, rendering } = deps;
+  const { store, events, rendering, metrics } = deps;
   app.addHook(
     'onRequest',
     accessTokenHook(
@@ -33,13 +60,17 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
   // No JSON Schema on the create bodies: the domain parses them as HubSpot's Jackson does, and a
   // malformed body fails with the line and column of the offending input.
   app.post('/events/batch/create', async (request, reply) => {
-    const outcome = await events.createBatch(tokenOf(request), request.body, requestFacts(request));
+    const outcome = await countedV3(metrics, request.body, () =>
+      events.createBatch(tokenOf(request), request.body, requestFacts(request)),
+    );
     // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
     return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
   });
 
   app.post('/events', async (request, reply) => {
-    const event = await events.createOne(tokenOf(request), request.body, requestFacts(request));
+    const event = await countedV3(metrics, request.body, () =>
+      events.createOne(tokenOf(request), request.body, requestFacts(request)),
+    );
     return reply.code(201).send(eventToWire(event));
   });
 
