@@ -37,6 +37,9 @@ export interface Config {
   readonly oauthTokenTtl: number;
   /** `/oauth/authorize` approves at once, for the first portal, without a page (headless tests). */
   readonly oauthAutoApprove: boolean;
+  // issue 12: graceful shutdown
+  /** Seconds a stopping server waits for in-flight requests before it cuts them and exits 1. */
+  readonly shutdownTimeout: number;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -270,6 +273,16 @@ export const configOptions: readonly ConfigOption[] = [
     default: 'false',
     boolean: true,
   },
+  // issue 12: graceful shutdown
+  {
+    key: 'shutdownTimeout',
+    flag: '--shutdown-timeout <seconds>',
+    env: 'TIMELINE_SHUTDOWN_TIMEOUT',
+    description:
+      'on SIGTERM/SIGINT, seconds to finish in-flight requests before cutting them (a second signal exits at once)',
+    parse: integer(0, 3600),
+    default: '10',
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -329,5 +342,6 @@ export function loadConfig(
     oauthRedirectUri: values.oauthRedirectUri as string | undefined,
     oauthTokenTtl: values.oauthTokenTtl as number,
     oauthAutoApprove: values.oauthAutoApprove as boolean,
+    shutdownTimeout: values.shutdownTimeout as number,
   });
 }

@@ -27,7 +27,16 @@ export interface RunningServer {
   credentials: Provisioned;
   /** `http://host:port` it listens on. */
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully (issue 12): stops accepting, lets in-flight requests finish for at most
+   * `config.shutdownTimeout` seconds (then cuts their connections), and closes the store, which
+   * commits what was already handed to it. `drained` says whether every request finished in time.
+   */
+  close(): Promise<CloseOutcome>;
+}
+
+export interface CloseOutcome {
+  drained: boolean;
 }
 
 export interface ServerOptions {
@@ -90,14 +99,35 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       credentials,
       url: `http://${host}:${port}`,
       close: async () => {
-        await app.close();
+        const drained = await closeWithin(app, config.shutdownTimeout * 1000);
         if (!options.store) await store.close();
+        return { drained };
       },
     };
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
   }
+}
+
+/**
+ * `app.close()`, bounded: it waits for the requests being handled to be answered. Past `timeoutMs`
+ * their connections are cut (their clients get no answer, so nothing unanswered counts as
+ * acknowledged) and the close completes; answers `false` then.
+ */
+async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<boolean> {
+  const closing = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+  const outcome = await Promise.race([closing.then(() => false as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === false) return true;
+  app.log.warn(`shutdown: requests still running after ${timeoutMs} ms; cutting their connections`);
+  app.server.closeAllConnections();
+  await closing;
+  return false;
 }
 
 /**

@@ -2,8 +2,8 @@
 /** The `timeline-server` command. `serve` starts the server; every flag has an env variable too. */
 import { Command } from 'commander';
 import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from '../config.js';
-import { startServer } from '../server.js';
-import { CliError, EXIT_USAGE } from './cli-error.js';
+import { type RunningServer, startServer } from '../server.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerTemplates } from './commands/templates.js';
 
@@ -39,17 +39,55 @@ serve.action(async (flags: Record<string, unknown>) => {
   console.log(`database:           ${config.db}`);
   console.log(`listening on ${server.url}`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping`);
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals(server, config.shutdownTimeout);
 });
+
+/**
+ * Exit code of a stop forced by a second SIGINT/SIGTERM: 128 + SIGINT's number, what a shell
+ * reports for a program interrupted by Ctrl-C, so scripts and supervisors read it as "interrupted
+ * by the operator", apart from 1 (a failure of the server's own, such as a stop that timed out).
+ */
+const EXIT_FORCED = 130;
+
+/**
+ * Graceful shutdown (issue 12): the first SIGTERM or SIGINT stops accepting, lets in-flight requests
+ * finish (at most `--shutdown-timeout` seconds), closes the store and exits 0 (1 if requests had to
+ * be cut or the close failed). A second signal exits at once with EXIT_FORCED; whatever was
+ * committed stays committed, and what was not yet answered was never acknowledged.
+ */
+function stopOnSignals(server: RunningServer, timeoutSeconds: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`timeline-server: ${signal} again: exiting now, without waiting for in-flight requests`);
+      process.exit(EXIT_FORCED);
+    }
+    stopping = true;
+    console.log(
+      `${signal}: stopping; finishing in-flight requests (at most ${timeoutSeconds} s, ${signal} again to exit at once)`,
+    );
+    server.close().then(
+      ({ drained }) => {
+        if (drained) {
+          console.log('stopped');
+          process.exit(EXIT_OK);
+        }
+        console.error(
+          `timeline-server: requests were still running after ${timeoutSeconds} s (--shutdown-timeout); they were cut unanswered`,
+        );
+        process.exit(EXIT_FAILURE);
+      },
+      (error: unknown) => {
+        console.error(
+          `timeline-server: stopping failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
 
 registerEvents(program);
 registerTemplates(program);

@@ -15,6 +15,7 @@ import { eventTemplateRoutes } from './routes/event-templates.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { recordTimelineRoutes } from './routes/record-timelines.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
+import { addShutdownGate } from './shutdown-gate.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
 declare module 'fastify' {
@@ -31,7 +32,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
-    return503OnClosing: true,
+    // issue 12: a request arriving while the server stops gets HubSpot's 503 (shutdown-gate.ts).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: {
       customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false },
@@ -45,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.receivedAt = deps.clock.now();
     reply.header('X-HubSpot-Correlation-Id', request.id);
   });
+  addShutdownGate(app);
   app.decorateRequest('accessToken', null);
   // The body as sent, for the line and column of a value HubSpot's parser would refuse.
   app.decorateRequest('rawBody', undefined);

@@ -56,6 +56,31 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   return pool;
 }
 
+/** How long `endWhenIdle` waits for work in flight before it ends the pool regardless. */
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * Ends the pool once the work already handed to it is done (issue 12, graceful shutdown): pg's
+ * `end()` never serves a call still waiting for a connection, so that call would hang unanswered,
+ * and it cuts nothing that holds a client either. So: wait until no call waits and every client is
+ * idle again (bounded, in case PostgreSQL itself stopped answering), then end.
+ */
+export async function endWhenIdle(pool: pg.Pool): Promise<void> {
+  const deadline = performance.now() + DRAIN_LIMIT_MS;
+  while ((pool.waitingCount > 0 || pool.idleCount < pool.totalCount) && performance.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pool.off('release', done).off('remove', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 20);
+      pool.once('release', done).once('remove', done);
+    });
+  }
+  await pool.end();
+}
+
 /**
  * The URL with `-c search_path=<schema>` added to its `options` parameter: a startup parameter, not
  * a `SET` after connecting, so it costs no round trip and holds for every connection the pool ever

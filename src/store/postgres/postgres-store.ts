@@ -45,7 +45,7 @@ import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
 import { PostgresOAuth } from './postgres-oauth.js';
 import { PostgresObjectSchemas } from './postgres-object-schemas.js';
-import { createPool, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
+import { createPool, endWhenIdle, isRetryable, type PoolOptions, transaction } from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
@@ -97,7 +97,8 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    // Calls already made are answered first (issue 12): a write in flight is committed, not dropped.
+    await endWhenIdle(this.pool);
   }
 
   getMeta(key: string): Promise<string | undefined> {
