@@ -53,6 +53,15 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   // listener that would crash the process. The pool drops that client and opens a new one when next
   // needed, so there is nothing else to do here.
   pool.on('error', () => {});
+  // issue 12: pg-pool listens for the errors of idle clients only. A client checked out for a
+  // transaction whose connection dies between two queries emits 'error' with no listener, and that
+  // killed the whole process (found by test/reliability/postgres-outage-ingestion.test.ts). The
+  // query that was running or is sent next fails all the same, so the transaction is answered as
+  // unavailable and the broken client is destroyed on release (`transaction` below); this listener
+  // only keeps the process alive.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
