@@ -55,6 +55,9 @@ export interface Config {
   readonly maxConnections: number;
   /** `GET /metrics` without the admin token. */
   readonly metricsPublic: boolean;
+  // issue 12: graceful shutdown
+  /** Seconds a stopping server waits for in-flight requests before it cuts them and exits 1. */
+  readonly shutdownTimeout: number;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -372,6 +375,16 @@ export const configOptions: readonly ConfigOption[] = [
     default: 'false',
     boolean: true,
   },
+  // issue 12: graceful shutdown
+  {
+    key: 'shutdownTimeout',
+    flag: '--shutdown-timeout <seconds>',
+    env: 'TIMELINE_SHUTDOWN_TIMEOUT',
+    description:
+      'on SIGTERM/SIGINT, seconds to finish in-flight requests before cutting them (a second signal exits at once)',
+    parse: integer(0, 3600),
+    default: '10',
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -438,5 +451,6 @@ export function loadConfig(
     connectionTimeout: values.connectionTimeout as number,
     maxConnections: values.maxConnections as number,
     metricsPublic: values.metricsPublic as boolean,
+    shutdownTimeout: values.shutdownTimeout as number,
   });
 }

@@ -292,6 +292,12 @@ export const ErrorCatalogue = {
     category: 'SERVICE_UNAVAILABLE',
     message: 'The server has {pending} write requests waiting already; retry shortly',
   },
+  // issue 12: a request that reaches a server already stopping (graceful shutdown)
+  SHUTTING_DOWN: {
+    status: 503,
+    category: 'SERVICE_UNAVAILABLE',
+    message: 'The server is shutting down; retry shortly',
+  },
   INTERNAL_ERROR: {
     status: 500,
     category: 'INTERNAL_ERROR',

@@ -154,7 +154,7 @@ export async function startTimelineServer(options: TimelineServerOptions = {}): 
       deps.clock.advance(ms);
     },
     close: () => {
-      closed ??= running.close();
+      closed ??= running.close().then(() => undefined);
       return closed;
     },
   };

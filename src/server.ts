@@ -45,7 +45,16 @@ export interface RunningServer {
   url: string;
   /** What the admin API controls, for code in the same process (`src/index.ts`). */
   deps: AppDeps;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully (issue 12): stops accepting, lets in-flight requests finish for at most
+   * `config.shutdownTimeout` seconds (then cuts their connections), and closes the store, which
+   * commits what was already handed to it. `drained` says whether every request finished in time.
+   */
+  close(): Promise<CloseOutcome>;
+}
+
+export interface CloseOutcome {
+  drained: boolean;
 }
 
 export interface ServerOptions {
@@ -138,9 +147,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       deps,
       url: `http://${host}:${port}`,
       close: async () => {
-        await app.close();
+        const drained = await closeWithin(app, config.shutdownTimeout * 1000);
         await running.rateLimiter.close().catch(() => {});
         if (!options.store) await store.close();
+        return { drained };
       },
     };
   } catch (error) {
@@ -163,6 +173,26 @@ export async function readFixture(path: string): Promise<unknown> {
   } catch (error) {
     throw new Error(`the seed fixture ${path} is not JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * `app.close()`, bounded: it waits for the requests being handled to be answered. Past `timeoutMs`
+ * their connections are cut (their clients get no answer, so nothing unanswered counts as
+ * acknowledged) and the close completes; answers `false` then.
+ */
+async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<boolean> {
+  const closing = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+  const outcome = await Promise.race([closing.then(() => false as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === false) return true;
+  app.log.warn(`shutdown: requests still running after ${timeoutMs} ms; cutting their connections`);
+  app.server.closeAllConnections();
+  await closing;
+  return false;
 }
 
 /**

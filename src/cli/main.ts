@@ -5,8 +5,8 @@ import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from 
 import { StoreCannotOpenError, StoreCorruptError, StoreUnavailableError } from '../domain/store-errors.js';
 import { ApiError } from '../errors.js';
 import { redactDatabase } from '../redact.js';
-import { readFixture, startServer } from '../server.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
+import { type RunningServer, readFixture, startServer } from '../server.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerTemplates } from './commands/templates.js';
 import { packageVersion } from './package-version.js';
@@ -17,7 +17,7 @@ const program = new Command('timeline-server')
   .showHelpAfterError('(run the command with --help to see every option)')
   .addHelpText(
     'after',
-    '\nExit codes: 0 success; 1 a runtime failure (a server, file or network problem); 2 a usage error (a flag, value or setting that cannot work).',
+    '\nExit codes: 0 success; 1 a runtime failure (a server, file or network problem); 2 a usage error (a flag, value or setting that cannot work); 130 a stop forced by a second Ctrl-C or SIGTERM.',
   );
 // Commander's own usage errors (unknown flag, bad value, missing argument) exit 2, help exits 0.
 program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
@@ -64,16 +64,7 @@ serve.action(async (flags: Record<string, unknown>) => {
   console.log(`database:           ${redactDatabase(config.db)}`);
   console.log(`listening on ${server.url}`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping`);
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals(server, config.shutdownTimeout);
 });
 
 /** Why the server could not start, in words a user can act on; secrets redacted. */
@@ -83,6 +74,53 @@ function startFailure(error: unknown, db: string): string {
     return `cannot reach the database ${redactDatabase(db)}: ${message} (is PostgreSQL running and the URL right? check --db)`;
   }
   return redactDatabase(message);
+}
+
+/**
+ * Exit code of a stop forced by a second SIGINT/SIGTERM: 128 + SIGINT's number, what a shell
+ * reports for a program interrupted by Ctrl-C, so scripts and supervisors read it as "interrupted
+ * by the operator", apart from 1 (a failure of the server's own, such as a stop that timed out).
+ */
+const EXIT_FORCED = 130;
+
+/**
+ * Graceful shutdown (issue 12): the first SIGTERM or SIGINT stops accepting, lets in-flight requests
+ * finish (at most `--shutdown-timeout` seconds), closes the store and exits 0 (1 if requests had to
+ * be cut or the close failed). A second signal exits at once with EXIT_FORCED; whatever was
+ * committed stays committed, and what was not yet answered was never acknowledged.
+ */
+function stopOnSignals(server: RunningServer, timeoutSeconds: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`timeline-server: ${signal} again: exiting now, without waiting for in-flight requests`);
+      process.exit(EXIT_FORCED);
+    }
+    stopping = true;
+    console.log(
+      `${signal}: stopping; finishing in-flight requests (at most ${timeoutSeconds} s, ${signal} again to exit at once)`,
+    );
+    server.close().then(
+      ({ drained }) => {
+        if (drained) {
+          console.log('stopped');
+          process.exit(EXIT_OK);
+        }
+        console.error(
+          `timeline-server: requests were still running after ${timeoutSeconds} s (--shutdown-timeout); they were cut unanswered`,
+        );
+        process.exit(EXIT_FAILURE);
+      },
+      (error: unknown) => {
+        console.error(
+          `timeline-server: stopping failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 registerEvents(program);

@@ -24,6 +24,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { recordTimelineRoutes } from './routes/record-timelines.js';
 import { timelineEventRoutes } from './routes/timeline-events.js';
+import { addShutdownGate } from './shutdown-gate.js';
 import { clientErrorHandler, frameworkErrorHandler } from './transport-errors.js';
 
 /** The official Node client 12+ uses the first; client 11 and older, and many guides, the second. */
@@ -89,7 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
-    return503OnClosing: true,
+    // issue 12: a request arriving while the server stops gets HubSpot's 503 (shutdown-gate.ts).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_LENGTH },
     requestTimeout,
     connectionTimeout: config.connectionTimeout * 1000,
@@ -128,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.receivedAt = deps.clock.now();
     reply.header('X-HubSpot-Correlation-Id', request.id);
   });
+  addShutdownGate(app);
   app.decorateRequest('accessToken', null);
   // The body as sent: for the line and column of a value HubSpot's parser would refuse, and for the
   // request journal.

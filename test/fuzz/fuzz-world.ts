@@ -218,6 +218,8 @@ export async function buildFuzzWorld(settings: Record<string, string> = {}): Pro
       }).toString(),
       'POST /ui/login': new URLSearchParams({ token: server.accessToken }).toString(),
     },
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+    },
   };
 }

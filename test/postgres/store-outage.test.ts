@@ -4,8 +4,8 @@
  * is reached through a TCP proxy the test can cut.
  */
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { CuttableProxy } from '../helpers/cuttable-proxy.js';
 import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
 import { type ScratchSchema, scratchSchema } from '../helpers/scratch-schema.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -15,35 +15,6 @@ const SKIP = PG_URL
   ? false
   : 'TIMELINE_TEST_PG_URL is not set: the PostgreSQL outage test is skipped (set it to run)';
 
-/** A TCP proxy to PostgreSQL that can be cut (every connection dropped) and restored on its port. */
-class CuttableProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (address && typeof address === 'object') this.port = address.port;
-  }
-
-  async cut(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
-
 describe('PostgreSQL outage', () => {
   let schema: ScratchSchema;
   let proxy: CuttableProxy;
@@ -52,9 +23,8 @@ describe('PostgreSQL outage', () => {
 
   before(async () => {
     if (!PG_URL) return;
-    const target = new URL(PG_URL as string);
     schema = await scratchSchema(PG_URL, 'outage');
-    proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    proxy = CuttableProxy.to(PG_URL);
     await proxy.start();
     server = await startTestServer({ db: schema.url(proxy.port) });
     templateId = await createTemplate(server);

@@ -53,7 +53,41 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   // listener that would crash the process. The pool drops that client and opens a new one when next
   // needed, so there is nothing else to do here.
   pool.on('error', () => {});
+  // issue 12: pg-pool listens for the errors of idle clients only. A client checked out for a
+  // transaction whose connection dies between two queries emits 'error' with no listener, and that
+  // killed the whole process (found by test/reliability/postgres-outage-ingestion.test.ts). The
+  // query that was running or is sent next fails all the same, so the transaction is answered as
+  // unavailable and the broken client is destroyed on release (`transaction` below); this listener
+  // only keeps the process alive.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
+}
+
+/** How long `endWhenIdle` waits for work in flight before it ends the pool regardless. */
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * Ends the pool once the work already handed to it is done (issue 12, graceful shutdown): pg's
+ * `end()` never serves a call still waiting for a connection, so that call would hang unanswered,
+ * and it cuts nothing that holds a client either. So: wait until no call waits and every client is
+ * idle again (bounded, in case PostgreSQL itself stopped answering), then end.
+ */
+export async function endWhenIdle(pool: pg.Pool): Promise<void> {
+  const deadline = performance.now() + DRAIN_LIMIT_MS;
+  while ((pool.waitingCount > 0 || pool.idleCount < pool.totalCount) && performance.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pool.off('release', done).off('remove', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 20);
+      pool.once('release', done).once('remove', done);
+    });
+  }
+  await pool.end();
 }
 
 /**

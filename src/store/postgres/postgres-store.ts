@@ -49,7 +49,14 @@ import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
 import { PostgresOAuth } from './postgres-oauth.js';
 import { PostgresObjectSchemas } from './postgres-object-schemas.js';
-import { createPool, isRetryable, type PoolOptions, searchPathSchema, transaction } from './postgres-pool.js';
+import {
+  createPool,
+  endWhenIdle,
+  isRetryable,
+  type PoolOptions,
+  searchPathSchema,
+  transaction,
+} from './postgres-pool.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresRequestCounts } from './postgres-request-counts.js';
 import { PostgresReset } from './postgres-reset.js';
@@ -108,7 +115,8 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    // Calls already made are answered first (issue 12): a write in flight is committed, not dropped.
+    await endWhenIdle(this.pool);
   }
 
   getMeta(key: string): Promise<string | undefined> {

@@ -93,6 +93,7 @@ function indexIfBacklogged(open: SqliteStore): void {
 
 function flushWrites(open: SqliteStore): void {
   const calls = queuedWrites;
+  if (calls.length === 0) return; // already flushed by a close
   queuedWrites = [];
   try {
     const results = open.writeEventGroups(calls.map((call) => call.group));
@@ -126,6 +127,13 @@ port.on('message', async (request: ThreadRequest) => {
     return;
   }
   const open = store;
+  if (request.kind === 'call' && request.method === 'close') {
+    // Writes taken in before the close are committed and answered first: a write handed to the
+    // store is never dropped by a shutdown. The index timer goes, so nothing runs on a closed file.
+    if (queuedWrites.length > 0) flushWrites(open);
+    clearTimeout(indexTimer);
+    indexTimer = undefined;
+  }
   if (request.kind === 'write-events') {
     // setImmediate runs after the messages already waiting are taken in: they join this commit.
     if (queuedWrites.length === 0) setImmediate(() => flushWrites(open));
