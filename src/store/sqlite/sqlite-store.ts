@@ -61,6 +61,15 @@ interface Parts {
   schemas: SqliteObjectSchemas;
 }
 
+/** A CRM API write, committed or not, clears the event writer's contacts cache (rare next to events). */
+function forgetting<T>(records: SqliteRecords, write: () => T): T {
+  try {
+    return write();
+  } finally {
+    records.forgetCached();
+  }
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private migrated: Parts | undefined;
@@ -167,7 +176,9 @@ export class SqliteStore implements Store {
     now: number,
   ): Promise<RecordWriteResult> =>
     this.use((p) =>
-      this.db.transaction(() => p.records.create(portalId, objectType, properties, now)).immediate(),
+      forgetting(p.records, () =>
+        this.db.transaction(() => p.records.create(portalId, objectType, properties, now)).immediate(),
+      ),
     );
 
   getRecord = (portalId: number, objectType: ObjectType, id: string): Promise<CrmRecord | undefined> =>
@@ -184,13 +195,15 @@ export class SqliteStore implements Store {
     now: number,
   ): Promise<RecordWriteResult> =>
     this.use((p) =>
-      this.db
-        .transaction((): RecordWriteResult => {
-          const row = p.records.find(portalId, objectType, id);
-          if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
-          return p.records.merge(row, properties, now);
-        })
-        .immediate(),
+      forgetting(p.records, () =>
+        this.db
+          .transaction((): RecordWriteResult => {
+            const row = p.records.find(portalId, objectType, id);
+            if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
+            return p.records.merge(row, properties, now);
+          })
+          .immediate(),
+      ),
     );
 
   archiveRecord = (portalId: number, objectType: ObjectType, id: string): Promise<boolean> =>
