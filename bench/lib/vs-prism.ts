@@ -14,6 +14,7 @@ import { ACCESS_TOKEN, createTemplate, PORTAL_ID, startOurs } from './ours.js';
 import { preload } from './preload.js';
 import { ensurePrism, PRISM_PACKAGE, startPrism, writeDocument } from './prism.js';
 import { columns, type Scenario, type ScenarioOptions, scenarios } from './scenarios.js';
+import { budgetLines, measureSingleBudget, medianBudget, type SingleBudget } from './single-budget.js';
 import { measureStartups, type Startups } from './startup.js';
 import { formatFailures, formatResult, median, ratio, summarize } from './stats.js';
 import { TARGETS, type Target, Targets } from './targets.js';
@@ -60,6 +61,9 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
     );
 
     const list = scenarios(o, batches, singles);
+    // The single create's time budget, on the same disk, measured at the end of every round so
+    // that the fsync is timed under the same conditions as the rounds' single creates (issue 16).
+    const budgets: SingleBudget[] = [];
     const results = list.map((): Pair => ({ ours: [], prism: [] }));
     console.log('\nempty database: each round starts our server on a fresh SQLite file');
     for (let round = 1; round <= o.rounds; round++) {
@@ -84,6 +88,9 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
           console.log(`round ${round}  ${columns(scenario, target)} ${formatResult(result)}`);
         }
       }
+      const budget = await measureSingleBudget(scratch, `round-${round}`);
+      budgets.push(budget);
+      console.log(`round ${round}  ${budgetLines(budget).join('; ')}`);
     }
     await targets.stopAll();
 
@@ -99,12 +106,19 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
       console.log(`         ${ratios(scenario, m)}`);
     }
 
+    const budget = medianBudget(budgets);
+    const singleIndex = list.findIndex((scenario) => scenario.kind === 'single');
+    const singleP50 = medians[singleIndex]?.ours.p50 ?? Number.NaN;
+    const budgetText = budgetLines(budget, singleP50);
+    console.log(`\nsingle create budget (medians of ${o.rounds} round(s))\n  ${budgetText.join('\n  ')}`);
+
     const afterPreload =
       o.preload > 0
         ? await preloadPhase(o, targets, list[0] as Scenario, scratch, templateId, probe.batch)
         : [];
 
     const summary = summaryLines(o, list, medians, startups, afterPreload, targets);
+    summary.push(...budgetText);
     const allOurs = [...results.flatMap((r) => r.ours), ...afterPreload];
     const allPrism = results.flatMap((r) => r.prism);
     const failures = { ours: summarize(allOurs), prism: summarize(allPrism) };
@@ -120,7 +134,16 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
       console.log(
         '\n!!!!!!!! OUR SERVER ANSWERED SOMETHING OTHER THAN 201 (or connections failed): THESE FIGURES ARE NOT VALID !!!!!!!!',
       );
-    const file = saveResults({ options: o, machine, prismVersion, results, afterPreload, startups, summary });
+    const file = saveResults({
+      options: o,
+      machine,
+      prismVersion,
+      results,
+      afterPreload,
+      startups,
+      budget: budget satisfies SingleBudget,
+      summary,
+    });
     console.log(`\nresults: ${file}`);
     return oursClean;
   } finally {
