@@ -18,6 +18,8 @@
  * --limiter-cost: adds our server with the rate limiter counting (limits it never reaches) beside the
  * one with `--rate-limit off`, each on its own fresh database, rounds alternating; the ratio
  * `ours/ours (limiter on)` is what the limiter costs. Use --rounds 3 or more and read the medians.
+ *   npm run bench:ingest -- --db postgres://... --vs-sqlite --stamp-every   (every event changes its contact)
+ *   npm run bench:ingest -- --cpu [--db postgres://...]   (CPU per event of our server and its PostgreSQL backends)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ import {
   batchBodies,
   REQUEST_NUMBER,
 } from './lib/bodies.js';
+import { accumulate, backendSeconds, describeServerCpu, spent, threadSeconds } from './lib/cpu.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import {
   ACCESS_TOKEN,
@@ -56,6 +59,10 @@ const { values: args } = parseArgs({
     'vs-prism': { type: 'boolean', default: false },
     'app-events': { type: 'boolean', default: false },
     'limiter-cost': { type: 'boolean', default: false },
+    // issue 16: every event stamps a new value onto its contact (the stamped token varies).
+    'stamp-every': { type: 'boolean', default: false },
+    // issue 16: CPU per event of our server's threads (and of its PostgreSQL backends) over the rounds.
+    cpu: { type: 'boolean', default: false },
     preload: { type: 'string', default: '1000000' },
     starts: { type: 'string', default: '3' },
   },
@@ -73,18 +80,33 @@ const batchSize = positive('batch', args.batch);
 const poolSize = positive('pool', args.pool);
 
 /** A fresh schema for a PostgreSQL run (dropped afterwards), so runs never see each other's data. */
-async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+async function freshPostgres(url: string): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+  deadlocks: () => Promise<number>;
+  backends: () => Promise<Map<string, number>>;
+}> {
   const schema = `bench_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   const scoped = new URL(url);
   scoped.searchParams.set('options', `-c search_path=${schema}`);
+  // Names our server's connections, so --cpu can find its backends in pg_stat_activity.
+  scoped.searchParams.set('application_name', schema);
   return {
     url: scoped.toString(),
     drop: async () => {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
+    },
+    backends: () => backendSeconds(admin, schema),
+    // PostgreSQL's count of deadlocks detected in this database (every client of it, ours included).
+    deadlocks: async () => {
+      const { rows } = await admin.query<{ deadlocks: string }>(
+        'SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()',
+      );
+      return Number(rows[0]?.deadlocks ?? 0);
     },
   };
 }
@@ -106,8 +128,10 @@ async function againstReference(): Promise<void> {
   const postgres = args.db && /^postgres(ql)?:\/\//.test(args.db) ? await freshPostgres(args.db) : undefined;
   const db = postgres?.url ?? args.db ?? join(scratch, 'bench.db');
   console.log(
-    `ingest: ${batchSize}-event batches, ${connections} connections, ${duration} s a round, ${rounds} round(s), email pool ${poolSize}, db ${args.db ?? db}`,
+    `ingest: ${batchSize}-event batches, ${connections} connections, ${duration} s a round, ${rounds} round(s), email pool ${poolSize}, db ${args.db ?? db}` +
+      (args['stamp-every'] ? ', every event stamps a new value' : ''),
   );
+  const deadlocksBefore = await postgres?.deadlocks();
   const targets: Target[] = [];
   const dropLater: (() => Promise<void>)[] = [];
   const addOurs = async (label: string, path: string, rateLimit?: string) => {
@@ -156,8 +180,15 @@ async function againstReference(): Promise<void> {
       });
     }
     const results = new Map<string, LoadResult[]>();
+    // --cpu: CPU seconds of each target's server threads (and PostgreSQL backends) during its loads.
+    const serverCpu = new Map<string, Map<string, number>>();
+    const backendCpu = new Map<string, number>();
     for (let round = 1; round <= rounds; round++) {
       for (const target of targets) {
+        const measureCpu = args.cpu && target.pid !== undefined && !target.appEvents;
+        const pgTarget = measureCpu && postgres !== undefined && target === targets[0];
+        const threadsBefore = measureCpu ? threadSeconds(target.pid as number) : undefined;
+        const backendsBefore = pgTarget ? await postgres.backends() : undefined;
         const result = await runLoad({
           url: target.url,
           eventsPerRequest: batchSize,
@@ -172,8 +203,20 @@ async function againstReference(): Promise<void> {
                 successStatus: 200,
                 uniquePlaceholder: REQUEST_NUMBER,
               }
-            : { path: BATCH_PATH, bodies: batchBodies(target.templateId, batchSize, poolSize) }),
+            : {
+                path: BATCH_PATH,
+                bodies: batchBodies(target.templateId, batchSize, poolSize, 200, args['stamp-every']),
+              }),
         });
+        if (threadsBefore) {
+          const total = serverCpu.get(target.label) ?? new Map<string, number>();
+          accumulate(total, spent(threadsBefore, threadSeconds(target.pid as number)));
+          serverCpu.set(target.label, total);
+        }
+        if (backendsBefore && postgres) {
+          const used = [...spent(backendsBefore, await postgres.backends()).values()];
+          backendCpu.set(target.label, (backendCpu.get(target.label) ?? 0) + used.reduce((a, b) => a + b, 0));
+        }
         results.set(target.label, [...(results.get(target.label) ?? []), result]);
         console.log(`round ${round}  ${target.label.padEnd(18)} ${formatResult(result)}`);
       }
@@ -188,6 +231,20 @@ async function againstReference(): Promise<void> {
       const note = target.label === 'reference' ? '   (bare node:http + JSON, stores nothing)' : '';
       console.log(`median  ${target.label.padEnd(18)} ${formatResult(median)}${rss}${note}`);
     }
+    for (const target of targets) {
+      const threads = serverCpu.get(target.label);
+      if (!threads || target.pid === undefined) continue;
+      // Events stored over all rounds (201 answers only), from each round's rate and duration.
+      const events = (results.get(target.label) ?? []).reduce((n, r) => n + r.eventsPerSecond * duration, 0);
+      const backend = backendCpu.get(target.label);
+      const pgText =
+        backend === undefined
+          ? ''
+          : `; PostgreSQL backends ${((backend * 1e6) / events).toFixed(1)} us per event (its background writers not counted)`;
+      console.log(
+        `cpu     ${target.label.padEnd(18)} ${describeServerCpu(target.pid, threads, events)}${pgText}`,
+      );
+    }
     const first = medians.get(targets[0]?.label ?? '');
     for (const target of targets.slice(1)) {
       const other = medians.get(target.label);
@@ -196,6 +253,13 @@ async function againstReference(): Promise<void> {
           `ratio ${targets[0]?.label}/${target.label}: ${ratio(first.eventsPerSecond, other.eventsPerSecond)}`,
         );
       }
+    }
+    if (postgres && deadlocksBefore !== undefined) {
+      // The statistics reach pg_stat_database within a second of each transaction's end.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      console.log(
+        `PostgreSQL deadlocks detected during the run: ${(await postgres.deadlocks()) - deadlocksBefore}`,
+      );
     }
   } finally {
     for (const target of targets) await target.stop();

@@ -3,7 +3,7 @@
  * a pool of --pool, a stamped token, extraData), --group batches per commit, for --seconds. Prints
  * events/s. It isolates storage cost from HTTP and JSON when tuning the schema and statements.
  *
- *   npm run build && node dist/bench/store-write.js [--group 1] [--batch 100] [--seconds 5]
+ *   npm run build && node dist/bench/store-write.js [--group 1] [--batch 100] [--seconds 5 | --commits N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '5' },
     pool: { type: 'string', default: '100000' },
+    // A fixed amount of work instead of a duration: for noise-free counts (perf stat, strace -c).
+    commits: { type: 'string' },
   },
 });
 const group = Number(args.group);
@@ -77,7 +79,8 @@ let events = 0;
 let commits = 0;
 const started = performance.now();
 const deadline = started + Number(args.seconds) * 1000;
-while (performance.now() < deadline) {
+const maxCommits = args.commits === undefined ? Number.POSITIVE_INFINITY : Number(args.commits);
+while (commits < maxCommits && (args.commits !== undefined || performance.now() < deadline)) {
   const groups = Array.from({ length: group }, () => ({
     // Fresh ids each time: re-sending stored events would measure the replay path instead.
     writes: (batches[commits % batches.length] as EventWrite[]).map((w) =>

@@ -22,21 +22,40 @@ export interface BenchEvent {
   extraData: { source: string; questions: { question: string; answer: string }[] };
 }
 
-/** One event for a random email of a pool of `poolSize` (`${prefix}-${n}@example.com`). */
-export function benchEvent(templateId: string, poolSize: number, prefix = 'person'): BenchEvent {
+/**
+ * One event for a random email of a pool of `poolSize` (`${prefix}-${n}@example.com`). Its stamped
+ * token (`webinarName`, onto the contact's `last_webinar`) is the same for every event of an email,
+ * so only a contact's first event changes it; with `stampEvery` it is new in each event, so nearly
+ * every event changes its contact (issue 16: the load where every event stamps).
+ */
+export function benchEvent(
+  templateId: string,
+  poolSize: number,
+  prefix = 'person',
+  stampEvery = false,
+): BenchEvent {
   const n = Math.floor(Math.random() * poolSize);
+  const webinar = stampEvery ? Math.floor(Math.random() * 1e9) : n % 50;
   return {
     eventTemplateId: templateId,
     email: `${prefix}-${n}@example.com`,
-    tokens: { webinarName: `Webinar ${n % 50}`, seats: String(n % 9), tier: n % 2 ? 'paid' : 'free' },
+    tokens: { webinarName: `Webinar ${webinar}`, seats: String(n % 9), tier: n % 2 ? 'paid' : 'free' },
     extraData: { source: 'bench', questions: [{ question: 'Why?', answer: `Because ${n}` }] },
   };
 }
 
 /** `count` distinct batch bodies of `batchSize` events each. */
-export function batchBodies(templateId: string, batchSize: number, poolSize: number, count = 200): string[] {
+export function batchBodies(
+  templateId: string,
+  batchSize: number,
+  poolSize: number,
+  count = 200,
+  stampEvery = false,
+): string[] {
   return Array.from({ length: count }, () =>
-    JSON.stringify({ inputs: Array.from({ length: batchSize }, () => benchEvent(templateId, poolSize)) }),
+    JSON.stringify({
+      inputs: Array.from({ length: batchSize }, () => benchEvent(templateId, poolSize, 'person', stampEvery)),
+    }),
   );
 }
 

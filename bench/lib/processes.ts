@@ -17,6 +17,20 @@ export function startProcess(
 ): Promise<ServerProcess> {
   const started = performance.now();
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stopping = false;
+  // The last of what the server printed, kept for the report of an exit nobody asked for.
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.once('exit', (code, signal) => {
+    if (!stopping && tail.includes('listening on'))
+      console.log(
+        `\n!!!!!!!! ${command} ${args[0] ?? ''} exited by itself (code ${code}, signal ${signal}); its last output:\n${tail}\n`,
+      );
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
@@ -30,6 +44,7 @@ export function startProcess(
           startMs: performance.now() - started,
           stop: () =>
             new Promise((done) => {
+              stopping = true;
               if (child.exitCode !== null) return done();
               child.once('exit', () => done());
               child.kill('SIGTERM');

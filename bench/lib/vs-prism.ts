@@ -14,6 +14,7 @@ import { ACCESS_TOKEN, createTemplate, PORTAL_ID, startOurs } from './ours.js';
 import { preload } from './preload.js';
 import { ensurePrism, PRISM_PACKAGE, startPrism, writeDocument } from './prism.js';
 import { columns, type Scenario, type ScenarioOptions, scenarios } from './scenarios.js';
+import { budgetLines, measureSingleBudget, medianBudget, type SingleBudget } from './single-budget.js';
 import { measureStartups, type Startups } from './startup.js';
 import { formatFailures, formatResult, median, ratio, summarize } from './stats.js';
 import { TARGETS, type Target, Targets } from './targets.js';
@@ -60,6 +61,9 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
     );
 
     const list = scenarios(o, batches, singles);
+    // The single create's time budget, on the same disk, measured at the end of every round so
+    // that the fsync is timed under the same conditions as the rounds' single creates (issue 16).
+    const budgets: SingleBudget[] = [];
     const results = list.map((): Pair => ({ ours: [], prism: [] }));
     console.log('\nempty database: each round starts our server on a fresh SQLite file');
     for (let round = 1; round <= o.rounds; round++) {
@@ -84,6 +88,9 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
           console.log(`round ${round}  ${columns(scenario, target)} ${formatResult(result)}`);
         }
       }
+      const budget = await measureSingleBudget(scratch, `round-${round}`);
+      budgets.push(budget);
+      console.log(`round ${round}  ${budgetLines(budget).join('; ')}`);
     }
     await targets.stopAll();
 
@@ -99,13 +106,21 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
       console.log(`         ${ratios(scenario, m)}`);
     }
 
-    const afterPreload =
+    const budget = medianBudget(budgets);
+    const singleIndex = list.findIndex((scenario) => scenario.kind === 'single');
+    const singleP50 = medians[singleIndex]?.ours.p50 ?? Number.NaN;
+    const budgetText = budgetLines(budget, singleP50);
+    console.log(`\nsingle create budget (medians of ${o.rounds} round(s))\n  ${budgetText.join('\n  ')}`);
+
+    const preloaded =
       o.preload > 0
         ? await preloadPhase(o, targets, list[0] as Scenario, scratch, templateId, probe.batch)
-        : [];
+        : { after: [], emptyBeside: [] };
+    const afterPreload = preloaded.after;
 
-    const summary = summaryLines(o, list, medians, startups, afterPreload, targets);
-    const allOurs = [...results.flatMap((r) => r.ours), ...afterPreload];
+    const summary = summaryLines(o, list, medians, startups, preloaded, targets);
+    summary.push(...budgetText);
+    const allOurs = [...results.flatMap((r) => r.ours), ...afterPreload, ...preloaded.emptyBeside];
     const allPrism = results.flatMap((r) => r.prism);
     const failures = { ours: summarize(allOurs), prism: summarize(allPrism) };
     for (const target of TARGETS) {
@@ -120,7 +135,17 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
       console.log(
         '\n!!!!!!!! OUR SERVER ANSWERED SOMETHING OTHER THAN 201 (or connections failed): THESE FIGURES ARE NOT VALID !!!!!!!!',
       );
-    const file = saveResults({ options: o, machine, prismVersion, results, afterPreload, startups, summary });
+    const file = saveResults({
+      options: o,
+      machine,
+      prismVersion,
+      results,
+      afterPreload,
+      emptyBesidePreload: preloaded.emptyBeside,
+      startups,
+      budget: budget satisfies SingleBudget,
+      summary,
+    });
     console.log(`\nresults: ${file}`);
     return oursClean;
   } finally {
@@ -147,7 +172,7 @@ async function preloadPhase(
   scratch: string,
   templateId: string,
   probeBatch: string,
-): Promise<LoadResult[]> {
+): Promise<{ after: LoadResult[]; emptyBeside: LoadResult[] }> {
   const db = join(scratch, 'preloaded.db');
   const phase = `${o.preload} stored`;
   const seed = await targets.set('ours', await startOurs(db), phase);
@@ -160,15 +185,29 @@ async function preloadPhase(
   console.log(`preload: ${o.preload} events in ${seconds.toFixed(1)} s (${Math.round(rate)} events/s)`);
   const ours = await targets.set('ours', await startOurs(db), phase);
   await expectCreated('ours', ours.url, BATCH_PATH, probeBatch, ACCESS_TOKEN);
+  // The load moves on this shared machine between the empty-database rounds and these: so each
+  // round here also measures a server on a fresh file, right before, for the percentage (issue 16).
   const rounds: LoadResult[] = [];
+  const emptyBeside: LoadResult[] = [];
   for (let round = 1; round <= o.rounds; round++) {
+    const fresh = await startOurs(join(scratch, `beside-${round}.db`));
+    try {
+      await createTemplate(fresh.url);
+      const empty = await scenario.run(fresh.url);
+      emptyBeside.push(empty);
+      console.log(
+        `round ${round}  ${columns(scenario, 'ours')} ${formatResult(empty)}   (empty database, beside)`,
+      );
+    } finally {
+      await fresh.stop();
+    }
     const result = await scenario.run(ours.url);
     rounds.push(result);
     console.log(`round ${round}  ${columns(scenario, 'ours')} ${formatResult(result)}   (after ${phase})`);
   }
   console.log(`median   ${columns(scenario, 'ours')} ${formatResult(summarize(rounds))}   (after ${phase})`);
   await targets.stop('ours');
-  return rounds;
+  return { after: rounds, emptyBeside };
 }
 
 function summaryLines(
@@ -176,7 +215,7 @@ function summaryLines(
   list: Scenario[],
   medians: Record<Target, LoadResult>[],
   startups: Startups,
-  afterPreload: LoadResult[],
+  preloaded: { after: LoadResult[]; emptyBeside: LoadResult[] },
   targets: Targets,
 ): string[] {
   const lines = [`medians of ${o.rounds} round(s) of ${o.duration} s; ours = SQLite file, durable commits`];
@@ -197,12 +236,15 @@ function summaryLines(
   lines.push(
     `start-up to first 2xx, median of ${o.starts}: ours ${ms(startups.ours)} | prism ${ms(startups.prism)}`,
   );
-  if (afterPreload.length > 0) {
+  if (preloaded.after.length > 0) {
     const empty = (medians[0] as Record<Target, LoadResult>).ours;
-    const after = summarize(afterPreload);
+    const beside = summarize(preloaded.emptyBeside);
+    const after = summarize(preloaded.after);
+    const percent = (of: LoadResult) => ((100 * after.eventsPerSecond) / of.eventsPerSecond).toFixed(0);
     lines.push(
       `${(list[0] as Scenario).label} after ${o.preload} stored events: ours ${Math.round(after.eventsPerSecond)} events/s, p99 ${after.p99} ms = ` +
-        `${((100 * after.eventsPerSecond) / empty.eventsPerSecond).toFixed(0)}% of the empty-database ${Math.round(empty.eventsPerSecond)} events/s`,
+        `${percent(beside)}% of a fresh file measured beside it, round by round (${Math.round(beside.eventsPerSecond)} events/s); ` +
+        `${percent(empty)}% of the empty-database rounds above (${Math.round(empty.eventsPerSecond)} events/s)`,
     );
   }
   lines.push(

@@ -27,11 +27,20 @@ export class EventRendering {
     kind: TemplateKind,
   ): Promise<string> {
     const { event, template } = await this.events.getWithTemplate(token, eventTemplateId, eventId);
-    return this.renderWith(template, event, kind, await this.timeZoneOf(token.portalId));
+    return this.renderWith(token.portalId, template, event, kind, await this.timeZoneOf(token.portalId));
   }
 
-  /** The HTML of an event already read, with its template, in that time zone. */
-  renderWith(template: EventTemplate, event: TimelineEvent, kind: TemplateKind, timeZone: string): string {
+  /**
+   * The HTML of an event of the portal already read, with its template, in that time zone. Cached
+   * per event (events never change once stored) and template version (an update bumps it).
+   */
+  renderWith(
+    portalId: number,
+    template: EventTemplate,
+    event: TimelineEvent,
+    kind: TemplateKind,
+    timeZone: string,
+  ): string {
     return this.renderer.render(
       {
         id: template.id,
@@ -42,6 +51,7 @@ export class EventRendering {
       event,
       kind,
       timeZone,
+      `${portalId}\u0000${template.id}\u0000${event.id}`,
     );
   }
 

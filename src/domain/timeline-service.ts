@@ -71,9 +71,10 @@ export class TimelineService {
       const entry: TimelineEntry = {
         event,
         template: found,
-        header: this.rendering.renderWith(found, event, 'header', timeZone),
+        header: this.rendering.renderWith(portalId, found, event, 'header', timeZone),
       };
-      if (options.detail) entry.detail = this.rendering.renderWith(found, event, 'detail', timeZone);
+      if (options.detail)
+        entry.detail = this.rendering.renderWith(portalId, found, event, 'detail', timeZone);
       entries.push(entry);
     }
     return page.next ? { entries, next: page.next } : { entries };

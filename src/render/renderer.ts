@@ -26,18 +26,36 @@ type CompiledTemplate =
   | { source: string; run?: undefined; problem: string };
 
 const DEFAULT_CACHE_SIZE = 1000;
+/** Rendered headers and details kept (issue 16): about 200-500 bytes each, a few MB in all. */
+const DEFAULT_RENDERED_CACHE_SIZE = 10_000;
+
+/** A rendered HTML and the source it came from (a source changed without a new version misses). */
+interface RenderedEntry {
+  source: string;
+  html: string;
+}
 
 /**
  * Renders timeline event templates the way HubSpot does: Handlebars, then Markdown, to HTML.
  * Compiled templates are kept in an LRU cache keyed by (template id, version, header/detail), so
- * an updated template (new version) is compiled afresh while old versions age out.
+ * an updated template (new version) is compiled afresh while old versions age out. The HTML of an
+ * event given with an `eventKey` is kept too, keyed by that event, the template version, the kind
+ * and the time zone: events never change once stored, and a template update bumps its version.
  */
 export class Renderer {
   readonly #cache: LRUCache<string, CompiledTemplate>;
+  readonly #rendered: LRUCache<string, RenderedEntry>;
   #compileCount = 0;
+  #renderCount = 0;
 
-  constructor(options?: { cacheSize?: number }) {
+  constructor(options?: { cacheSize?: number; renderedCacheSize?: number }) {
     this.#cache = new LRUCache({ max: options?.cacheSize ?? DEFAULT_CACHE_SIZE });
+    this.#rendered = new LRUCache({ max: options?.renderedCacheSize ?? DEFAULT_RENDERED_CACHE_SIZE });
+  }
+
+  /** How many renders ran the pipeline (not answered from the rendered cache); for tests and metrics. */
+  get renderCount(): number {
+    return this.#renderCount;
   }
 
   /** How many template sources this renderer has compiled (cache misses); for tests and metrics. */
@@ -45,10 +63,36 @@ export class Renderer {
     return this.#compileCount;
   }
 
-  /** HTML for one event; an empty or missing template source renders as ''. */
-  render(template: RenderableTemplate, event: RenderableEvent, kind: TemplateKind, timeZone: string): string {
+  /**
+   * HTML for one event; an empty or missing template source renders as ''. `eventKey` names the
+   * stored event (unique across portals and templates): its HTML is cached under it.
+   */
+  render(
+    template: RenderableTemplate,
+    event: RenderableEvent,
+    kind: TemplateKind,
+    timeZone: string,
+    eventKey?: string,
+  ): string {
     const source = kind === 'header' ? template.headerTemplate : template.detailTemplate;
     if (typeof source !== 'string' || source === '') return '';
+    if (eventKey === undefined) return this.#render(template, event, kind, timeZone, source);
+    const key = `${eventKey}\u0000${template.id}\u0000${template.version}\u0000${kind}\u0000${timeZone}`;
+    const cached = this.#rendered.get(key);
+    if (cached !== undefined && cached.source === source) return cached.html;
+    const html = this.#render(template, event, kind, timeZone, source);
+    this.#rendered.set(key, { source, html });
+    return html;
+  }
+
+  #render(
+    template: RenderableTemplate,
+    event: RenderableEvent,
+    kind: TemplateKind,
+    timeZone: string,
+    source: string,
+  ): string {
+    this.#renderCount++;
     const compiled = this.#compiled(template, kind, source);
     if (compiled.run === undefined) {
       throw new TemplateRenderError(template.id, template.version, kind, compiled.problem);

@@ -413,6 +413,46 @@ describe('cache', () => {
   });
 });
 
+// issue 16: the HTML of a stored event is cached per event, template version, kind and time zone.
+describe('rendered cache', () => {
+  const event = { tokens: { name: 'Ann' }, timestamp: Date.UTC(2024, 0, 1, 23, 30) };
+  const t = {
+    id: 'r1',
+    version: 1,
+    headerTemplate: 'Hi {{name}}',
+    detailTemplate: 'On {{#formatDate timestamp}}{{/formatDate}}',
+  };
+
+  test('the same event renders once; its HTML is answered again', () => {
+    const renderer = new Renderer();
+    assert.equal(renderer.render(t, event, 'header', 'UTC', 'e1'), '<p>Hi Ann</p>');
+    assert.equal(renderer.render(t, event, 'header', 'UTC', 'e1'), '<p>Hi Ann</p>');
+    assert.equal(renderer.renderCount, 1);
+    // Another event, the other kind, another time zone: each renders.
+    renderer.render(t, { ...event, tokens: { name: 'Bo' } }, 'header', 'UTC', 'e2');
+    const utc = renderer.render(t, event, 'detail', 'UTC', 'e1');
+    const kolkata = renderer.render(t, event, 'detail', 'Asia/Kolkata', 'e1');
+    assert.notEqual(utc, kolkata);
+    assert.equal(renderer.renderCount, 4);
+    // Without a key (an event not stored) nothing is cached.
+    renderer.render(t, event, 'header', 'UTC');
+    renderer.render(t, event, 'header', 'UTC');
+    assert.equal(renderer.renderCount, 6);
+  });
+
+  test('a template update (new version) renders the event again with the new template', () => {
+    const renderer = new Renderer();
+    assert.equal(renderer.render(t, event, 'header', 'UTC', 'e1'), '<p>Hi Ann</p>');
+    const v2 = { ...t, version: 2, headerTemplate: 'Hello {{name}}' };
+    assert.equal(renderer.render(v2, event, 'header', 'UTC', 'e1'), '<p>Hello Ann</p>');
+    // A source changed without a new version is not served stale either.
+    assert.equal(
+      renderer.render({ ...v2, headerTemplate: 'Yo {{name}}' }, event, 'header', 'UTC', 'e1'),
+      '<p>Yo Ann</p>',
+    );
+  });
+});
+
 describe('templates that were never validated', () => {
   test('an unknown helper gives a clear TemplateRenderError', () => {
     const renderer = new Renderer();

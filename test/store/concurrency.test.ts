@@ -87,6 +87,38 @@ eachBackend((backend) => {
     assert.equal((await a.listRecords(portalId, 'contacts', 100)).records.length, emails.length);
   });
 
+  // issue 16: on PostgreSQL such batches lock their records in one sorted statement (no deadlock).
+  test('opposite-order batches stamping the same contacts all succeed, and no stamp is lost', {
+    skip,
+  }, async (t) => {
+    const { a, b, portalId, template } = await twoStores(t, backend);
+    const emails = Array.from({ length: 20 }, (_, i) => `stamp-race-${i}@example.com`);
+    for (const email of emails) assert.ok((await a.createRecord(portalId, 'contacts', { email }, T0)).ok);
+    const batch = (store: 'a' | 'b', round: number) =>
+      emails.map((email) =>
+        eventWrite(
+          portalId,
+          template,
+          { by: 'email', email },
+          { stamps: { [`by_${store}`]: String(round) } },
+        ),
+      );
+    for (let round = 1; round <= 3; round++) {
+      succeeded(
+        (
+          await Promise.all([
+            a.writeEvents(batch('a', round), options),
+            b.writeEvents(batch('b', round).reverse(), options),
+          ])
+        ).flat(),
+      );
+    }
+    for (const email of emails) {
+      const contact = await a.findContactByEmail(portalId, email);
+      assert.deepEqual(contact?.properties, { email, by_a: '3', by_b: '3' });
+    }
+  });
+
   test('the same event id from two stores at once is stored once', { skip }, async (t) => {
     const { a, b, portalId, template } = await twoStores(t, backend);
     for (let round = 0; round < 10; round++) {

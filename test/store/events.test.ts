@@ -380,6 +380,31 @@ eachBackend((backend) => {
     }
   });
 
+  // issue 16: the SQLite writer caches contacts by email; a rolled-back contact must not be served.
+  test('a contact rolled back with its event is created again by the next event of its email', async (t) => {
+    const s = await setup(t, backend);
+    await s.store.createRecord(s.portalId, 'contacts', { email: 'held@example.com' }, T0);
+    const email = 'phantom@example.com';
+    const writes = [
+      // Creates the contact, then its stamp takes an email in use: the contact is rolled back.
+      eventWrite(s.portalId, s.contacts, { by: 'email', email }, { stamps: { email: 'held@example.com' } }),
+      eventWrite(s.portalId, s.contacts, { by: 'email', email }, { stamps: { n: '2' } }),
+    ];
+    const [failed, second] = await s.write(writes, true);
+    assert.equal(failed?.ok, false);
+    const event = assertWritten(second, writes[1] as EventWrite);
+    const contact = await s.store.getRecord(s.portalId, 'contacts', event.objectId);
+    assert.deepEqual(contact?.properties, { email, n: '2' });
+    assert.deepEqual(await s.store.findContactByEmail(s.portalId, email), contact);
+    // A later batch finds the same contact, which the record API can still change.
+    const later = eventWrite(s.portalId, s.contacts, { by: 'email', email }, { stamps: { n: '3' } });
+    assertWritten(await s.writeOne(later), later, event.objectId);
+    await s.store.updateRecord(s.portalId, 'contacts', event.objectId, { email: 'moved@example.com' }, T0);
+    const moved = eventWrite(s.portalId, s.contacts, { by: 'email', email });
+    const fresh = assertWritten(await s.writeOne(moved, true), moved);
+    assert.notEqual(fresh.objectId, event.objectId);
+  });
+
   test('results keep the order of the writes', async (t) => {
     const s = await setup(t, backend);
     const writes = Array.from({ length: 12 }, (_, i) =>

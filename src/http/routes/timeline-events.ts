@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.js';
 import { inputCount, type Metrics } from '../metrics.js';
 import { batchToWire, eventToWire } from '../presenters.js';
 import { booleanParam } from '../query-params.js';
+import { batchCreatedResponse, eventResponse } from '../schemas/event-response-schemas.js';
 
 /** When the request came and how large its body was (from Content-Length, when sent). */
 function requestFacts(request: FastifyRequest): RequestFacts {
@@ -59,15 +60,19 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
 
   // No JSON Schema on the create bodies: the domain parses them as HubSpot's Jackson does, and a
   // malformed body fails with the line and column of the offending input.
-  app.post('/events/batch/create', async (request, reply) => {
-    const outcome = await countedV3(metrics, request.body, () =>
-      events.createBatch(tokenOf(request), request.body, requestFacts(request)),
-    );
-    // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
-    return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
-  });
+  app.post(
+    '/events/batch/create',
+    { schema: { response: { 201: batchCreatedResponse, 207: {} } } },
+    async (request, reply) => {
+      const outcome = await countedV3(metrics, request.body, () =>
+        events.createBatch(tokenOf(request), request.body, requestFacts(request)),
+      );
+      // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
+      return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
+    },
+  );
 
-  app.post('/events', async (request, reply) => {
+  app.post('/events', { schema: { response: { 201: eventResponse } } }, async (request, reply) => {
     const event = await countedV3(metrics, request.body, () =>
       events.createOne(tokenOf(request), request.body, requestFacts(request)),
     );

@@ -16,6 +16,7 @@ import type pg from 'pg';
 import type { EventWrite, EventWriteOptions, EventWriteResult } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
 import { eventFromRow } from '../rows.js';
+import { applyBatchStamps } from './postgres-batch-stamps.js';
 import { translatePostgresError } from './postgres-errors.js';
 import { eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
 import { KnownRecords } from './postgres-known-records.js';
@@ -114,6 +115,8 @@ export class PostgresEventWriter {
     // The writes that will be written: not stored yet, and not a repeat of an earlier one.
     const fresh = keys.map((key) => !stored.has(key) && !seen.has(key) && Boolean(seen.add(key)));
     const known = await KnownRecords.load(client, writes, fresh, options.now);
+    // Stamps on known records: locked in one sorted statement and written in one, for the batch.
+    const stamped = await applyBatchStamps(client, writes, fresh, known, options.now);
     const resolver = new RecordResolver(client, this.records, known, options);
     const savepoint = new EventSavepoint(client);
     // Events accepted earlier in this batch, so a repeated id inside one batch answers like a re-send.
@@ -135,7 +138,7 @@ export class PostgresEventWriter {
         );
         continue;
       }
-      let objectId = resolver.knownId(write);
+      let objectId = stamped.get(i) ?? resolver.knownId(write);
       if (objectId === undefined) {
         await savepoint.begin();
         try {

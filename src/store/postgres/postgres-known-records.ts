@@ -53,7 +53,7 @@ interface EmailEntry {
 }
 
 /** Whether the event may give a contact a new email (so emails looked up before may move). */
-function changesEmail(write: EventWrite): boolean {
+export function changesEmail(write: EventWrite): boolean {
   const { record: ref } = write;
   if (write.stamps.email !== undefined) return true;
   if (ref.by === 'utk') return ref.email !== undefined;

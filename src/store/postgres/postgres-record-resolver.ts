@@ -35,7 +35,7 @@ const S = {
  * Whether the event changes its record (or may create one) by its reference rather than only
  * pointing at it; its stamps are compared with the record apart (`KnownRecords.holds`).
  */
-function changesRecord(write: EventWrite): boolean {
+export function changesRecord(write: EventWrite): boolean {
   // A stamped email moves the contact between emails: always the careful path.
   if (write.stamps.email !== undefined) return true;
   const { record: ref, event } = write;

@@ -13,7 +13,7 @@ import {
 import type { TimelineEvent } from '../../domain/types.js';
 import { asEmailFailure, type EventRow, eventFromRow, type RecordRow } from '../rows.js';
 import type { PackedEventWrite, PackedResult } from './packed-event-write.js';
-import type { SqliteRecords } from './sqlite-records.js';
+import type { RowWriteResult, SqliteRecords } from './sqlite-records.js';
 
 export type { EventWriteOptions };
 
@@ -81,6 +81,7 @@ export class SqliteEventWriter {
           return this.writeAtomicGroup(group);
         } catch (error) {
           if (!(error instanceof GroupFailure)) throw error;
+          this.records.afterRollback();
           return error.results.map((result) => (result.ok ? NOT_STORED : result));
         }
       }),
@@ -92,9 +93,15 @@ export class SqliteEventWriter {
       try {
         // A savepoint only where the event could fail after it has written something; every
         // other event checks all it can fail on before its first write (see writeEvent).
-        return mayFailAfterWriting(write, options.autoCreateRecords)
-          ? this.writeOne(write, options.autoCreateRecords, options.now)
-          : this.writeEvent(write, options.autoCreateRecords, options.now);
+        if (!mayFailAfterWriting(write, options.autoCreateRecords))
+          return this.writeEvent(write, options.autoCreateRecords, options.now);
+        try {
+          return this.writeOne(write, options.autoCreateRecords, options.now);
+        } catch (error) {
+          // The savepoint rolled back: the contacts cache forgets what the event wrote.
+          this.records.afterRollback();
+          throw error;
+        }
       } catch (error) {
         if (error instanceof EventFailure) return error.failure;
         throw error;
@@ -108,7 +115,15 @@ export class SqliteEventWriter {
    * error rolls back every group, and nothing of it is acknowledged.
    */
   writeGroups(groups: EventWriteGroup[]): PackedResult[][] {
-    return this.writeGroupsInOneCommit.immediate(groups);
+    let results: PackedResult[][];
+    try {
+      results = this.writeGroupsInOneCommit.immediate(groups);
+    } catch (error) {
+      this.records.afterRollback();
+      throw error;
+    }
+    this.records.afterCommit();
+    return results;
   }
 
   find(portalId: number, templateId: number, eventId: string): TimelineEvent | undefined {
@@ -136,7 +151,7 @@ export class SqliteEventWriter {
     }
     let record = this.resolveRecord(write, autoCreate, now);
     if (Object.keys(write.stamps).length > 0)
-      record = this.check(this.records.merge(record, write.stamps, now));
+      record = this.check(this.records.mergeRow(record, write.stamps, now));
     this.statements.insert.run(
       write.portalId,
       write.templateId,
@@ -165,11 +180,11 @@ export class SqliteEventWriter {
               params: { objectType, objectId: ref.objectId },
             });
           }
-          row = this.check(this.records.create(portalId, objectType, {}, now, ref.objectId));
+          row = this.check(this.records.createRow(portalId, objectType, {}, now, ref.objectId));
         }
         if (objectType === 'contacts' && ref.email !== undefined) row = this.setEmail(row, ref.email, now);
         if (objectType === 'companies' && ref.domain !== undefined) {
-          row = this.check(this.records.merge(row, { domain: ref.domain }, now));
+          row = this.check(this.records.mergeRow(row, { domain: ref.domain }, now));
         }
         return row;
       }
@@ -203,20 +218,20 @@ export class SqliteEventWriter {
   ): RecordRow {
     return (
       this.records.findContactByEmail(portalId, email) ??
-      this.check(this.records.create(portalId, 'contacts', { ...stamps, email }, now))
+      this.check(this.records.createRow(portalId, 'contacts', { ...stamps, email }, now))
     );
   }
 
   /** Sets a contact's email (a merge that changes nothing writes nothing). */
   private setEmail(row: RecordRow, email: string, now: number): RecordRow {
-    const result = this.records.merge(row, { email }, now);
+    const result = this.records.mergeRow(row, { email }, now);
     if (!result.ok) throw new EventFailure(asEmailFailure(result, email));
-    return result.row as RecordRow;
+    return result.row;
   }
 
-  private check(result: ReturnType<SqliteRecords['merge']>): RecordRow {
+  private check(result: RowWriteResult): RecordRow {
     if (!result.ok) throw new EventFailure(result);
-    return result.row as RecordRow;
+    return result.row;
   }
 }
 

@@ -1,16 +1,27 @@
 /**
  * CRM record statements for SQLite. Callers wrap them in a transaction where several must commit
- * together (event writes, updates); the methods themselves never open one.
+ * together (event writes, updates); the methods themselves never open one. Contacts found by email
+ * are cached (`sqlite-contact-cache.ts`): a caller that commits or rolls back tells this class
+ * (`afterCommit`, `afterRollback`), and writes outside the event path end with `forgetCached`.
  */
 import type Database from 'better-sqlite3';
-import { CANONICAL_ID, type RecordWriteResult } from '../../domain/store.js';
+import { CANONICAL_ID, type RecordWriteResult, type StoreFailure } from '../../domain/store.js';
 import type { ObjectType } from '../../domain/types.js';
 import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
+import { ContactCache } from './sqlite-contact-cache.js';
+
+/** A record write as the writer sees it: the row written (or found unchanged), or why not. */
+export type RowWriteResult = { ok: true; row: RecordRow } | StoreFailure;
+
+function withRecord(result: RowWriteResult): RecordWriteResult {
+  return result.ok ? { ok: true, record: recordFromRow(result.row) } : result;
+}
 
 export class SqliteRecords {
   private readonly statements;
+  private readonly contacts = new ContactCache();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.statements = {
       find: db.prepare('SELECT * FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?'),
       findByEmail: db.prepare(
@@ -39,7 +50,35 @@ export class SqliteRecords {
   }
 
   findContactByEmail(portalId: number, email: string): RecordRow | undefined {
-    return this.statements.findByEmail.get(portalId, emailKey(email)) as RecordRow | undefined;
+    const key = emailKey(email);
+    const cached = this.contacts.get(portalId, key);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.statements.findByEmail.get(portalId, key) as RecordRow | undefined;
+    this.contacts.set(portalId, key, row ?? null, this.db.inTransaction);
+    return row;
+  }
+
+  /** The caller's transaction committed: what it wrote is now what the cache may answer. */
+  afterCommit(): void {
+    this.contacts.afterCommit();
+  }
+
+  /** The caller's transaction or savepoint rolled back: forget what it wrote or read. */
+  afterRollback(): void {
+    this.contacts.afterRollback();
+  }
+
+  /** After a write outside the event path (CRM API create, update, archive), committed or not. */
+  forgetCached(): void {
+    this.contacts.clear();
+  }
+
+  /** Keeps the cache in step with a contact row just written (its old email key, when it moved). */
+  private wrote(row: RecordRow, previousKey: string | null): void {
+    if (row.object_type !== 'contacts') return;
+    if (previousKey !== null && previousKey !== row.email_key)
+      this.contacts.set(row.portal_id, previousKey, null, this.db.inTransaction);
+    if (row.email_key !== null) this.contacts.set(row.portal_id, row.email_key, row, this.db.inTransaction);
   }
 
   /** Creates a record; `explicitId` (numeric) is used for records created on an event's objectId. */
@@ -49,7 +88,18 @@ export class SqliteRecords {
     properties: Record<string, string>,
     now: number,
     explicitId?: string,
-  ): RecordWriteResult & { row?: RecordRow } {
+  ): RecordWriteResult {
+    return withRecord(this.createRow(portalId, objectType, properties, now, explicitId));
+  }
+
+  /** `create` answering the row alone (the event writer needs no parsed record). */
+  createRow(
+    portalId: number,
+    objectType: ObjectType,
+    properties: Record<string, string>,
+    now: number,
+    explicitId?: string,
+  ): RowWriteResult {
     const key = objectType === 'contacts' && properties.email ? emailKey(properties.email) : null;
     if (key !== null) {
       const existing = this.findContactByEmail(portalId, key);
@@ -69,17 +119,19 @@ export class SqliteRecords {
       updated_at: now,
     };
     this.statements.insert.run(portalId, objectType, finalId, key, row.properties, now, now);
-    return { ok: true, record: recordFromRow(row), row };
+    this.wrote(row, null);
+    return { ok: true, row };
   }
 
   /** Merges properties into the row; a contact's new email must not belong to another contact. */
-  merge(
-    row: RecordRow,
-    changes: Record<string, string>,
-    now: number,
-  ): RecordWriteResult & { row?: RecordRow } {
+  merge(row: RecordRow, changes: Record<string, string>, now: number): RecordWriteResult {
+    return withRecord(this.mergeRow(row, changes, now));
+  }
+
+  /** `merge` answering the row alone; a merge that changes nothing answers the row given. */
+  mergeRow(row: RecordRow, changes: Record<string, string>, now: number): RowWriteResult {
     const merge = mergedRow(row, changes, now);
-    if (!merge) return { ok: true, record: recordFromRow(row), row };
+    if (!merge) return { ok: true, row };
     if (merge.newEmailKey !== undefined) {
       const existing = this.findContactByEmail(row.portal_id, merge.newEmailKey);
       if (existing) return { ok: false, code: 'CONTACT_EXISTS', params: { existingId: existing.id } };
@@ -93,11 +145,13 @@ export class SqliteRecords {
       row.object_type,
       row.id,
     );
-    return { ok: true, record: recordFromRow(updated), row: updated };
+    this.wrote(updated, row.email_key);
+    return { ok: true, row: updated };
   }
 
   delete(portalId: number, objectType: ObjectType, id: string): boolean {
     if (!CANONICAL_ID.test(id)) return false;
+    this.contacts.clear();
     return this.statements.delete.run(portalId, objectType, Number(id)).changes === 1;
   }
 

@@ -69,6 +69,15 @@ interface Parts {
   resets: SqliteReset;
 }
 
+/** A CRM API write, committed or not, clears the event writer's contacts cache (rare next to events). */
+function forgetting<T>(records: SqliteRecords, write: () => T): T {
+  try {
+    return write();
+  } finally {
+    records.forgetCached();
+  }
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private migrated: Parts | undefined;
@@ -177,7 +186,9 @@ export class SqliteStore implements Store {
     now: number,
   ): Promise<RecordWriteResult> =>
     this.use((p) =>
-      this.db.transaction(() => p.records.create(portalId, objectType, properties, now)).immediate(),
+      forgetting(p.records, () =>
+        this.db.transaction(() => p.records.create(portalId, objectType, properties, now)).immediate(),
+      ),
     );
 
   getRecord = (portalId: number, objectType: ObjectType, id: string): Promise<CrmRecord | undefined> =>
@@ -194,13 +205,15 @@ export class SqliteStore implements Store {
     now: number,
   ): Promise<RecordWriteResult> =>
     this.use((p) =>
-      this.db
-        .transaction((): RecordWriteResult => {
-          const row = p.records.find(portalId, objectType, id);
-          if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
-          return p.records.merge(row, properties, now);
-        })
-        .immediate(),
+      forgetting(p.records, () =>
+        this.db
+          .transaction((): RecordWriteResult => {
+            const row = p.records.find(portalId, objectType, id);
+            if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
+            return p.records.merge(row, properties, now);
+          })
+          .immediate(),
+      ),
     );
 
   archiveRecord = (portalId: number, objectType: ObjectType, id: string): Promise<boolean> =>
@@ -316,6 +329,10 @@ export class SqliteStore implements Store {
     this.use((p) => p.requestCounts.getPortalRateLimit(portalId));
   // The per-record index assumes an append-only log (sqlite-timeline-indexer.ts): a reset, the only
   // delete of events, catches the index up first and moves its watermark to the log's end after.
+  // The contact cache of the event writer forgets the deleted contacts too.
   reset = (scope: ResetScope): Promise<void> =>
-    this.use((p) => p.timeline.resetWith(() => p.resets.reset(scope)));
+    this.use((p) => {
+      p.timeline.resetWith(() => p.resets.reset(scope));
+      p.records.forgetCached();
+    });
 }
