@@ -210,6 +210,9 @@ function readProperties(value: unknown, problems: ErrorDetail[], problem: Report
     // rather than silently not stamped.
     if (property.objectPropertyName !== undefined)
       problem(`${at}.objectPropertyName`, 'INVALID_VALUE', 'is not supported by app event types');
+    // Found by the fuzzer: `options: 0` passed to the shared option rules, which expect a list.
+    if (type === 'enumeration' && property.options !== undefined && !Array.isArray(property.options))
+      problem(`${at}.options`, 'INVALID_TYPE', 'must be a list of {value, label} objects');
     if (type === 'enumeration' && Array.isArray(property.options)) {
       property.options.forEach((option, j) => {
         const o = asRecord(option);

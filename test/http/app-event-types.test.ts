@@ -85,6 +85,18 @@ describe('POST and GET /_admin/v1/apps/{appId}/app-event-types', () => {
       'config.properties[1].type',
       'config.properties[2].name',
     ]);
+    // Found by the fuzzer (seed 900038170): options that are not a list answered 500.
+    for (const options of [0, null, 'free', { value: 'x' }]) {
+      const odd = await server.request('POST', typesPath(), {
+        ...admin,
+        body: hsmeta({}, { properties: [{ name: 'tier', label: 'Tier', type: 'enumeration', options }] }),
+      });
+      assert.equal(odd.status, 400, `options ${JSON.stringify(options)}: ${odd.text}`);
+      assert.deepEqual(
+        odd.json.errors.map((e: { in: string }) => e.in),
+        ['config.properties[0].options'],
+      );
+    }
     const missing = await server.request('POST', typesPath(), { ...admin, body: { config: {} } });
     assert.deepEqual(
       missing.json.errors.map((e: { in: string }) => e.in),
