@@ -6,7 +6,6 @@
 import { type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import { CUSTOM_OBJECT_TYPE_MARKER } from './app-event-type-rules.js';
-import { contactEmail } from './contact-email.js';
 import {
   describe,
   EMAIL,
@@ -111,14 +110,7 @@ export function toOccurrenceWrite(
       },
     ]);
   }
-  // The record gets the email in lower case (HubSpot's rule, as for v3); the event echoes it as sent.
-  const record = recordRef(objectType, {
-    id,
-    ...(objectId === undefined ? {} : { objectId }),
-    ...(email === undefined ? {} : { email: contactEmail(email) }),
-    ...(utk === undefined ? {} : { utk }),
-    ...(domain === undefined ? {} : { domain }),
-  });
+  const record = recordRef(objectType, { id, objectId, email, utk, domain });
   const event: Omit<TimelineEvent, 'objectId'> = {
     eventTemplateId: type.id,
     id,

@@ -129,14 +129,7 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
     );
   }
 
-  // The record gets the email in lower case (HubSpot's rule); the event echoes it as sent.
-  const record = recordRef(template.objectType, {
-    id,
-    ...(objectId === undefined ? {} : { objectId }),
-    ...(email === undefined ? {} : { email: contactEmail(email) }),
-    ...(utk === undefined ? {} : { utk }),
-    ...(domain === undefined ? {} : { domain }),
-  });
+  const record = recordRef(template.objectType, { id, objectId, email, utk, domain });
   const event: Omit<TimelineEvent, 'objectId'> = {
     eventTemplateId: template.id,
     id,
@@ -179,9 +172,17 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
 /** HubSpot's precedence for contacts: objectId, then utk, then email. Other types need objectId. */
 export function recordRef(
   objectType: string,
-  given: { id: string; objectId?: string; email?: string; utk?: string; domain?: string },
+  given: {
+    id: string;
+    objectId: string | undefined;
+    email: string | undefined;
+    utk: string | undefined;
+    domain: string | undefined;
+  },
 ): RecordRef {
-  const { objectId, email, utk, domain } = given;
+  const { objectId, utk, domain } = given;
+  // The record gets the email in lower case (HubSpot's rule); the event echoes it as sent.
+  const email = given.email === undefined ? undefined : contactEmail(given.email);
   if (objectId !== undefined) {
     const ref: RecordRef = { by: 'objectId', objectId };
     if (email !== undefined) ref.email = email;
