@@ -31,11 +31,12 @@
  * punycoded by markdown-it, never hold a value), not right after a `%`. A value in a URL must be
  * ASCII letters and digits (which percent-encoding leaves alone), and the URL it makes is checked
  * again with the whitelist (isSafeUrl) on every event. Anything else (a code span, an image, a
- * title, a reference definition) makes the shape fall back to the full pipeline. The differential
+ * title, a reference definition, a link the whitelist refused while its URL holds a placeholder:
+ * the value might make it acceptable) makes the shape fall back to the full pipeline. The differential
  * test (test/render/shape-render.test.ts) compares both paths over a large seeded corpus.
  */
 import { LRUCache } from 'lru-cache';
-import { renderMarkdown } from './render-markdown.js';
+import { renderMarkdown, renderMarkdownReporting } from './render-markdown.js';
 import { isSafeUrl } from './safe-urls.js';
 import { VALUE_CLOSE, VALUE_OPEN } from './value-marking.js';
 
@@ -104,6 +105,18 @@ export function splitMarked(marked: string): MarkedText {
   return { text, shape, values };
 }
 
+/**
+ * The placeholder of the `index`th value, in three parts: a stand-in for a first `&` (punctuation),
+ * the core, and a copy of a last punctuation character. The core says which of the two are there
+ * (`a`, `p`), so a shape never reads the same with the copy as with the same character as text.
+ */
+function placeholderParts(value: string, index: number): [string, string, string] {
+  const first = value.startsWith('&') ? PUNCTUATION_STAND_IN : '';
+  const last = LETTER_OR_NUMBER_END.test(value) ? '' : value.slice(-1);
+  const core = `${PLACEHOLDER_HEAD}${index}${first === '' ? '' : 'a'}${last === '' ? '' : 'p'}${PLACEHOLDER_TAIL}`;
+  return [first, core, last];
+}
+
 function placeholderFor(
   value: string,
   index: number,
@@ -112,13 +125,8 @@ function placeholderFor(
 ): string | undefined {
   if (index >= MAX_VALUES || !INERT.test(value) || OPEN_REFERENCE.test(before)) return undefined;
   if (!lineHasLetter && !LETTER_START.test(value)) return undefined;
-  let last = '';
-  if (!LETTER_OR_NUMBER_END.test(value)) {
-    if (!PUNCTUATION_END.test(value)) return undefined;
-    last = value.slice(-1);
-  }
-  const first = value.startsWith('&') ? PUNCTUATION_STAND_IN : '';
-  return `${first}${PLACEHOLDER_HEAD}${index}${PLACEHOLDER_TAIL}${last}`;
+  if (!LETTER_OR_NUMBER_END.test(value) && !PUNCTUATION_END.test(value)) return undefined;
+  return placeholderParts(value, index).join('');
 }
 
 /** A shape's HTML cut at its placeholders: strings, and value indexes in between. */
@@ -148,17 +156,18 @@ function pastSchemeAndHost(prefix: string): boolean {
 }
 
 function cutShape(shape: string, values: string[]): ShapeHtml | undefined {
-  const html = renderMarkdown(shape);
+  const { html, refusedLinks, definesReferences } = renderMarkdownReporting(shape);
+  // A link whose URL holds a value was refused (the value may make it acceptable), or `[labels]`
+  // might match a reference definition depending on their values: such shapes are not used.
+  if (definesReferences) return undefined;
+  if (refusedLinks.some((url) => /xqj|jqx/i.test(url))) return undefined;
   const found: { at: number; length: number; index: number }[] = [];
   const urlValues: number[] = [];
   const urlStarts = new Map<number, number[]>();
   for (let index = 0; index < values.length; index++) {
-    const core = `${PLACEHOLDER_HEAD}${index}${PLACEHOLDER_TAIL}`;
+    const [first, core, last] = placeholderParts(values[index] as string, index);
     const coreAt = html.indexOf(core);
     if (coreAt === -1 || html.indexOf(core, coreAt + 1) !== -1) return undefined;
-    const value = values[index] as string;
-    const first = value.startsWith('&') ? PUNCTUATION_STAND_IN : '';
-    const last = LETTER_OR_NUMBER_END.test(value) ? '' : value.slice(-1);
     const at = coreAt - first.length;
     if (html.slice(at, coreAt + core.length + last.length) !== `${first}${core}${last}`) return undefined;
 
