@@ -2,9 +2,13 @@
  * Rendering benchmark: renders per second of a header and a detail template (HubSpot's documented
  * example) through the full pipeline (cached Handlebars, Markdown, URL checks, sanitiser), against
  * the reference of bare Handlebars on the same template and data (no Markdown, no sanitising), in
- * the same run. Prints the median of --rounds rounds of --seconds each. "cold" renders run the whole
- * pipeline every time (no event key); "cached" renders name the event (issue 16: the HTML of a
- * stored event is cached per event and template version), so after the first of each they are hits.
+ * the same run. Prints the median of --rounds rounds of --seconds each, the cases alternating
+ * within each round. "cold" renders give no event key, so nothing comes from the rendered-HTML
+ * cache: they run Handlebars every time, and the Markdown step from the template's cached shape
+ * (issue 16, src/render/shape-render.ts). "cold, full pipeline" is the same renderer with shapes
+ * off (`new Renderer({ shapes: false })`): Handlebars, Markdown and sanitiser on every render, the
+ * pipeline before the shape cache. "cached" renders name the event (the HTML of a stored event is
+ * cached per event and template version), so after the first of each they are hits.
  *
  *   npm run build && node dist/bench/render.js [--seconds 2] [--rounds 5]
  */
@@ -52,6 +56,15 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const renderer = new Renderer();
+const fullPipeline = new Renderer({ shapes: false });
+// Both renderers must give the same HTML (the differential test checks this at large).
+for (const event of events) {
+  for (const kind of ['header', 'detail'] as const) {
+    const fast = renderer.render(template, event, kind, 'America/New_York');
+    const full = fullPipeline.render(template, event, kind, 'America/New_York');
+    if (fast !== full) throw new Error(`different HTML for ${kind}:\n${fast}\n${full}`);
+  }
+}
 const bare = Handlebars.create();
 const bareHeader = bare.compile(template.headerTemplate);
 const bareDetail = bare.compile(
@@ -65,6 +78,14 @@ const cases: [string, (i: number) => string][] = [
   [
     'detail, cold',
     (i) => renderer.render(template, events[i % 100] as (typeof events)[0], 'detail', 'America/New_York'),
+  ],
+  [
+    'header, cold, full pipeline',
+    (i) => fullPipeline.render(template, events[i % 100] as (typeof events)[0], 'header', 'America/New_York'),
+  ],
+  [
+    'detail, cold, full pipeline',
+    (i) => fullPipeline.render(template, events[i % 100] as (typeof events)[0], 'detail', 'America/New_York'),
   ],
   [
     'header, cached (same 100 events)',
@@ -97,12 +118,16 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, render] of cases) results.set(name, [...(results.get(name) ?? []), perSecond(render)]);
 }
 console.log(
-  `render: median of ${rounds} rounds of ${seconds} s (compiled templates cached; ${renderer.compileCount} compiles)`,
+  `render: median of ${rounds} rounds of ${seconds} s (compiled templates cached; ${renderer.compileCount} compiles; ` +
+    `${renderer.shapeCount} of ${renderer.renderCount} renders from a cached shape)`,
 );
 for (const [name, values] of results)
   console.log(`${name.padEnd(36)} ${Math.round(median(values)).toString().padStart(9)} renders/s`);
 const ratio = (a: string, b: string) =>
   (median(results.get(a) ?? []) / median(results.get(b) ?? [])).toFixed(2);
+console.log(
+  `ratio cold/cold full pipeline: header ${ratio('header, cold', 'header, cold, full pipeline')}, detail ${ratio('detail, cold', 'detail, cold, full pipeline')}`,
+);
 console.log(
   `ratio cold/bare: header ${ratio('header, cold', 'reference header (bare Handlebars)')}, detail ${ratio('detail, cold', 'reference detail (bare Handlebars)')}; ` +
     `cached/cold: header ${ratio('header, cached (same 100 events)', 'header, cold')}, detail ${ratio('detail, cached (same 100 events)', 'detail, cold')}`,

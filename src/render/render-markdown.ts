@@ -16,9 +16,16 @@ import { stripRawHtml } from './strip-raw-html.js';
 const md = new MarkdownIt({ html: true, linkify: false, breaks: false, typographer: false });
 md.use(stripRawHtml);
 
+/** While rendering a template shape (shape-render.ts): the link URLs the whitelist refused. */
+let refusedLinks: string[] | undefined;
+
 // markdown-it's own check only blacklists a few schemes; keep http(s)/mailto and relative URLs.
 // It is given the destination after entity decoding and normalisation (percent-encoding).
-md.validateLink = (url: string): boolean => isSafeUrl(url);
+md.validateLink = (url: string): boolean => {
+  const safe = isSafeUrl(url);
+  if (!safe) refusedLinks?.push(url);
+  return safe;
+};
 
 /**
  * HubSpot quirk: Handlebars' escapes survive the Markdown step untouched – its documented example
@@ -46,8 +53,33 @@ md.core.ruler.before('text_join', 'keep_character_references', (state) => {
  * HubSpot quirk: its documented example reads `<p>...</p><h4>Questions</h4><p>...`.
  */
 export function renderMarkdown(text: string): string {
-  const html = sanitizeOutput(md.render(splitParagraphs(text)));
+  return finish(md.render(splitParagraphs(text)));
+}
+
+function finish(rendered: string): string {
+  const html = sanitizeOutput(rendered);
   // markdown-it ends every block tag with exactly one '\n'; inside code blocks a '>' is always
   // escaped, so '>\n<' only ever sits between two tags.
   return html.replace(/>\n+</g, '><').replace(/\n+$/, '');
+}
+
+/**
+ * renderMarkdown, also telling what in the text depended on more than its characters' classes:
+ * the link URLs the whitelist refused, and whether the text defines link references (whose labels
+ * decide which `[text]` become links). For template shapes (shape-render.ts).
+ */
+export function renderMarkdownReporting(text: string): {
+  html: string;
+  refusedLinks: string[];
+  definesReferences: boolean;
+} {
+  const env: NonNullable<Parameters<typeof md.render>[1]> = {};
+  const refused: string[] = [];
+  refusedLinks = refused;
+  try {
+    const html = finish(md.render(splitParagraphs(text), env));
+    return { html, refusedLinks: refused, definesReferences: Object.keys(env.references ?? {}).length > 0 };
+  } finally {
+    refusedLinks = undefined;
+  }
 }

@@ -1,8 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import { renderMarkdown } from './render-markdown.js';
+import { ShapeCache, shapeableSource } from './shape-render.js';
 import { checkTemplateSource } from './template-check.js';
 import { COMPILE_OPTIONS, templateEngine } from './template-engine.js';
 import { TemplateRenderError } from './template-render-error.js';
+import { markedTemplate, runMarked } from './value-marking.js';
 
 export type TemplateKind = 'header' | 'detail';
 
@@ -22,12 +24,14 @@ export interface RenderableEvent {
 type TemplateFunction = (context: unknown, options?: Handlebars.RuntimeOptions) => string;
 
 type CompiledTemplate =
-  | { source: string; run: TemplateFunction; problem?: undefined }
+  | { source: string; run: TemplateFunction; marked: TemplateFunction | undefined; problem?: undefined }
   | { source: string; run?: undefined; problem: string };
 
 const DEFAULT_CACHE_SIZE = 1000;
 /** Rendered headers and details kept (issue 16): about 200-500 bytes each, a few MB in all. */
 const DEFAULT_RENDERED_CACHE_SIZE = 10_000;
+/** Template shapes kept (issue 16, shape-render.ts): a few per template, each about its HTML's size. */
+const DEFAULT_SHAPE_CACHE_SIZE = 5_000;
 
 /** A rendered HTML and the source it came from (a source changed without a new version misses). */
 interface RenderedEntry {
@@ -45,12 +49,23 @@ interface RenderedEntry {
 export class Renderer {
   readonly #cache: LRUCache<string, CompiledTemplate>;
   readonly #rendered: LRUCache<string, RenderedEntry>;
+  readonly #shapes: ShapeCache | undefined;
   #compileCount = 0;
   #renderCount = 0;
 
-  constructor(options?: { cacheSize?: number; renderedCacheSize?: number }) {
+  /**
+   * `shapes: false` runs the Markdown step on every render (the pipeline before issue 16's shape
+   * cache): the reference of the differential test and of bench/render.ts.
+   */
+  constructor(options?: { cacheSize?: number; renderedCacheSize?: number; shapes?: boolean }) {
     this.#cache = new LRUCache({ max: options?.cacheSize ?? DEFAULT_CACHE_SIZE });
     this.#rendered = new LRUCache({ max: options?.renderedCacheSize ?? DEFAULT_RENDERED_CACHE_SIZE });
+    this.#shapes = options?.shapes === false ? undefined : new ShapeCache(DEFAULT_SHAPE_CACHE_SIZE);
+  }
+
+  /** How many renders were answered from a cached template shape (shape-render.ts); for tests. */
+  get shapeCount(): number {
+    return this.#shapes?.hits ?? 0;
   }
 
   /** How many renders ran the pipeline (not answered from the rendered cache); for tests and metrics. */
@@ -97,10 +112,20 @@ export class Renderer {
     if (compiled.run === undefined) {
       throw new TemplateRenderError(template.id, template.version, kind, compiled.problem);
     }
+    const context = buildContext(event, kind);
+    if (compiled.marked !== undefined && this.#shapes !== undefined) {
+      let marked: string | undefined;
+      try {
+        marked = runMarked(compiled.marked, context, { data: { timeZone } });
+      } catch {
+        marked = undefined; // the ordinary template below reports the error
+      }
+      if (marked !== undefined) return this.#shapes.render(marked);
+    }
     let text: string;
     try {
       // Prototype access stays off (Handlebars 4.6+ defaults; see COMPILE_OPTIONS and the tests).
-      text = compiled.run(buildContext(event, kind), { data: { timeZone } });
+      text = compiled.run(context, { data: { timeZone } });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new TemplateRenderError(template.id, template.version, kind, reason, { cause: err });
@@ -122,7 +147,14 @@ export class Renderer {
     const problem = checkTemplateSource(source, { refusePrototypeNames: false });
     const compiled: CompiledTemplate =
       problem === null
-        ? { source, run: templateEngine.compile(escapingEveryValue(source), COMPILE_OPTIONS) }
+        ? {
+            source,
+            run: templateEngine.compile(escapingEveryValue(source), COMPILE_OPTIONS),
+            marked:
+              this.#shapes !== undefined && shapeableSource(source)
+                ? markedTemplate(source, escapeMustaches)
+                : undefined,
+          }
         : { source, problem: problem.message };
     this.#cache.set(key, compiled);
     return compiled;
