@@ -16,6 +16,8 @@ import type { RequestCountHit, RequestCountResult, Store } from './store.js';
 
 /** The largest lease asked for: about a second of a busy key's requests. */
 const MAX_WANT = 1_000;
+/** How late a request may be and still be counted in its key's latest second (more: the clock went back). */
+const LATE_SECONDS = 2;
 
 interface Lease {
   second: number;
@@ -37,6 +39,9 @@ interface KeyState {
   /** The claim under way: requests of the key wait for it rather than claim alongside it. */
   claiming?: Promise<RequestCountResult>;
   waiting: number;
+  /** The latest second (and its day) a request of the key was counted in. */
+  latestSecond: number;
+  latestDay: number;
   /** Requests spent in `spentSecond`, and in the second before it: how much to ask for. */
   spentSecond: number;
   spent: number;
@@ -49,13 +54,16 @@ export class RequestLeases {
   constructor(private readonly store: Store) {}
 
   /** Counts one request, from this process's lease when it has one for the request's second. */
-  async count(hit: RequestCountHit): Promise<RequestCountResult> {
+  async count(request: RequestCountHit): Promise<RequestCountResult> {
+    let hit = request;
     const key = `${hit.portalId}:${hit.appId}`;
     let state = this.keys.get(key);
     if (!state) {
       state = {
         portalId: hit.portalId,
         appId: hit.appId,
+        latestSecond: hit.second,
+        latestDay: hit.day,
         waiting: 0,
         spentSecond: hit.second,
         spent: 0,
@@ -63,12 +71,21 @@ export class RequestLeases {
       };
       this.keys.set(key, state);
     }
-    if (hit.second !== state.spentSecond) {
-      state.spentBefore = hit.second === state.spentSecond + 1 ? state.spent : 0;
+    if (hit.second > state.latestSecond || state.latestSecond - hit.second > LATE_SECONDS) {
+      state.latestSecond = hit.second;
+      state.latestDay = hit.day;
+    }
+    if (state.latestSecond !== state.spentSecond) {
+      state.spentBefore = state.latestSecond === state.spentSecond + 1 ? state.spent : 0;
       state.spent = 0;
-      state.spentSecond = hit.second;
+      state.spentSecond = state.latestSecond;
     }
     for (;;) {
+      // A request that read the clock before another one of the key counted a later second (it
+      // waited behind it) is counted in that later second: counting it later is on the safe side,
+      // and the key's lease stays in one second instead of going back and forth between two.
+      if (hit.second < state.latestSecond && state.latestSecond - hit.second <= LATE_SECONDS)
+        hit = { ...hit, second: state.latestSecond, day: state.latestDay };
       const lease = state.lease;
       if (lease && lease.left > 0 && fits(lease, hit)) {
         lease.left -= 1;
