@@ -80,18 +80,22 @@ const batchSize = positive('batch', args.batch);
 const poolSize = positive('pool', args.pool);
 
 /** A fresh schema for a PostgreSQL run (dropped afterwards), so runs never see each other's data. */
+let schemas = 0;
 async function freshPostgres(url: string): Promise<{
   url: string;
   drop: () => Promise<void>;
   deadlocks: () => Promise<number>;
   backends: () => Promise<Map<string, number>>;
+  limiterCalls: () => Promise<number>;
 }> {
-  const schema = `bench_${Date.now()}_${process.pid}`;
+  schemas += 1;
+  const schema = `bench_${Date.now()}_${process.pid}_${schemas}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  // track_functions: --limiter-cost reports how many calls of the rate-limit function each request cost.
+  scoped.searchParams.set('options', `-c search_path=${schema} -c track_functions=pl`);
   // Names our server's connections, so --cpu can find its backends in pg_stat_activity.
   scoped.searchParams.set('application_name', schema);
   return {
@@ -101,6 +105,16 @@ async function freshPostgres(url: string): Promise<{
       await admin.end();
     },
     backends: () => backendSeconds(admin, schema),
+    limiterCalls: async () => {
+      // The statistics reach pg_stat_user_functions within a second of each transaction's end.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const { rows } = await admin.query<{ calls: string | null }>(
+        `SELECT SUM(calls) AS calls FROM pg_stat_user_functions
+         WHERE schemaname = $1 AND funcname LIKE 'request_count_%'`,
+        [schema],
+      );
+      return Number(rows[0]?.calls ?? 0);
+    },
     // PostgreSQL's count of deadlocks detected in this database (every client of it, ours included).
     deadlocks: async () => {
       const { rows } = await admin.query<{ deadlocks: string }>(
@@ -132,6 +146,7 @@ async function againstReference(): Promise<void> {
       (args['stamp-every'] ? ', every event stamps a new value' : ''),
   );
   const deadlocksBefore = await postgres?.deadlocks();
+  let limitedPostgres: Awaited<ReturnType<typeof freshPostgres>> | undefined;
   const targets: Target[] = [];
   const dropLater: (() => Promise<void>)[] = [];
   const addOurs = async (label: string, path: string, rateLimit?: string) => {
@@ -161,7 +176,10 @@ async function againstReference(): Promise<void> {
     }
     if (args['limiter-cost']) {
       const limited = postgres ? await freshPostgres(args.db as string) : undefined;
-      if (limited) dropLater.push(limited.drop);
+      if (limited) {
+        dropLater.push(limited.drop);
+        limitedPostgres = limited;
+      }
       await addOurs(
         'ours (limiter on)',
         limited?.url ?? join(scratch, 'bench-limited.db'),
@@ -186,9 +204,16 @@ async function againstReference(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       for (const target of targets) {
         const measureCpu = args.cpu && target.pid !== undefined && !target.appEvents;
-        const pgTarget = measureCpu && postgres !== undefined && target === targets[0];
+        // Each PostgreSQL target's own schema names its backends: ours, and the limiter's (--limiter-cost).
+        const targetPostgres =
+          target === targets[0]
+            ? postgres
+            : target.label === 'ours (limiter on)'
+              ? limitedPostgres
+              : undefined;
+        const pgTarget = measureCpu ? targetPostgres : undefined;
         const threadsBefore = measureCpu ? threadSeconds(target.pid as number) : undefined;
-        const backendsBefore = pgTarget ? await postgres.backends() : undefined;
+        const backendsBefore = pgTarget ? await pgTarget.backends() : undefined;
         const result = await runLoad({
           url: target.url,
           eventsPerRequest: batchSize,
@@ -213,8 +238,8 @@ async function againstReference(): Promise<void> {
           accumulate(total, spent(threadsBefore, threadSeconds(target.pid as number)));
           serverCpu.set(target.label, total);
         }
-        if (backendsBefore && postgres) {
-          const used = [...spent(backendsBefore, await postgres.backends()).values()];
+        if (backendsBefore && pgTarget) {
+          const used = [...spent(backendsBefore, await pgTarget.backends()).values()];
           backendCpu.set(target.label, (backendCpu.get(target.label) ?? 0) + used.reduce((a, b) => a + b, 0));
         }
         results.set(target.label, [...(results.get(target.label) ?? []), result]);
@@ -253,6 +278,14 @@ async function againstReference(): Promise<void> {
           `ratio ${targets[0]?.label}/${target.label}: ${ratio(first.eventsPerSecond, other.eventsPerSecond)}`,
         );
       }
+    }
+    if (limitedPostgres) {
+      const limited = results.get('ours (limiter on)') ?? [];
+      const requests = limited.reduce((n, r) => n + (r.eventsPerSecond * duration) / batchSize, 0);
+      const calls = await limitedPostgres.limiterCalls();
+      console.log(
+        `limiter: ${calls} rate-limit calls in the database for about ${Math.round(requests)} requests (${(calls / Math.max(1, requests)).toFixed(3)} per request)`,
+      );
     }
     if (postgres && deadlocksBefore !== undefined) {
       // The statistics reach pg_stat_database within a second of each transaction's end.

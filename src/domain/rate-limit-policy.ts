@@ -14,7 +14,7 @@ export interface RateLimitPolicy {
   intervalMs: number;
   /** Requests allowed in the window: `X-HubSpot-RateLimit-Max`. */
   max: number;
-  /** Requests allowed per day (UTC) for non-OAuth credentials; absent: no daily limit. */
+  /** Requests allowed per day (the portal's local day) for non-OAuth credentials; absent: no daily limit. */
   daily?: number;
 }
 

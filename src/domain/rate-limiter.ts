@@ -1,16 +1,20 @@
 /**
  * HubSpot's rate limits, applied per app and portal: a rolling window (`X-HubSpot-RateLimit-*`) and a
- * daily count for non-OAuth credentials. The policy is the portal's own setting or the server's.
+ * daily count for non-OAuth credentials, which resets at midnight in the portal's time zone. The
+ * policy is the portal's own setting or the server's.
  *
- * Where the counts live depends on the store (`Store.sharedRequestCounts`): on PostgreSQL every
- * request is counted in the database (one round trip, atomic across processes, so N processes never
- * allow N times the limit); on SQLite one process owns the file, so windows are counted here in
- * memory (one-second buckets; nothing but arithmetic on the request path) and the daily totals are
- * written to the store every few seconds and at close, so a restart does not refill a day.
+ * Where the counts live depends on the store (`Store.sharedRequestCounts`): on PostgreSQL they are
+ * counted in the database, atomic across processes, so N processes never allow N times the limit;
+ * a process claims them in leases (`RequestLeases`) so that a request rarely waits for a round trip.
+ * On SQLite one process owns the file, so windows are counted here in memory (one-second buckets;
+ * nothing but arithmetic on the request path) and the daily totals are written to the store every
+ * few seconds and at close, so a restart does not refill a day.
  */
 import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock.js';
+import { localDay } from './local-day.js';
 import { MAX_WINDOW_SECONDS, parseRateLimit, type RateLimitPolicy } from './rate-limit-policy.js';
+import { RequestLeases } from './request-leases.js';
 import type { DailyRequestCount, RequestCountHit, RequestCountResult, Store } from './store.js';
 
 /** Who a request is counted against. `portalId` 0: developer-key calls, which have no portal. */
@@ -34,6 +38,8 @@ export interface RateDecision {
 const DAY_MS = 86_400_000;
 /** How often the daily totals of a process-local counter are written to the store. */
 const DAILY_FLUSH_MS = 5_000;
+/** How often leases whose second is over are given back (shared counts). */
+const GIVE_BACK_MS = 1_000;
 /** How long a portal's setting is trusted when other processes may change it (shared stores). */
 const SHARED_SETTING_TTL_MS = 1_000;
 
@@ -45,16 +51,27 @@ interface Window {
 interface Daily {
   portalId: number;
   appId: number;
+  day: number;
   hits: number;
+}
+
+interface PortalSetting {
+  policy: RateLimitPolicy | null;
+  timeZone: string;
 }
 
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
+  /** Process-local daily totals by `portal:app`, each of its portal's current day. */
   private daily = new Map<string, Daily>();
-  private dailyDay = -1;
+  /** Totals of recent days read from the store at start, by `portal:app:day`. */
+  private persisted = new Map<string, number>();
+  /** Totals of a day a key has left, not yet written. */
+  private finished: Daily[] = [];
   private dirty = false;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private readonly settings: LRUCache<number, { policy: RateLimitPolicy | null }>;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly settings: LRUCache<number, PortalSetting>;
+  private readonly leases: RequestLeases | undefined;
 
   constructor(
     private readonly store: Store,
@@ -65,25 +82,39 @@ export class RateLimiter {
       max: 10_000,
       ...(store.sharedRequestCounts ? { ttl: SHARED_SETTING_TTL_MS, ttlAutopurge: false } : {}),
     });
+    this.leases = store.sharedRequestCounts ? new RequestLeases(store) : undefined;
   }
 
-  /** Loads today's persisted daily totals and starts writing them back (process-local counts only). */
+  /**
+   * Shared counts: starts giving back leases whose second is over. Process-local counts: loads the
+   * persisted daily totals of the days a portal may be in now, and starts writing them back.
+   */
   async start(): Promise<void> {
-    if (this.store.sharedRequestCounts) return;
-    await this.loadDaily(this.today());
-    this.flushTimer = setInterval(() => void this.flush().catch(() => {}), DAILY_FLUSH_MS);
-    this.flushTimer.unref();
+    const leases = this.leases;
+    if (leases) {
+      this.timer = setInterval(
+        () => void leases.giveBackIdle(Math.floor(this.clock.now() / 1000)).catch(() => {}),
+        GIVE_BACK_MS,
+      );
+      this.timer.unref();
+      return;
+    }
+    await this.loadPersisted();
+    this.timer = setInterval(() => void this.flush().catch(() => {}), DAILY_FLUSH_MS);
+    this.timer.unref();
   }
 
   async close(): Promise<void> {
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    this.flushTimer = undefined;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.leases?.giveBackAll();
     await this.flush();
   }
 
   /** Counts the request, or says which limit refuses it; undefined when no limit applies. */
   async check(subject: RateSubject): Promise<RateDecision | undefined> {
-    const policy = await this.policyFor(subject.portalId);
+    const setting = await this.settingFor(subject.portalId);
+    const policy = setting.policy;
     if (!policy) return undefined;
     const now = this.clock.now();
     const hit: RequestCountHit = {
@@ -92,12 +123,10 @@ export class RateLimiter {
       second: Math.floor(now / 1000),
       windowSeconds: policy.intervalMs / 1000,
       max: policy.max,
-      day: Math.floor(now / DAY_MS),
+      day: localDay(now, setting.timeZone),
       dailyMax: subject.daily && policy.daily !== undefined ? policy.daily : null,
     };
-    const counted = this.store.sharedRequestCounts
-      ? await this.store.countRequest(hit)
-      : this.countLocally(hit);
+    const counted = this.leases ? await this.leases.count(hit) : this.countLocally(hit);
     const decision: RateDecision = { policy, remaining: Math.max(0, policy.max - counted.windowCount) };
     if (hit.dailyMax !== null) decision.dailyRemaining = Math.max(0, hit.dailyMax - counted.dailyCount);
     if (counted.refusedBy)
@@ -112,11 +141,19 @@ export class RateLimiter {
     this.settings.delete(portalId);
   }
 
+  /** The portal changed (its time zone): read its setting again. */
+  portalChanged(portalId: number): void {
+    this.settings.delete(portalId);
+  }
+
   /** Forgets counts (of one portal, or all) kept in this process; the store's go with `Store.reset`. */
   forget(portalId?: number): void {
+    this.leases?.forget(portalId);
     if (portalId === undefined) {
       this.windows.clear();
       this.daily.clear();
+      this.persisted.clear();
+      this.finished = [];
       this.settings.clear();
       this.dirty = false;
       return;
@@ -124,28 +161,30 @@ export class RateLimiter {
     const prefix = `${portalId}:`;
     for (const key of this.windows.keys()) if (key.startsWith(prefix)) this.windows.delete(key);
     for (const key of this.daily.keys()) if (key.startsWith(prefix)) this.daily.delete(key);
+    for (const key of this.persisted.keys()) if (key.startsWith(prefix)) this.persisted.delete(key);
+    this.finished = this.finished.filter((d) => d.portalId !== portalId);
     this.settings.delete(portalId);
   }
 
-  private async policyFor(portalId: number): Promise<RateLimitPolicy | null> {
+  private async settingFor(portalId: number): Promise<PortalSetting> {
     const cached = this.settings.get(portalId);
-    if (cached) return cached.policy;
+    if (cached) return cached;
     // Developer-key calls (portal 0) and portals without a setting of their own: the server's.
-    const setting = portalId === 0 ? undefined : await this.store.getPortalRateLimit(portalId);
+    const [rateLimit, portal] =
+      portalId === 0
+        ? [undefined, undefined]
+        : await Promise.all([this.store.getPortalRateLimit(portalId), this.store.getPortal(portalId)]);
     let policy = this.defaultPolicy;
-    if (setting !== undefined) {
+    if (rateLimit !== undefined) {
       try {
-        policy = parseRateLimit(setting);
+        policy = parseRateLimit(rateLimit);
       } catch {
         // Validated when set; a value this version cannot read falls back to the default.
       }
     }
-    this.settings.set(portalId, { policy });
-    return policy;
-  }
-
-  private today(): number {
-    return Math.floor(this.clock.now() / DAY_MS);
+    const setting = { policy, timeZone: portal?.timeZone ?? 'UTC' };
+    this.settings.set(portalId, setting);
+    return setting;
   }
 
   /** The in-process count: a ring of one-second buckets per key, and the day's total. */
@@ -165,52 +204,59 @@ export class RateLimiter {
       const slot = second % MAX_WINDOW_SECONDS;
       if (window.seconds[slot] === second) windowCount += window.counts[slot] as number;
     }
-    if (hit.day !== this.dailyDay) this.rollDay(hit.day);
     let daily = this.daily.get(key);
-    const dailyCount = daily?.hits ?? 0;
-    if (windowCount >= hit.max) return { windowCount, dailyCount, refusedBy: 'window' };
+    if (daily?.day !== hit.day) {
+      // A new day for this key (its portal's midnight): the old day's total is written at the next flush.
+      if (daily && daily.hits > 0) this.finished.push(daily);
+      daily = {
+        portalId: hit.portalId,
+        appId: hit.appId,
+        day: hit.day,
+        hits: this.persisted.get(`${key}:${hit.day}`) ?? 0,
+      };
+      this.daily.set(key, daily);
+    }
+    const dailyCount = daily.hits;
+    if (windowCount >= hit.max) return { windowCount, dailyCount, granted: 0, refusedBy: 'window' };
     if (hit.dailyMax !== null && dailyCount >= hit.dailyMax)
-      return { windowCount, dailyCount, refusedBy: 'daily' };
+      return { windowCount, dailyCount, granted: 0, refusedBy: 'daily' };
     const slot = hit.second % MAX_WINDOW_SECONDS;
     if (window.seconds[slot] !== hit.second) {
       window.seconds[slot] = hit.second;
       window.counts[slot] = 0;
     }
     window.counts[slot] = (window.counts[slot] as number) + 1;
-    if (!daily) {
-      daily = { portalId: hit.portalId, appId: hit.appId, hits: 0 };
-      this.daily.set(key, daily);
-    }
     daily.hits += 1;
     this.dirty = true;
-    return { windowCount: windowCount + 1, dailyCount: dailyCount + 1 };
+    return { windowCount: windowCount + 1, dailyCount: dailyCount + 1, granted: 1 };
   }
 
-  /** A new day: the old day's totals are written, and counting starts again from zero. */
-  private rollDay(day: number): void {
-    if (this.dirty && this.dailyDay >= 0) {
-      const previous = { day: this.dailyDay, counts: [...this.daily.values()] };
-      void this.store.saveDailyRequestCounts(previous.day, previous.counts).catch(() => {});
+  /** The totals of the UTC days around now: every portal's local day is one of them. */
+  private async loadPersisted(): Promise<void> {
+    const utcDay = Math.floor(this.clock.now() / DAY_MS);
+    this.persisted.clear();
+    for (const day of [utcDay - 1, utcDay, utcDay + 1]) {
+      for (const count of await this.store.loadDailyRequestCounts(day))
+        this.persisted.set(`${count.portalId}:${count.appId}:${day}`, count.hits);
     }
-    this.daily = new Map();
-    this.dailyDay = day;
-    this.dirty = false;
-  }
-
-  private async loadDaily(day: number): Promise<void> {
-    const counts = await this.store.loadDailyRequestCounts(day);
-    this.daily = new Map(counts.map((c) => [`${c.portalId}:${c.appId}`, { ...c }]));
-    this.dailyDay = day;
   }
 
   private async flush(): Promise<void> {
-    if (!this.dirty || this.dailyDay < 0) return;
+    if (!this.dirty && this.finished.length === 0) return;
     this.dirty = false;
-    const counts: DailyRequestCount[] = [...this.daily.values()].map((d) => ({ ...d }));
+    const finished = this.finished;
+    this.finished = [];
+    const entries = [...finished, ...[...this.daily.values()].map((d) => ({ ...d }))];
+    const byDay = new Map<number, DailyRequestCount[]>();
+    for (const { day, ...count } of entries) {
+      if (count.hits === 0) continue;
+      byDay.set(day, [...(byDay.get(day) ?? []), count]);
+    }
     try {
-      await this.store.saveDailyRequestCounts(this.dailyDay, counts);
+      for (const [day, counts] of byDay) await this.store.saveDailyRequestCounts(day, counts);
     } catch (error) {
       this.dirty = true;
+      this.finished.push(...finished);
       throw error;
     }
   }

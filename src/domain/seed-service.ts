@@ -336,6 +336,7 @@ export class SeedService {
     for (const portal of checked.portals) {
       const timeZone = portal.timeZone ?? (await store.getPortal(portal.id))?.timeZone ?? 'UTC';
       await store.ensurePortal({ id: portal.id, timeZone });
+      this.s.rateLimiter.portalChanged(portal.id);
       if (portal.rateLimit !== undefined)
         await this.s.rateLimiter.setPortalSetting(portal.id, portal.rateLimit);
       result.portals.push(portal.id);

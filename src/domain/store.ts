@@ -148,10 +148,22 @@ export interface RequestCountHit {
   windowSeconds: number;
   /** Requests allowed in the window. */
   max: number;
-  /** Epoch day (UTC) of the request. */
+  /**
+   * The day of the request, as days since 1970-01-01 of the portal's local date (HubSpot's daily
+   * limit resets at midnight in the portal's time zone; see `localDay`).
+   */
   day: number;
   /** Requests allowed that day, or null for no daily limit (OAuth calls, marketplace apps). */
   dailyMax: number | null;
+  /**
+   * Requests to claim at once, a lease the caller spends itself within `second` (default 1; 0 claims
+   * nothing and only gives back). The store grants between 1 and `want`, never more than an eighth of
+   * what is left in the window or of the day (at least 1): near a limit every request is counted on
+   * its own, so leases held by other processes never make the total exceed a limit.
+   */
+  want?: number;
+  /** Requests claimed earlier for `second` of this same `day` and not spent: uncounted first. */
+  giveBack?: { second: number; count: number };
 }
 
 export interface RequestCountResult {
@@ -159,6 +171,8 @@ export interface RequestCountResult {
   windowCount: number;
   /** Requests counted that day, this one included when it was allowed. */
   dailyCount: number;
+  /** Requests claimed and counted (all of them in the window and the day): 0 when refused. */
+  granted: number;
   /** The limit that refused the request (a refused request is not counted). */
   refusedBy?: 'window' | 'daily';
 }
@@ -276,8 +290,8 @@ export interface Store {
    */
   readonly sharedRequestCounts: boolean;
   /**
-   * Counts one request against its window and day, atomically across processes: allowed only when
-   * both counts are under their limits, and counted only when allowed.
+   * Counts one request (or claims a lease of `want`) against its window and day, atomically across
+   * processes: allowed only when both counts are under their limits, and counted only when allowed.
    */
   countRequest(hit: RequestCountHit): Promise<RequestCountResult>;
   loadDailyRequestCounts(day: number): Promise<DailyRequestCount[]>;

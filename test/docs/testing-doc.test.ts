@@ -1,13 +1,17 @@
 /**
  * docs/testing.md cannot go stale: every fenced block marked `js node:test` is written to a file and
- * run with `node --test`, and the `sh` block runs in bash against the built CLI. The examples import
- * `hubspot-timeline-server` by name: the files are written inside this package, where Node resolves
- * the package's own name through its `exports` (self-reference), to the built `dist/src`.
+ * run with `node --test`, the `js vitest` and `js jest` blocks are split into their files (each
+ * starts at a `// <file name>` line) in an empty project and run with vitest and jest, and the `sh`
+ * block runs in bash against the built CLI. The node:test examples import `hubspot-timeline-server`
+ * by name: they are written inside this package, where Node resolves the package's own name through
+ * its `exports` (self-reference), to the built `dist/src`; the projects get it as a link in their
+ * `node_modules`, as an install would.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -40,6 +44,51 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The files of a block: each starts at a `// <file name>` line (the rest of that line is a comment). */
+function filesOf(block: string): Map<string, string> {
+  const lines = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of block.split('\n')) {
+    const name = /^\/\/ ([\w.-]+\.[cm]?js)\b/.exec(line)?.[1];
+    if (name) {
+      current = [];
+      lines.set(name, current);
+    }
+    current?.push(line);
+  }
+  return new Map([...lines].map(([name, text]) => [name, text.join('\n')]));
+}
+
+/**
+ * Writes a block's files into an empty project in the system's temporary folder, with the runner and
+ * this package linked into its `node_modules`, and runs `runner` there; fails with its output.
+ */
+async function runProject(block: string, runner: 'vitest' | 'jest', packageJson: object, args: string[]) {
+  const project = mkdtempSync(join(tmpdir(), `timeline-doc-${runner}-`));
+  try {
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(ROOT, join(project, 'node_modules', 'hubspot-timeline-server'), 'dir');
+    symlinkSync(join(ROOT, 'node_modules', runner), join(project, 'node_modules', runner), 'dir');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ private: true, ...packageJson }));
+    const files = filesOf(block);
+    for (const [name, source] of files) writeFileSync(join(project, name), `${source.trim()}\n`);
+    const bin = join(ROOT, 'node_modules', runner, runner === 'jest' ? 'bin/jest.js' : 'vitest.mjs');
+    try {
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+        cwd: project,
+        env: childEnv({ CI: 'true', NO_COLOR: '1' }),
+        timeout: 120_000,
+      });
+      return { files, output: `${stdout}\n${stderr}` };
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout: string; stderr: string };
+      assert.fail(`the ${runner} example failed:\n${stdout}\n${stderr}`);
+    }
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
 mkdirSync(WORK, { recursive: true });
 after(() => rmSync(WORK, { recursive: true, force: true }));
 
@@ -57,6 +106,25 @@ describe('docs/testing.md', () => {
         assert.fail(`example ${i + 1} failed:\n${stdout}\n${stderr}`);
       }
     });
+  });
+
+  it('the vitest example runs and passes with vitest', async () => {
+    const [block] = blocks('js vitest');
+    assert.ok(block, 'the vitest example is in the document');
+    const { files, output } = await runProject(block, 'vitest', { type: 'module' }, ['run']);
+    assert.deepEqual([...files.keys()], ['vitest.config.js', 'timeline-setup.js', 'signup.test.js']);
+    assert.match(output, /Tests\s+1 passed/);
+  });
+
+  it('the jest example runs and passes with jest', async () => {
+    const [block] = blocks('js jest');
+    assert.ok(block, 'the jest example is in the document');
+    const { files, output } = await runProject(block, 'jest', {}, ['--ci']);
+    assert.deepEqual(
+      [...files.keys()],
+      ['jest.config.js', 'timeline-setup.mjs', 'timeline-teardown.mjs', 'retry.test.js'],
+    );
+    assert.match(output, /Tests:\s+1 passed, 1 total/);
   });
 
   it('the shell example runs against the CLI', async () => {

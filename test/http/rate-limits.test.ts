@@ -129,6 +129,37 @@ describe('rate limits', () => {
     });
   });
 
+  it("the daily count resets at midnight in the portal's time zone, not at UTC midnight", async () => {
+    // Pacific/Kiritimati is UTC+14 all year: its midnight is 10:00 UTC, and UTC midnight is 14:00 there.
+    await withServer({ rateLimit: '100/10s,2/day', timeZone: 'Pacific/Kiritimati' }, async (server) => {
+      const admin = server.credentials.adminToken;
+      const advance = async (ms: number) => {
+        const moved = await server.request('POST', '/_admin/v1/clock', {
+          token: admin,
+          body: { advanceMs: ms },
+        });
+        assert.equal(moved.status, 200, moved.text);
+      };
+      const contacts = () => server.request('GET', '/crm/v3/objects/contacts');
+      const day = 86_400_000;
+      const utcMidnight = Math.ceil(Date.now() / day) * day;
+      await advance(utcMidnight - 30_000 - Date.now());
+      assert.equal((await contacts()).status, 200);
+      const last = await contacts();
+      assert.equal(last.status, 200);
+      assert.equal(last.headers.get('x-hubspot-ratelimit-daily-remaining'), '0');
+      assert.equal((await contacts()).json.policyName, 'DAILY');
+      await advance(60_000);
+      const afterUtcMidnight = await contacts();
+      assert.equal(afterUtcMidnight.status, 429, 'UTC midnight is 14:00 in the portal: the same day');
+      assert.equal(afterUtcMidnight.json.policyName, 'DAILY');
+      await advance(10 * 3_600_000);
+      const nextDay = await contacts();
+      assert.equal(nextDay.status, 200, "the portal's midnight (10:00 UTC) started a new day");
+      assert.equal(nextDay.headers.get('x-hubspot-ratelimit-daily-remaining'), '1');
+    });
+  });
+
   it("a portal's own setting: validated, applied at once, kept across a restart, cleared with null", async () => {
     const db = durableDb('portal-setting');
     const settings = {

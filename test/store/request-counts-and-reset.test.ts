@@ -78,6 +78,33 @@ eachBackend((backend) => {
     assert.equal(all.filter((r) => r?.refusedBy === undefined).length, 25);
   });
 
+  test('countRequest leases: at most an eighth of what is left, one by one near a limit, unspent given back', async (t) => {
+    const store = await openStore(t, backend.fresh());
+    const { portalId, appId } = uniqueIds();
+    const lease = (extra: Partial<RequestCountHit>) =>
+      store.countRequest(hit(portalId, appId, 7000, { max: 80, dailyMax: 1000, ...extra }));
+    const first = await lease({ want: 50 });
+    assert.deepEqual([first.granted, first.windowCount, first.dailyCount], [10, 10, 10], '80 / 8 = 10');
+    const small = await lease({ want: 3 });
+    assert.deepEqual([small.granted, small.windowCount], [3, 13], 'never more than wanted');
+    // 13 counted; 10 of them unspent go back in the same call that claims again.
+    const after = await lease({ want: 100, giveBack: { second: 7000, count: 10 } });
+    assert.deepEqual([after.granted, after.windowCount, after.dailyCount], [9, 12, 12], '(80 - 3) / 8 = 9');
+    const near = [await lease({ want: 100 })];
+    while (near.at(-1)?.refusedBy === undefined && near.length < 100) near.push(await lease({ want: 100 }));
+    const grants = near.map((r) => r.granted);
+    assert.equal(
+      grants.reduce((a, b) => a + b, 0),
+      80 - 12,
+      'the window fills to its limit, never past it',
+    );
+    assert.deepEqual(grants.slice(-8), [1, 1, 1, 1, 1, 1, 1, 0], 'one by one near the limit, then refused');
+    assert.equal(near.at(-1)?.refusedBy, 'window');
+    const onlyBack = await lease({ want: 0, giveBack: { second: 7000, count: 5 } });
+    assert.deepEqual([onlyBack.granted, onlyBack.windowCount, onlyBack.refusedBy], [0, 75, undefined]);
+    assert.equal(onlyBack.dailyCount, 75, 'given back to the day too');
+  });
+
   test('countRequest takes limits past 32 bits (limits no one reaches)', async (t) => {
     const store = await openStore(t, backend.fresh());
     const { portalId, appId } = uniqueIds();

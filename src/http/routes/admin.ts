@@ -54,6 +54,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       Number(portalId),
       isObject(request.body) ? rest : (request.body ?? {}),
     );
+    rateLimiter.portalChanged(portal.id);
     if (rateLimit !== undefined) await rateLimiter.setPortalSetting(portal.id, rateLimit);
     const setting = await store.getPortalRateLimit(portal.id);
     return setting === undefined ? portal : { ...portal, rateLimit: setting };

@@ -192,6 +192,66 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
+  // issue 10: leases. request_count_claim() replaces request_count_hit(): in the same round trip it
+  // gives back what an earlier lease of the same day left unspent, then grants up to p_want requests,
+  // at most an eighth of what is left in the window and of the day (at least 1, so near a limit
+  // every request is counted on its own). The lease is counted in full when granted, so what other
+  // processes see is never less than what was spent, and the total never exceeds a limit.
+  `
+  DROP FUNCTION request_count_hit(BIGINT, BIGINT, BIGINT, INTEGER, BIGINT, INTEGER, BIGINT);
+  CREATE FUNCTION request_count_claim(
+    p_portal BIGINT, p_app BIGINT, p_second BIGINT, p_window INTEGER, p_max BIGINT,
+    p_day INTEGER, p_daily_max BIGINT, p_want INTEGER, p_back_second BIGINT, p_back INTEGER
+  ) RETURNS TABLE (window_count INTEGER, daily_count INTEGER, granted INTEGER, refused_by TEXT)
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    w INTEGER;
+    d INTEGER;
+    g INTEGER;
+  BEGIN
+    -- A count is not user data: its commit need not wait for the WAL flush (a crash may forget the
+    -- last few counts), which would otherwise cost every claim an fsync.
+    PERFORM set_config('synchronous_commit', 'off', true);
+    INSERT INTO request_counts_daily AS c (portal_id, app_id, day, hits) VALUES (p_portal, p_app, p_day, 0)
+      ON CONFLICT (portal_id, app_id, day) DO NOTHING;
+    SELECT c.hits INTO d FROM request_counts_daily c
+      WHERE c.portal_id = p_portal AND c.app_id = p_app AND c.day = p_day FOR UPDATE;
+    IF p_back > 0 THEN
+      UPDATE request_counts_seconds s SET hits = GREATEST(0, s.hits - p_back)
+        WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second = p_back_second;
+      d := GREATEST(0, d - p_back);
+    END IF;
+    SELECT COALESCE(SUM(s.hits), 0) INTO w FROM request_counts_seconds s
+      WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second > p_second - p_window AND s.second <= p_second;
+    g := 0;
+    IF p_want >= 1 AND w >= p_max THEN
+      RETURN QUERY SELECT w, d, 0, 'window'::TEXT;
+    ELSIF p_want >= 1 AND p_daily_max IS NOT NULL AND d >= p_daily_max THEN
+      RETURN QUERY SELECT w, d, 0, 'daily'::TEXT;
+    ELSIF p_want >= 1 THEN
+      g := LEAST(p_want, GREATEST(1, (p_max - w) / 8));
+      IF p_daily_max IS NOT NULL THEN
+        g := LEAST(g, GREATEST(1, (p_daily_max - d) / 8));
+      END IF;
+      UPDATE request_counts_seconds s SET hits = s.hits + g
+        WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second = p_second;
+      IF NOT FOUND THEN
+        INSERT INTO request_counts_seconds (portal_id, app_id, second, hits) VALUES (p_portal, p_app, p_second, g);
+        -- Once a second per key: the seconds no window reaches any more go.
+        DELETE FROM request_counts_seconds s
+          WHERE s.portal_id = p_portal AND s.app_id = p_app AND s.second <= p_second - 60;
+      END IF;
+      RETURN QUERY SELECT w + g, d + g, g, NULL::TEXT;
+    ELSE
+      RETURN QUERY SELECT w, d, 0, NULL::TEXT;
+    END IF;
+    IF g > 0 OR p_back > 0 THEN
+      UPDATE request_counts_daily c SET hits = d + g
+        WHERE c.portal_id = p_portal AND c.app_id = p_app AND c.day = p_day;
+    END IF;
+  END
+  $$;
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

@@ -1,7 +1,7 @@
 /**
  * Rate-limit state in PostgreSQL, shared by every server process on the database: a portal's own
- * rate-limit setting, daily totals, and `count`, one call of the `request_count_hit` function per
- * request (see its migration: atomic across processes, counted only when allowed).
+ * rate-limit setting, daily totals, and `count`, one call of the `request_count_claim` function per
+ * lease of requests (see its migration: atomic across processes, counted only when allowed).
  */
 import type pg from 'pg';
 import type { DailyRequestCount, RequestCountHit, RequestCountResult } from '../../domain/store.js';
@@ -9,8 +9,8 @@ import { run } from './postgres-pool.js';
 
 const S = {
   hit: {
-    name: 'rate_hit',
-    text: 'SELECT window_count, daily_count, refused_by FROM request_count_hit($1, $2, $3, $4, $5, $6, $7)',
+    name: 'rate_claim',
+    text: 'SELECT window_count, daily_count, granted, refused_by FROM request_count_claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
   },
 };
 
@@ -48,13 +48,29 @@ export class PostgresRequestCounts {
   }
 
   async count(hit: RequestCountHit): Promise<RequestCountResult> {
-    const [row] = await run<{ window_count: number; daily_count: number; refused_by: string | null }>(
-      this.pool,
-      S.hit,
-      [hit.portalId, hit.appId, hit.second, hit.windowSeconds, hit.max, hit.day, hit.dailyMax],
-    );
-    if (!row) throw new Error('request_count_hit returned no row');
-    const result: RequestCountResult = { windowCount: row.window_count, dailyCount: row.daily_count };
+    const [row] = await run<{
+      window_count: number;
+      daily_count: number;
+      granted: number;
+      refused_by: string | null;
+    }>(this.pool, S.hit, [
+      hit.portalId,
+      hit.appId,
+      hit.second,
+      hit.windowSeconds,
+      hit.max,
+      hit.day,
+      hit.dailyMax,
+      hit.want ?? 1,
+      hit.giveBack?.second ?? 0,
+      hit.giveBack?.count ?? 0,
+    ]);
+    if (!row) throw new Error('request_count_claim returned no row');
+    const result: RequestCountResult = {
+      windowCount: row.window_count,
+      dailyCount: row.daily_count,
+      granted: row.granted,
+    };
     if (row.refused_by === 'window' || row.refused_by === 'daily') result.refusedBy = row.refused_by;
     return result;
   }
