@@ -34,6 +34,13 @@ export interface RecordSearchRanges {
 
 const MAX_ID_DIGITS = 15;
 
+/**
+ * A store seeks a search's matches through their keys when at most this many records match, and
+ * sorts them by activity; above it, it walks the portal's records by activity keeping the matches
+ * (at least one in SEARCH_SEEK_MAX / records is one, so a page fills after a bounded walk).
+ */
+export const SEARCH_SEEK_MAX = 1000;
+
 /** The smallest string greater than every string that starts with `prefix`, if any. */
 export function prefixUpperBound(prefix: string): string | undefined {
   const points = Array.from(prefix, (c) => c.codePointAt(0) as number);

@@ -6,7 +6,12 @@
  * while the insert path maintains no per-record index at all.
  */
 import type Database from 'better-sqlite3';
-import { type RecordSearchRanges, recordSearchKeys, recordSearchRanges } from '../../domain/record-search.js';
+import {
+  type RecordSearchRanges,
+  recordSearchKeys,
+  recordSearchRanges,
+  SEARCH_SEEK_MAX,
+} from '../../domain/record-search.js';
 import {
   type ActivityPage,
   type ActivityQuery,
@@ -43,9 +48,6 @@ function isAfter(row: EventRow, position: TimelinePosition): boolean {
   at.template_id = Number(position.eventTemplateId);
   return newestFirst(at, row) < 0;
 }
-
-/** Above this many matching records, a search walks the records by activity instead of seeking. */
-const SEARCH_SEEK_MAX = 1000;
 
 interface SearchSql {
   /** The ids of the matching records (some twice), each range one seek, joined by `union`. */
