@@ -16,8 +16,12 @@
  * With `--db postgres://...` the same runs on PostgreSQL, in a fresh schema dropped afterwards,
  * preloaded through `PostgresStore.writeEvents` (the server's write path, 4 batches at a time).
  *
+ * `--existing` measures a database a `--keep` run left (`--db`: its SQLite file, or the PostgreSQL
+ * URL with the schema as search_path, as the run printed) without preloading: another build of the
+ * server can be measured on the same data (give the `--contacts` it was loaded with).
+ *
  *   npm run bench:timeline -- [--events 1000000] [--contacts 100000] [--samples 2000] [--keep]
- *                             [--db postgres://postgres@127.0.0.1:5432/bench]
+ *                             [--db postgres://postgres@127.0.0.1:5432/bench] [--existing]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -36,6 +40,7 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '2000' },
     keep: { type: 'boolean', default: false },
     db: { type: 'string' },
+    existing: { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -90,24 +95,32 @@ const fmt = (t: Timing) =>
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'timeline-bench-'));
-  const postgres = args.db ? await freshPostgresSchema(args.db, 'bench_timeline') : undefined;
-  const db = postgres?.url ?? join(scratch, 'timeline.db');
+  const existing = args.existing ? args.db : undefined;
+  if (args.existing && !existing) throw new Error('--existing needs --db');
+  const isPostgres = /^postgres(ql)?:\/\//.test(args.db ?? '');
+  const postgres =
+    isPostgres && !existing ? await freshPostgresSchema(args.db as string, 'bench_timeline') : undefined;
+  const db = existing ?? postgres?.url ?? args.db ?? join(scratch, 'timeline.db');
   try {
     console.log(
-      `bench:timeline: ${EVENTS} events over ${CONTACTS} contacts, ${SAMPLES} samples a measurement, on ${
-        postgres ? `PostgreSQL (schema ${postgres.schema})` : 'SQLite'
-      }`,
+      existing
+        ? `bench:timeline: the existing ${db} (${CONTACTS} contacts), ${SAMPLES} samples a measurement`
+        : `bench:timeline: ${EVENTS} events over ${CONTACTS} contacts, ${SAMPLES} samples a measurement, on ${
+            postgres ? `PostgreSQL (schema ${postgres.schema}, ${postgres.url})` : `SQLite (${db})`
+          }`,
     );
-    let server = await startOurs(db);
-    const templateId = await createTemplate(server.url);
-    await server.stop();
-    const started = performance.now();
-    if (postgres) await preloadPostgres(db, PORTAL_ID, templateId, EVENTS, CONTACTS);
-    else await preload(db, PORTAL_ID, templateId, EVENTS, CONTACTS);
-    console.log(
-      `preload (events${postgres ? '' : ', then the per-record index'}): ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-    server = await startOurs(db);
+    if (!existing) {
+      const server = await startOurs(db);
+      const templateId = await createTemplate(server.url);
+      await server.stop();
+      const started = performance.now();
+      if (postgres) await preloadPostgres(db, PORTAL_ID, templateId, EVENTS, CONTACTS);
+      else await preload(db, PORTAL_ID, templateId, EVENTS, CONTACTS);
+      console.log(
+        `preload (events${postgres ? '' : ', then the per-record index'}): ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
+    const server = await startOurs(db);
 
     // Record ids to read: the contacts the preload made, from the CRM list.
     const ids: string[] = [];
@@ -177,10 +190,10 @@ async function main(): Promise<void> {
     await server.stop();
   } finally {
     agent.destroy();
-    if (!args.keep) {
-      rmSync(scratch, { recursive: true, force: true });
-      await postgres?.drop();
-    } else console.log(`kept ${postgres ? `schema ${postgres.schema}` : db}`);
+    const kept = args.keep || existing !== undefined;
+    if (!(kept && db.startsWith(scratch))) rmSync(scratch, { recursive: true, force: true });
+    if (kept) console.log(`kept ${db}`);
+    else await postgres?.drop();
   }
 }
 

@@ -22,7 +22,7 @@ interface Setup {
   companies: EventTemplate;
   write(writes: EventWrite[]): Promise<void>;
   record(objectType: string, properties: Record<string, string>, portalId?: number): Promise<CrmRecord>;
-  /** Every record the search finds, following `next` with pages of `limit`, as ids. */
+  /** Every record the search finds (`q` empty: every record), following `next`, as ids. */
   search(q: string, options?: { objectType?: string; limit?: number; portalId?: number }): Promise<string[]>;
 }
 
@@ -48,7 +48,7 @@ async function setup(t: TestContext, backend: Backend): Promise<Setup> {
         portalId: options.portalId ?? portalId,
         objectType: options.objectType ?? 'contacts',
         limit: options.limit ?? 100,
-        q,
+        ...(q === '' ? {} : { q }),
       };
       const ids: string[] = [];
       let after: ActivityPosition | undefined;
@@ -126,6 +126,17 @@ eachBackend((backend) => {
       writes.push(eventWrite(s.portalId, s.contacts, { by: 'email', email }, { timestamp: minute(i % 300) }));
     }
     for (let i = 0; i < writes.length; i += 200) await s.write(writes.slice(i, i + 200));
+    // And as many records made on events' object ids 7770000 on (no email).
+    const byObjectId = Array.from({ length: many }, (_, i) =>
+      eventWrite(s.portalId, s.contacts, byId(String(7_770_000 + i)), { timestamp: minute(i % 300) }),
+    );
+    for (let i = 0; i < byObjectId.length; i += 200) {
+      const results = await s.store.writeEvents(byObjectId.slice(i, i + 200), {
+        autoCreateRecords: true,
+        now: T0,
+      });
+      for (const result of results) assert.ok(result.ok, JSON.stringify(result));
+    }
     const all = await s.store.listRecordActivity({
       portalId: s.portalId,
       objectType: 'contacts',
@@ -166,6 +177,13 @@ eachBackend((backend) => {
         );
       }
       assert.deepEqual(await s.search('m1', { limit: 7 }), await s.search('m1', { limit: 1000 }), phase);
+      // An id prefix more records have than the store seeks (the records made on events' object
+      // ids below): the same records in the same order as the whole list has them.
+      const everything = await s.search('', { limit: 100 });
+      const withPrefix = everything.filter((id) => id.startsWith('777'));
+      assert.ok(withPrefix.length >= many, phase);
+      assert.deepEqual(await s.search('777', { limit: 50 }), withPrefix, phase);
+      assert.deepEqual(await s.search('7770012', { limit: 50 }), ['7770012'], phase);
     });
   });
 
