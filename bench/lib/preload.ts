@@ -9,6 +9,7 @@
 import { randomIds } from '../../src/domain/clock.js';
 import { toEventWrite } from '../../src/domain/event-input.js';
 import { Limits } from '../../src/limits.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { packEventWrite } from '../../src/store/sqlite/packed-event-write.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { benchEvent } from './bodies.js';
@@ -67,6 +68,55 @@ export async function preload(
       `  preload: record timelines indexed in ${((performance.now() - indexing) / 1000).toFixed(1)} s`,
     );
     return rate;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The same events into a PostgreSQL database (a URL whose search_path names the schema) through
+ * `PostgresStore.writeEvents`, the server's own write path: `concurrency` batches of 500 at a time.
+ */
+export async function preloadPostgres(
+  url: string,
+  portalId: number,
+  templateId: string,
+  count: number,
+  poolSize: number,
+  concurrency = 4,
+): Promise<number> {
+  const store = new PostgresStore(url, { poolSize: concurrency });
+  try {
+    await store.migrate();
+    const template = await store.getTemplate(templateId);
+    if (!template) throw new Error(`preload: template ${templateId} not found in ${url}`);
+    const started = performance.now();
+    let queued = 0;
+    let lastReport = started;
+    const writer = async () => {
+      while (queued < count) {
+        const size = Math.min(BATCH, count - queued);
+        queued += size;
+        const now = Date.now();
+        const writes = Array.from({ length: size }, () =>
+          toEventWrite({ ...benchEvent(templateId, poolSize, 'preload') }, template, {
+            portalId,
+            now,
+            limits: Limits,
+            ids: randomIds,
+          }),
+        );
+        const results = await store.writeEvents(writes, { autoCreateRecords: false, now });
+        const failed = results.filter((result) => !result.ok).length;
+        if (failed > 0) throw new Error(`preload: ${failed} events were not stored`);
+        if (performance.now() - lastReport > 5000) {
+          lastReport = performance.now();
+          console.log(`  preload: ${queued} / ${count} events`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, writer));
+    return count / ((performance.now() - started) / 1000);
   } finally {
     await store.close();
   }

@@ -125,7 +125,8 @@ export interface ActivityPage {
 
 /**
  * Whether a record matches a records search `q` (already lower-cased): the one definition both
- * adapters apply (SQLite registers it as a SQL function; PostgreSQL's query spells out the same).
+ * adapters apply. Their indexes hold the same rule as keys and ranges (`record-search.ts`); SQLite
+ * applies this function itself to records whose events are not indexed yet.
  */
 export function matchesRecordSearch(q: string, id: string, properties: Record<string, string>): boolean {
   if (id.startsWith(q)) return true;

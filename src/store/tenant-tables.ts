@@ -10,6 +10,8 @@ export interface TenantTable {
 
 export const TENANT_TABLES: readonly TenantTable[] = [
   { table: 'timeline_events', portalColumn: 'portal_id' },
+  { table: 'timeline_record_activity', portalColumn: 'portal_id' },
+  { table: 'timeline_record_search', portalColumn: 'portal_id' },
   { table: 'object_schemas', portalColumn: 'portal_id' },
   { table: 'oauth_codes', portalColumn: 'portal_id' },
   { table: 'oauth_refresh_tokens', portalColumn: 'portal_id' },

@@ -21,6 +21,7 @@ import { translatePostgresError } from './postgres-errors.js';
 import { eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
 import { KnownRecords } from './postgres-known-records.js';
 import { isRetryable, transaction } from './postgres-pool.js';
+import { addActivity } from './postgres-record-activity.js';
 import { EventFailure, RecordResolver } from './postgres-record-resolver.js';
 import type { PostgresRecords } from './postgres-records.js';
 
@@ -155,7 +156,19 @@ export class PostgresEventWriter {
       inserts.push({ write, objectId });
       results.push({ ok: true, event: written, replayed: false });
     }
-    if (inserts.length > 0 && (await insertEvents(client, inserts)) !== inserts.length) throw new RaceLost();
+    if (inserts.length > 0) {
+      if ((await insertEvents(client, inserts)) !== inserts.length) throw new RaceLost();
+      // The records list's counts and search keys, in this transaction: a read after the answer sees them.
+      await addActivity(
+        client,
+        inserts.map(({ write, objectId }) => ({
+          portalId: write.portalId,
+          objectType: write.event.objectType,
+          objectId,
+          timestamp: write.event.timestamp,
+        })),
+      );
+    }
     return results;
   }
 }

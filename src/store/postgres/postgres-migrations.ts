@@ -252,6 +252,49 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
+  // issue 11: each record's activity (event count, last event time) kept by the event writer in the
+  // transaction of the events (read-your-writes), so the records list reads one row per record
+  // instead of counting a portal's events; and each such record's search keys (lower-cased email,
+  // that email's domain, lower-cased domain), compared bytewise ("C") so a prefix is one range.
+  // Both are filled here from what is stored.
+  `
+  CREATE TABLE timeline_record_activity (
+    portal_id BIGINT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id BIGINT NOT NULL,
+    event_count BIGINT NOT NULL,
+    last_event_at BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, object_type, object_id)
+  );
+  CREATE INDEX timeline_record_activity_by_recency
+    ON timeline_record_activity (portal_id, object_type, last_event_at, object_id);
+  CREATE TABLE timeline_record_search (
+    portal_id BIGINT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id BIGINT NOT NULL,
+    email TEXT COLLATE "C",
+    email_domain TEXT COLLATE "C",
+    domain TEXT COLLATE "C",
+    PRIMARY KEY (portal_id, object_type, object_id)
+  );
+  CREATE INDEX timeline_record_search_by_email ON timeline_record_search (portal_id, object_type, email)
+    WHERE email IS NOT NULL;
+  CREATE INDEX timeline_record_search_by_email_domain
+    ON timeline_record_search (portal_id, object_type, email_domain) WHERE email_domain IS NOT NULL;
+  CREATE INDEX timeline_record_search_by_domain ON timeline_record_search (portal_id, object_type, domain)
+    WHERE domain IS NOT NULL;
+  INSERT INTO timeline_record_activity (portal_id, object_type, object_id, event_count, last_event_at)
+    SELECT portal_id, object_type, object_id, count(*), max(ts) FROM timeline_events GROUP BY 1, 2, 3;
+  INSERT INTO timeline_record_search (portal_id, object_type, object_id, email, email_domain, domain)
+    SELECT r.portal_id, r.object_type, r.id, k.email, nullif(substr(k.email, strpos(k.email, '@') + 1), ''),
+           k.domain
+    FROM timeline_record_activity a
+    JOIN crm_records r ON r.portal_id = a.portal_id AND r.object_type = a.object_type AND r.id = a.object_id
+    CROSS JOIN LATERAL (
+      SELECT nullif(lower(btrim(r.properties::json->>'email')), '') AS email,
+             nullif(lower(btrim(r.properties::json->>'domain')), '') AS domain
+    ) k;
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

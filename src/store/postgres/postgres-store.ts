@@ -57,6 +57,7 @@ import {
   searchPathSchema,
   transaction,
 } from './postgres-pool.js';
+import { refreshSearchKeys } from './postgres-record-activity.js';
 import { PostgresRecords, type RowResult } from './postgres-records.js';
 import { PostgresRequestCounts } from './postgres-request-counts.js';
 import { PostgresReset } from './postgres-reset.js';
@@ -211,7 +212,10 @@ export class PostgresStore implements Store {
       transaction(this.pool, async (client): Promise<RowResult> => {
         const row = await this.records.find(client, portalId, objectType, id, true);
         if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
-        return this.records.merge(client, row, properties, now);
+        const result = await this.records.merge(client, row, properties, now);
+        // The records search's keys follow (the event writer refreshes them with each event).
+        if (result.ok) await refreshSearchKeys(client, portalId, objectType, row.id);
+        return result;
       });
     // A unique violation means another writer took the email after our check; the retry reports it.
     const result = await this.guard(() =>

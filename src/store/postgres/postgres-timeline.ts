@@ -1,10 +1,11 @@
 /**
  * Record timelines on PostgreSQL: a record's events newest first, and a portal's records by latest
  * activity. PostgreSQL keeps the per-record index on the insert path (`timeline_events_by_record`,
- * migration 1), so a read is one indexed query; the records list aggregates a portal's events per
- * record at read time (no counter row to lock on every insert: concurrent writers to one record
- * would queue on it).
+ * migration 1), so a read is one indexed query; the records list reads the per-record activity and
+ * search keys the event writer keeps in the events' transaction (postgres-record-activity.ts).
  */
+
+import { type RecordSearchRanges, recordSearchRanges, SEARCH_SEEK_MAX } from '../../domain/record-search.js';
 import type { ActivityPage, ActivityQuery, TimelinePage, TimelineQuery } from '../../domain/store.js';
 import { CANONICAL_ID } from '../../domain/store.js';
 import { type EventRow, eventFromRow, type RecordRow, recordFromRow } from '../rows.js';
@@ -28,29 +29,6 @@ const S = {
            ORDER BY ts DESC, event_id COLLATE "C" DESC, template_id DESC
            LIMIT $10`,
   },
-  // The search rule of matchesRecordSearch (domain/store.ts) in SQL: $5 is the lower-cased prefix,
-  // LIKE-escaped, followed by %.
-  activity: {
-    name: 'tl_record_activity',
-    text: `WITH activity AS (
-             SELECT object_id, count(*)::bigint AS event_count, max(ts) AS last_event_at
-             FROM timeline_events WHERE portal_id = $1 AND object_type = $2 GROUP BY object_id
-           ), searched AS (
-             SELECT r.*, lower(btrim(r.properties::json->>'email')) AS email_lower,
-                    lower(btrim(r.properties::json->>'domain')) AS domain_lower
-             FROM crm_records r WHERE r.portal_id = $1 AND r.object_type = $2
-           )
-           SELECT r.portal_id, r.object_type, r.id, r.email_key, r.properties, r.created_at, r.updated_at,
-                  a.event_count, a.last_event_at
-           FROM activity a JOIN searched r ON r.id = a.object_id
-           WHERE ($3::bigint IS NULL OR (a.last_event_at, a.object_id) < ($3::bigint, $4::bigint))
-             AND ($5::text IS NULL
-                  OR r.id::text LIKE $5 OR r.email_lower LIKE $5
-                  OR substr(r.email_lower, strpos(r.email_lower, '@') + 1) LIKE $5
-                  OR r.domain_lower LIKE $5)
-           ORDER BY a.last_event_at DESC, a.object_id DESC
-           LIMIT $6`,
-  },
 };
 
 interface ActivityRow extends RecordRow {
@@ -58,8 +36,56 @@ interface ActivityRow extends RecordRow {
   last_event_at: number;
 }
 
-function likePrefix(q: string): string {
-  return `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** No cursor: before every position (last event times and ids are below 2^63). */
+const BEFORE_ALL = '9223372036854775807';
+
+/** SQL with positional parameters, numbered as they are added. */
+class Query {
+  readonly values: unknown[] = [];
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * The search's ranges (recordSearchRanges) over the search keys' indexes ("C": bytewise) and the
+ * activity's primary key, as SQL adding its parameters to the statement it is written into:
+ * `candidates` selects the matching ids (some twice), `test` checks one row of
+ * `timeline_record_search` s and `timeline_record_activity` a.
+ */
+function searchSql(ranges: RecordSearchRanges) {
+  const textRange = (query: Query, column: string) => {
+    const { from, below } = ranges.text;
+    return `${column} >= ${query.param(from)}${below === undefined ? '' : ` AND ${column} < ${query.param(below)}`}`;
+  };
+  const columns = ['email', 'email_domain', 'domain'];
+  return {
+    candidates(query: Query, portal: string, type: string, union: string): string {
+      const selects = columns.map(
+        (column) =>
+          `SELECT object_id FROM timeline_record_search
+           WHERE portal_id = ${portal} AND object_type = ${type} AND ${textRange(query, column)}`,
+      );
+      if (ranges.ids.length > 0) {
+        // The id ranges as two arrays: one statement (and one plan) whatever their number.
+        const lows = query.param(ranges.ids.map(([low]) => low));
+        const highs = query.param(ranges.ids.map(([, high]) => high));
+        selects.push(
+          `SELECT x.object_id FROM unnest(${lows}::bigint[], ${highs}::bigint[]) AS i(low, high)
+           CROSS JOIN LATERAL (SELECT object_id FROM timeline_record_activity
+             WHERE portal_id = ${portal} AND object_type = ${type} AND object_id BETWEEN i.low AND i.high) x`,
+        );
+      }
+      return selects.join(` ${union} `);
+    },
+    test(query: Query): string {
+      const tests = columns.map((column) => `(s.${textRange(query, column)})`);
+      // Row by row, the id's decimal form against the prefix (q is digits) is the cheaper test.
+      if (ranges.ids.length > 0) tests.push(`a.object_id::text LIKE ${query.param(`${ranges.text.from}%`)}`);
+      return tests.join(' OR ');
+    },
+  };
 }
 
 export class PostgresTimeline {
@@ -88,16 +114,59 @@ export class PostgresTimeline {
     return page;
   }
 
+  /**
+   * The records by latest activity, from the activity the event writer keeps. A search seeks its
+   * matches through their keys when at most SEARCH_SEEK_MAX match (then sorts them), and otherwise
+   * walks the records by activity keeping the matches (the page fills after a bounded walk).
+   */
   async listActivity(sql: Sql, query: ActivityQuery): Promise<ActivityPage> {
-    const after = query.after;
-    const rows = await run<ActivityRow>(sql, S.activity, [
-      query.portalId,
-      query.objectType,
-      after ? after.lastEventAt : null,
-      after ? Number(after.objectId) : null,
-      query.q === undefined ? null : likePrefix(query.q),
-      query.limit + 1,
-    ]);
+    const search = query.q === undefined ? undefined : searchSql(recordSearchRanges(query.q));
+    let seek = false;
+    if (search) {
+      // Unnamed statements: planned for the values given (a range's width decides the plan).
+      const count = new Query();
+      const candidates = search.candidates(
+        count,
+        count.param(query.portalId),
+        count.param(query.objectType),
+        'UNION ALL',
+      );
+      const counted = await sql.query<{ n: string }>({
+        text: `SELECT count(*) AS n FROM (SELECT 1 FROM (${candidates}) c LIMIT ${SEARCH_SEEK_MAX + 1}) m`,
+        values: count.values,
+      });
+      seek = Number(counted.rows[0]?.n) <= SEARCH_SEEK_MAX;
+    }
+    const q = new Query();
+    const portal = q.param(query.portalId);
+    const type = q.param(query.objectType);
+    const columns = `r.portal_id, r.object_type, r.id, r.email_key, r.properties, r.created_at, r.updated_at,
+      a.event_count, a.last_event_at`;
+    // Each joined row is one primary-key lookup, made so by LATERAL ... LIMIT 1: on tables just
+    // filled (no statistics yet) the planner otherwise joined every record of the portal per row
+    // (measured: 1 s for a first page at 100,000 records).
+    const lookup = (table: string, id: string, alias: string) =>
+      `CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE portal_id = a.portal_id AND object_type = a.object_type AND ${id} = a.object_id LIMIT 1) ${alias}`;
+    const records = lookup('crm_records', 'id', 'r');
+    const where = `a.portal_id = ${portal} AND a.object_type = ${type}
+      AND (a.last_event_at, a.object_id) < (${q.param(query.after?.lastEventAt ?? BEFORE_ALL)}::bigint, ${q.param(query.after ? Number(query.after.objectId) : BEFORE_ALL)}::bigint)`;
+    const order = `ORDER BY a.last_event_at DESC, a.object_id DESC LIMIT ${q.param(query.limit + 1)}`;
+    let text: string;
+    if (search && seek) {
+      text = `SELECT ${columns} FROM (${search.candidates(q, portal, type, 'UNION')}) c
+        CROSS JOIN LATERAL (SELECT * FROM timeline_record_activity
+          WHERE portal_id = ${portal} AND object_type = ${type} AND object_id = c.object_id LIMIT 1) a
+        ${records} WHERE ${where} ${order}`;
+    } else if (search) {
+      // The search keys are joined and tested before the record is.
+      text = `SELECT ${columns} FROM timeline_record_activity a
+        LEFT JOIN LATERAL (SELECT * FROM timeline_record_search WHERE portal_id = a.portal_id
+          AND object_type = a.object_type AND object_id = a.object_id LIMIT 1) s ON true
+        ${records} WHERE ${where} AND (${search.test(q)}) ${order}`;
+    } else {
+      text = `SELECT ${columns} FROM timeline_record_activity a ${records} WHERE ${where} ${order}`;
+    }
+    const rows = (await sql.query<ActivityRow>({ text, values: q.values })).rows;
     const page: ActivityPage = {
       records: rows.slice(0, query.limit).map((row) => ({
         record: recordFromRow(row),

@@ -164,4 +164,29 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (portal_id, app_id, second)
   ) WITHOUT ROWID;
   `,
+  // issue 11: the records search by index. Each record with indexed events has its search keys
+  // (lower-cased email, that email's domain, lower-cased \`domain\`: recordSearchKeys) here, written
+  // by the timeline indexer off the insert path and by CRM updates, so \`q\` seeks a prefix range
+  // instead of reading every record of the portal. The keys are computed in JavaScript (the search
+  // rule's lower-casing), so the index is rebuilt from the log: reads merge the rows not yet redone.
+  `
+  CREATE TABLE timeline_record_search (
+    portal_id INTEGER NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    email TEXT,
+    email_domain TEXT,
+    domain TEXT,
+    PRIMARY KEY (portal_id, object_type, object_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX timeline_record_search_by_email ON timeline_record_search (portal_id, object_type, email)
+    WHERE email IS NOT NULL;
+  CREATE INDEX timeline_record_search_by_email_domain
+    ON timeline_record_search (portal_id, object_type, email_domain) WHERE email_domain IS NOT NULL;
+  CREATE INDEX timeline_record_search_by_domain ON timeline_record_search (portal_id, object_type, domain)
+    WHERE domain IS NOT NULL;
+  DELETE FROM timeline_record_index;
+  DELETE FROM timeline_record_activity;
+  UPDATE timeline_index_state SET indexed_through = 0;
+  `,
 ];

@@ -6,11 +6,10 @@ import type Database from 'better-sqlite3';
 import type { ResetScope } from '../../domain/store.js';
 import { TENANT_TABLES, type TenantTable } from '../tenant-tables.js';
 
-/** SQLite's per-record timeline index (PostgreSQL reads the event table's own index instead). */
+/** SQLite's per-record timeline order (PostgreSQL reads the event table's own index instead). */
 const SQLITE_TENANT_TABLES: readonly TenantTable[] = [
   ...TENANT_TABLES,
   { table: 'timeline_record_index', portalColumn: 'portal_id' },
-  { table: 'timeline_record_activity', portalColumn: 'portal_id' },
 ];
 
 export class SqliteReset {

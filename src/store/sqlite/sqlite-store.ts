@@ -210,7 +210,10 @@ export class SqliteStore implements Store {
           .transaction((): RecordWriteResult => {
             const row = p.records.find(portalId, objectType, id);
             if (!row) return { ok: false, code: 'CRM_OBJECT_NOT_FOUND', params: { id } };
-            return p.records.merge(row, properties, now);
+            const result = p.records.merge(row, properties, now);
+            // The records search's keys follow (events' changes reach them through the indexer).
+            if (result.ok) p.timeline.recordChanged(portalId, result.record);
+            return result;
           })
           .immediate(),
       ),

@@ -2,13 +2,17 @@
  * Fills the per-record timeline order behind the append-only event log, LSM style: takes the next
  * rows of `timeline_events` past the watermark (rowid order), sorts them by record and time, and
  * appends them to `timeline_record_index` and the per-record counts of `timeline_record_activity`,
- * moving the watermark in the same transaction (so a crash loses nothing and counts nothing twice).
+ * refreshes each record's search keys (`timeline_record_search`, from its current properties), and
+ * moves the watermark in the same transaction (so a crash loses nothing and counts nothing twice).
+ * An event that changed its record's email or domain is in the chunk that indexes it, so the keys
+ * follow every change made on the event path; reads judge records with unindexed events directly.
  *
  * Why not index on insert: keyed by record, every event's index entry lands on a random page, which
  * cost about a quarter of ingestion (migration 2). Sorted batches touch each page once per batch,
  * and the SQLite thread runs them when no write is waiting (`sqlite-thread.ts`).
  */
 import type Database from 'better-sqlite3';
+import { recordSearchKeys } from '../../domain/record-search.js';
 import type { TailRow } from './sqlite-timeline-tail.js';
 
 export interface IndexedRow extends TailRow {
@@ -60,6 +64,18 @@ export class SqliteTimelineIndexer {
            event_count = event_count + excluded.event_count,
            last_event_at = max(last_event_at, excluded.last_event_at)`,
       ),
+      properties: db
+        .prepare('SELECT properties FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?')
+        .pluck(),
+      // Written only when a key changed: most runs are records whose keys are already there.
+      searchKeys: db.prepare(
+        `INSERT INTO timeline_record_search AS s (portal_id, object_type, object_id, email, email_domain, domain)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
+           email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
+         WHERE s.email IS NOT excluded.email OR s.email_domain IS NOT excluded.email_domain
+           OR s.domain IS NOT excluded.domain`,
+      ),
       setWatermark: db.prepare('UPDATE timeline_index_state SET indexed_through = ? WHERE id = 1'),
     };
     this.indexChunk = db.transaction((max: number): IndexedChunk => {
@@ -71,7 +87,9 @@ export class SqliteTimelineIndexer {
       let runCount = 0;
       let runLast = 0;
       const flushRun = () => {
-        if (run) this.statements.count.run(run.portal_id, run.object_type, run.object_id, runCount, runLast);
+        if (!run) return;
+        this.statements.count.run(run.portal_id, run.object_type, run.object_id, runCount, runLast);
+        this.refreshSearchKeys(run.portal_id, run.object_type, run.object_id);
       };
       for (const row of sorted) {
         this.statements.insert.run(
@@ -97,6 +115,13 @@ export class SqliteTimelineIndexer {
       this.statements.setWatermark.run(to);
       return { rows, from, to };
     });
+  }
+
+  /** Sets a record's search keys from its stored properties (none when it is gone). */
+  refreshSearchKeys(portalId: number, objectType: string, objectId: number): void {
+    const properties = this.statements.properties.get(portalId, objectType, objectId) as string | undefined;
+    const keys = recordSearchKeys(properties === undefined ? {} : JSON.parse(properties));
+    this.statements.searchKeys.run(portalId, objectType, objectId, keys.email, keys.emailDomain, keys.domain);
   }
 
   /**

@@ -7,6 +7,12 @@
  */
 import type Database from 'better-sqlite3';
 import {
+  type RecordSearchRanges,
+  recordSearchKeys,
+  recordSearchRanges,
+  SEARCH_SEEK_MAX,
+} from '../../domain/record-search.js';
+import {
   type ActivityPage,
   type ActivityQuery,
   CANONICAL_ID,
@@ -16,6 +22,7 @@ import {
   type TimelinePosition,
   type TimelineQuery,
 } from '../../domain/store.js';
+import type { CrmRecord } from '../../domain/types.js';
 import { type EventRow, eventFromRow, type RecordRow, recordFromRow } from '../rows.js';
 import { type IndexedChunk, SqliteTimelineIndexer } from './sqlite-timeline-indexer.js';
 import { liveRowids, type TailRow, TimelineTail } from './sqlite-timeline-tail.js';
@@ -42,6 +49,88 @@ function isAfter(row: EventRow, position: TimelinePosition): boolean {
   return newestFirst(at, row) < 0;
 }
 
+interface SearchSql {
+  /** The ids of the matching records (some twice), each range one seek, joined by `union`. */
+  candidates(union: 'UNION' | 'UNION ALL'): string;
+  values: unknown[];
+  /** The same test on one row of `timeline_record_search` `s` and `timeline_record_activity` `a`. */
+  test: string;
+  testValues: unknown[];
+}
+
+interface SearchPlan {
+  search: SearchSql;
+  seek: boolean;
+}
+
+/** The search's ranges (recordSearchRanges) over the search keys' indexes and the record ids. */
+function searchSql(portalId: number, objectType: string, ranges: RecordSearchRanges): SearchSql {
+  const { from, below } = ranges.text;
+  const textValues = below === undefined ? [from] : [from, below];
+  const selects: string[] = [];
+  const values: unknown[] = [];
+  const tests: string[] = [];
+  const testValues: unknown[] = [];
+  for (const column of ['email', 'email_domain', 'domain']) {
+    const range = `${column} >= ?${below === undefined ? '' : ` AND ${column} < ?`}`;
+    selects.push(
+      `SELECT object_id FROM timeline_record_search WHERE portal_id = ? AND object_type = ? AND ${range}`,
+    );
+    values.push(portalId, objectType, ...textValues);
+    tests.push(`(s.${range})`);
+    testValues.push(...textValues);
+  }
+  for (const [low, high] of ranges.ids) {
+    selects.push(
+      'SELECT object_id FROM timeline_record_activity WHERE portal_id = ? AND object_type = ? AND object_id BETWEEN ? AND ?',
+    );
+    values.push(portalId, objectType, low, high);
+    tests.push('a.object_id BETWEEN ? AND ?');
+    testValues.push(low, high);
+  }
+  return {
+    candidates: (union) => selects.join(` ${union} `),
+    values,
+    test: tests.join(' OR '),
+    testValues,
+  };
+}
+
+/** The records page's statement, but for its LIMIT value (pushed by the caller). */
+function activitySql(query: ActivityQuery, plan: SearchPlan | undefined): { sql: string; values: unknown[] } {
+  const columns = 'r.*, a.event_count, a.last_event_at';
+  const records = 'r.portal_id = a.portal_id AND r.object_type = a.object_type AND r.id = a.object_id';
+  let sql: string;
+  const values: unknown[] = [];
+  if (plan?.seek) {
+    // CROSS JOIN keeps the matches as the outer loop: each is one seek into activity and records.
+    sql = `SELECT ${columns} FROM (${plan.search.candidates('UNION')}) c
+      CROSS JOIN timeline_record_activity a CROSS JOIN crm_records r
+      WHERE a.portal_id = ? AND a.object_type = ? AND a.object_id = c.object_id AND ${records}`;
+    values.push(...plan.search.values, query.portalId, query.objectType);
+  } else {
+    sql = `SELECT ${columns} FROM timeline_record_activity a
+      CROSS JOIN crm_records r${
+        plan
+          ? ` LEFT JOIN timeline_record_search s
+        ON s.portal_id = a.portal_id AND s.object_type = a.object_type AND s.object_id = a.object_id`
+          : ''
+      }
+      WHERE a.portal_id = ? AND a.object_type = ? AND ${records}`;
+    values.push(query.portalId, query.objectType);
+    if (plan) {
+      sql += ` AND (${plan.search.test})`;
+      values.push(...plan.search.testValues);
+    }
+  }
+  if (query.after !== undefined) {
+    sql += ' AND (a.last_event_at, a.object_id) < (?, ?)';
+    values.push(query.after.lastEventAt, Number(query.after.objectId));
+  }
+  sql += ' ORDER BY a.last_event_at DESC, a.object_id DESC LIMIT ?';
+  return { sql, values };
+}
+
 function mostRecentFirst(a: RecordActivity, b: RecordActivity): number {
   return b.lastEventAt - a.lastEventAt || Number(b.record.id) - Number(a.record.id);
 }
@@ -54,19 +143,16 @@ export class SqliteTimeline {
 
   constructor(private readonly db: Database.Database) {
     this.indexer = new SqliteTimelineIndexer(db);
-    // The search rule of the domain, as a SQL function, so SQL and the tail's merge apply one rule.
-    db.function(
-      'timeline_record_matches',
-      { deterministic: true },
-      (q: unknown, id: unknown, properties: unknown) =>
-        matchesRecordSearch(String(q), String(id), JSON.parse(String(properties))) ? 1 : 0,
-    );
     this.statements = {
       tailRows: db.prepare(
         'SELECT rowid, portal_id, object_type, object_id, ts FROM timeline_events WHERE rowid > ? ORDER BY rowid',
       ),
       byRowid: db.prepare('SELECT * FROM timeline_events WHERE rowid = ?'),
       record: db.prepare('SELECT * FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?'),
+      updateSearchKeys: db.prepare(
+        `UPDATE timeline_record_search SET email = ?, email_domain = ?, domain = ?
+         WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
+      ),
       activity: db.prepare(
         'SELECT event_count, last_event_at FROM timeline_record_activity WHERE portal_id = ? AND object_type = ? AND object_id = ?',
       ),
@@ -161,7 +247,7 @@ export class SqliteTimeline {
     return { sql, values };
   }
 
-  /** One prepared statement per combination of filters (at most 16). */
+  /** One prepared statement per combination of filters (a few hundred at most: the id ranges vary). */
   private pageStatement(sql: string): Database.Statement {
     let statement = this.pageStatements.get(sql);
     if (!statement) {
@@ -176,19 +262,7 @@ export class SqliteTimeline {
     const tailRecords = this.tail.records(query.portalId, query.objectType);
     // Records with unindexed events are read from the index and the tail together below; the
     // index's page skips them, so it asks for as many more rows as there are.
-    let sql = `SELECT r.*, a.event_count, a.last_event_at FROM timeline_record_activity a
-      JOIN crm_records r ON r.portal_id = a.portal_id AND r.object_type = a.object_type AND r.id = a.object_id
-      WHERE a.portal_id = ? AND a.object_type = ?`;
-    const values: unknown[] = [query.portalId, query.objectType];
-    if (query.after !== undefined) {
-      sql += ' AND (a.last_event_at, a.object_id) < (?, ?)';
-      values.push(query.after.lastEventAt, Number(query.after.objectId));
-    }
-    if (query.q !== undefined) {
-      sql += ' AND timeline_record_matches(?, r.id, r.properties)';
-      values.push(query.q);
-    }
-    sql += ' ORDER BY a.last_event_at DESC, a.object_id DESC LIMIT ?';
+    const { sql, values } = activitySql(query, query.q === undefined ? undefined : this.searchPlan(query));
     values.push(query.limit + 1 + tailRecords.size);
     const found: RecordActivity[] = [];
     for (const row of this.pageStatement(sql).all(...values) as ActivityRow[]) {
@@ -205,6 +279,34 @@ export class SqliteTimeline {
     if (found.length > query.limit && last)
       page.next = { lastEventAt: last.lastEventAt, objectId: last.record.id };
     return page;
+  }
+
+  /**
+   * How to find a search's records: by seeking their keys (few matches: read them all, sort by
+   * activity), or by walking the portal's records by activity and keeping the matches (many: the
+   * page fills after a few rows). Counting the matches up to SEARCH_SEEK_MAX decides.
+   */
+  private searchPlan(query: ActivityQuery): SearchPlan {
+    const search = searchSql(query.portalId, query.objectType, recordSearchRanges(query.q as string));
+    const count = this.pageStatement(
+      `SELECT count(*) FROM (SELECT 1 FROM (${search.candidates('UNION ALL')}) LIMIT ${SEARCH_SEEK_MAX + 1})`,
+    )
+      .pluck()
+      .get(...search.values) as number;
+    return { search, seek: count <= SEARCH_SEEK_MAX };
+  }
+
+  /** After a CRM update: the record's search keys follow its properties (if it has indexed events). */
+  recordChanged(portalId: number, record: CrmRecord): void {
+    const keys = recordSearchKeys(record.properties);
+    this.statements.updateSearchKeys.run(
+      keys.email,
+      keys.emailDomain,
+      keys.domain,
+      portalId,
+      record.objectType,
+      Number(record.id),
+    );
   }
 
   /** A record with unindexed events: its indexed counts plus the tail's, if it passes the query. */
