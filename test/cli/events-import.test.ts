@@ -10,8 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stableEventId } from '../../src/cli/import/stable-id.js';
+import { createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { collect, rateLimited, runCli, startCli, startProxy, unavailable } from './cli-runner.js';
+import {
+  collect,
+  rateLimited,
+  runCli,
+  serverFlags,
+  startCli,
+  startProxy,
+  unavailable,
+} from './cli-runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'events-import-test-'));
 let server: TestServer;
@@ -19,50 +28,28 @@ let templateId: string;
 
 before(async () => {
   server = await startTestServer();
-  const created = await server.request(
-    'POST',
-    `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`,
-    {
-      token: false,
-      body: {
-        name: 'Signup',
-        objectType: 'contacts',
-        headerTemplate: 'Signed up for {{plan}}',
-        tokens: [
-          {
-            name: 'plan',
-            label: 'Plan',
-            type: 'enumeration',
-            options: [
-              { label: 'Pro', value: 'pro' },
-              { label: 'Free', value: 'free' },
-            ],
-          },
-          { name: 'seats', label: 'Seats', type: 'number' },
+  templateId = await createTemplate(server, {
+    name: 'Signup',
+    objectType: 'contacts',
+    headerTemplate: 'Signed up for {{plan}}',
+    tokens: [
+      {
+        name: 'plan',
+        label: 'Plan',
+        type: 'enumeration',
+        options: [
+          { label: 'Pro', value: 'pro' },
+          { label: 'Free', value: 'free' },
         ],
       },
-    },
-  );
-  assert.equal(created.status, 201, created.text);
-  templateId = created.json.id;
+      { name: 'seats', label: 'Seats', type: 'number' },
+    ],
+  });
 });
 after(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function credentials(baseUrl: string = server.url): string[] {
-  return [
-    '--base-url',
-    baseUrl,
-    '--access-token',
-    server.accessToken,
-    '--app-id',
-    String(server.appId),
-    '--developer-api-key',
-    server.apiKey,
-  ];
-}
 
 /** The summary line's numbers. */
 function summary(stdout: string): Record<string, number> {
@@ -148,7 +135,7 @@ describe('events import', () => {
       'events',
       'import',
       file,
-      ...credentials(proxy.url),
+      ...serverFlags(server, proxy.url),
       '--batch-size',
       '5',
       '--concurrency',
@@ -189,7 +176,7 @@ describe('events import', () => {
     }
 
     // Re-running the file creates nothing: every valid event is already there.
-    const again = await runCli(['events', 'import', file, ...credentials(), '--rejects', rejects]);
+    const again = await runCli(['events', 'import', file, ...serverFlags(server), '--rejects', rejects]);
     const second = summary(again.stdout);
     assert.equal(second.created, 0);
     assert.equal(second['already present'], valid.size);
@@ -218,7 +205,7 @@ describe('events import', () => {
       'events',
       'import',
       file,
-      ...credentials(proxy.url),
+      ...serverFlags(server, proxy.url),
       '--batch-size',
       '10',
       '--concurrency',
@@ -234,7 +221,7 @@ describe('events import', () => {
       `the checkpoint stops part way: ${checkpoint.position}`,
     );
 
-    const resumed = await runCli(['events', 'import', file, ...credentials(), '--resume']);
+    const resumed = await runCli(['events', 'import', file, ...serverFlags(server), '--resume']);
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     const counts = summary(resumed.stdout);
     assert.equal(counts.skipped, checkpoint.position, 'what the checkpoint had done is not read again');
@@ -247,7 +234,7 @@ describe('events import', () => {
       assert.equal(stored.json.tokens.seats, String(line - 1));
     }
     // A full re-run without --resume finds all of them there and creates none.
-    const full = summary((await runCli(['events', 'import', file, ...credentials()])).stdout);
+    const full = summary((await runCli(['events', 'import', file, ...serverFlags(server)])).stdout);
     assert.deepEqual([full.created, full['already present'], full.rejected], [0, total, 0]);
   });
 
@@ -266,7 +253,7 @@ describe('events import', () => {
       'events',
       'import',
       file,
-      ...credentials(),
+      ...serverFlags(server),
       '--event-template-id',
       templateId,
       '--map',
@@ -314,7 +301,7 @@ describe('events import', () => {
         '-',
         '--format',
         'json',
-        ...credentials(),
+        ...serverFlags(server),
         '--id-source',
         'array-batch',
         '--checkpoint',

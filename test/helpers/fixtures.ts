@@ -1,4 +1,5 @@
 /** Templates and events the HTTP suites share. */
+import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
 import type { TestServer } from './test-server.js';
 import { webinarTemplate } from './webinar-template.js';
 
@@ -48,4 +49,11 @@ export async function createEvents(
   const created: CreatedEvent[] = [];
   for (const event of events) created.push(await createEvent(server, eventTemplateId, event));
   return created;
+}
+
+/** Another portal of the server's app, and an access token for it with the default scopes. */
+export async function otherPortalToken(server: TestServer, portalId: number, token: string): Promise<string> {
+  await server.store.ensurePortal({ id: portalId, timeZone: 'UTC' });
+  await server.store.ensureAccessToken({ token, portalId, appId: server.appId, scopes: DEFAULT_SCOPES });
+  return token;
 }
