@@ -28,23 +28,7 @@ let templateId: string;
 
 before(async () => {
   server = await startTestServer();
-  templateId = await createTemplate(server, {
-    name: 'Signup',
-    objectType: 'contacts',
-    headerTemplate: 'Signed up for {{plan}}',
-    tokens: [
-      {
-        name: 'plan',
-        label: 'Plan',
-        type: 'enumeration',
-        options: [
-          { label: 'Pro', value: 'pro' },
-          { label: 'Free', value: 'free' },
-        ],
-      },
-      { name: 'seats', label: 'Seats', type: 'number' },
-    ],
-  });
+  templateId = await createTemplate(server);
 });
 after(async () => {
   await server.close();
@@ -90,14 +74,14 @@ describe('events import', () => {
           JSON.stringify({
             eventTemplateId: templateId,
             email: `bad${i}@example.com`,
-            tokens: { plan: 'gold' },
+            tokens: { tier: 'gold' },
           }),
         );
         invalid.add(line);
       } else if (i % 10 === 6) {
         // Passes the local check; only the server knows the record does not exist.
         lines.push(
-          JSON.stringify({ eventTemplateId: templateId, objectId: '987654321', tokens: { plan: 'pro' } }),
+          JSON.stringify({ eventTemplateId: templateId, objectId: '987654321', tokens: { tier: 'paid' } }),
         );
         invalid.add(line);
       } else if (i % 20 === 9) {
@@ -110,7 +94,7 @@ describe('events import', () => {
         const event: Record<string, unknown> = {
           eventTemplateId: templateId,
           email: `user${i}@example.com`,
-          tokens: { plan: i % 2 ? 'pro' : 'free', seats: i },
+          tokens: { tier: i % 2 ? 'paid' : 'free', seats: i },
         };
         if (i % 7 === 0) event.id = `given-${i}`;
         lines.push(JSON.stringify(event));
@@ -243,8 +227,8 @@ describe('events import', () => {
     writeFileSync(
       file,
       [
-        'Email,Plan,Seats,Signed up,Campaign,Notes',
-        'ada@example.com,pro,3,2024-01-02T03:04:05Z,"Spring, 2024",first',
+        'Email,Tier,Seats,Signed up,Campaign,Notes',
+        'ada@example.com,paid,3,2024-01-02T03:04:05Z,"Spring, 2024",first',
         'grace@example.com,free,,1704164645000,"Two\nlines",',
         'linus@example.com,platinum,1,,x,',
       ].join('\r\n'),
@@ -259,7 +243,7 @@ describe('events import', () => {
       '--map',
       'Email=email',
       '--map',
-      'Plan=tokens.plan',
+      'Tier=tokens.tier',
       '--map',
       'Seats=tokens.seats',
       '--map',
@@ -275,12 +259,12 @@ describe('events import', () => {
     const ada = await getEvent(stableEventId('signups.csv', 2));
     assert.equal(ada.status, 200);
     assert.equal(ada.json.email, 'ada@example.com');
-    assert.deepEqual(ada.json.tokens, { plan: 'pro', seats: '3' });
+    assert.deepEqual(ada.json.tokens, { tier: 'paid', seats: '3' });
     assert.equal(ada.json.timestamp, '2024-01-02T03:04:05.000Z');
     assert.deepEqual(ada.json.extraData, { campaign: { name: 'Spring, 2024' } });
     const grace = await getEvent(stableEventId('signups.csv', 4));
     assert.equal(grace.status, 200, 'the record spanning lines 3-4 is numbered by the line it ends on');
-    assert.deepEqual(grace.json.tokens, { plan: 'free' });
+    assert.deepEqual(grace.json.tokens, { tier: 'free' });
     assert.deepEqual(grace.json.extraData, { campaign: { name: 'Two\nlines' } });
     const [linus] = rejectLines(`${file}.rejects.ndjson`);
     assert.equal(linus?.line, 5);
