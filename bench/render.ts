@@ -70,45 +70,24 @@ const bareHeader = bare.compile(template.headerTemplate);
 const bareDetail = bare.compile(
   template.detailTemplate.replace('{{#formatDate timestamp}}{{/formatDate}}', '{{timestamp}}'),
 );
+/** Renders event `i % 100` as `kind`; `cached` passes its key, so the renderer may keep the output. */
+const ours =
+  (by: Renderer, kind: 'header' | 'detail', cached: boolean) =>
+  (i: number): string =>
+    by.render(
+      template,
+      events[i % 100] as (typeof events)[0],
+      kind,
+      'America/New_York',
+      cached ? `event-${i % 100}` : undefined,
+    );
 const cases: [string, (i: number) => string][] = [
-  [
-    'header, cold',
-    (i) => renderer.render(template, events[i % 100] as (typeof events)[0], 'header', 'America/New_York'),
-  ],
-  [
-    'detail, cold',
-    (i) => renderer.render(template, events[i % 100] as (typeof events)[0], 'detail', 'America/New_York'),
-  ],
-  [
-    'header, cold, full pipeline',
-    (i) => fullPipeline.render(template, events[i % 100] as (typeof events)[0], 'header', 'America/New_York'),
-  ],
-  [
-    'detail, cold, full pipeline',
-    (i) => fullPipeline.render(template, events[i % 100] as (typeof events)[0], 'detail', 'America/New_York'),
-  ],
-  [
-    'header, cached (same 100 events)',
-    (i) =>
-      renderer.render(
-        template,
-        events[i % 100] as (typeof events)[0],
-        'header',
-        'America/New_York',
-        `event-${i % 100}`,
-      ),
-  ],
-  [
-    'detail, cached (same 100 events)',
-    (i) =>
-      renderer.render(
-        template,
-        events[i % 100] as (typeof events)[0],
-        'detail',
-        'America/New_York',
-        `event-${i % 100}`,
-      ),
-  ],
+  ['header, cold', ours(renderer, 'header', false)],
+  ['detail, cold', ours(renderer, 'detail', false)],
+  ['header, cold, full pipeline', ours(fullPipeline, 'header', false)],
+  ['detail, cold, full pipeline', ours(fullPipeline, 'detail', false)],
+  ['header, cached (same 100 events)', ours(renderer, 'header', true)],
+  ['detail, cached (same 100 events)', ours(renderer, 'detail', true)],
   ['reference header (bare Handlebars)', (i) => bareHeader({ ...events[i % 100]?.tokens })],
   ['reference detail (bare Handlebars)', (i) => bareDetail(events[i % 100])],
 ];

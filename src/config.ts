@@ -8,6 +8,7 @@
  */
 import { Option } from 'commander';
 import { parseRateLimit, RATE_LIMIT_SYNTAX, type RateLimitPolicy } from './domain/rate-limit-policy.js';
+import { isTimeZone } from './domain/time-zone.js';
 import { Limits, type LimitValues } from './limits.js';
 
 export interface Config {
@@ -90,9 +91,7 @@ const bool: Parser = (raw, name) => {
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 };
 const timeZone: Parser = (raw, name) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: raw });
-  } catch {
+  if (!isTimeZone(raw)) {
     throw new ConfigError(`${name} must be an IANA time zone such as America/New_York, got '${raw}'`);
   }
   return raw;

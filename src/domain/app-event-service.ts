@@ -4,11 +4,11 @@
  * type (`atomic` for a batch), so records, rendering and the record timeline treat both APIs alike.
  */
 import { ApiError, type ErrorDetail, errorMessage } from '../errors.js';
-import type { LimitValues } from '../limits.js';
 import { eventTypeNameOf, toOccurrenceWrite } from './app-event-input.js';
 import type { AppEventTypeService } from './app-event-type-service.js';
 import type { Clock } from './clock.js';
-import type { EventWrite, Store, StoreFailure } from './store.js';
+import { EventWriteQueue, type EventWriteQueueOptions, failedWriteField } from './event-write-queue.js';
+import type { EventWrite, Store } from './store.js';
 import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
 
 /** A stored occurrence with the name it was sent under. */
@@ -24,15 +24,6 @@ export interface OccurrenceBatch {
   completedAt: number;
 }
 
-/** The input field each store-side failure is about. */
-const STORE_FAILURE_FIELDS: Partial<Record<StoreFailure['code'], string>> = {
-  RECORD_NOT_FOUND: 'objectId',
-  UTK_NOT_FOUND: 'utk',
-  EMAIL_IN_USE: 'email',
-  CONTACT_EXISTS: 'email',
-  EVENT_ID_IN_USE: 'id',
-};
-
 /** One failed input: its index, its problems, and whether it failed only for its id being used. */
 interface InputFailure {
   index: number;
@@ -42,19 +33,21 @@ interface InputFailure {
 }
 
 export class AppEventService {
-  private pendingWrites = 0;
+  private readonly queue: EventWriteQueue;
 
   /** Event-create requests waiting for the store now (the write queue's depth, shown by /metrics). */
   get pendingWriteCount(): number {
-    return this.pendingWrites;
+    return this.queue.pendingWriteCount;
   }
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly types: AppEventTypeService,
     private readonly clock: Clock,
-    private readonly options: { autoCreateRecords: boolean; limits: Readonly<LimitValues> },
-  ) {}
+    private readonly options: EventWriteQueueOptions,
+  ) {
+    this.queue = new EventWriteQueue(store, options);
+  }
 
   /** One occurrence: stored, or the whole request's error (400, or 409 for an id already used). */
   async createOne(
@@ -151,20 +144,7 @@ export class AppEventService {
     }
     // Nothing is written unless every input is valid.
     if (failures.length > 0) throw failed(failures);
-    if (this.pendingWrites >= this.options.limits.MAX_PENDING_WRITES) {
-      throw new ApiError('OVERLOADED', { pending: this.pendingWrites });
-    }
-    this.pendingWrites += 1;
-    let written: Awaited<ReturnType<Store['writeEvents']>>;
-    try {
-      written = await this.store.writeEvents(writes, {
-        autoCreateRecords: this.options.autoCreateRecords,
-        now: requestedAt,
-        atomic: true,
-      });
-    } finally {
-      this.pendingWrites -= 1;
-    }
+    const written = await this.queue.write(writes, { now: requestedAt, atomic: true });
     const stored: StoredOccurrence[] = [];
     written.forEach((result, index) => {
       if (result.ok) {
@@ -182,7 +162,7 @@ export class AppEventService {
         details: [
           conflict
             ? { message: errorMessage('OCCURRENCE_EXISTS'), in: 'id' }
-            : { message, code: 'INVALID_VALUE', in: STORE_FAILURE_FIELDS[result.code] ?? 'occurrence' },
+            : { message, code: 'INVALID_VALUE', in: failedWriteField(result.code, 'occurrence') },
         ],
       });
     });

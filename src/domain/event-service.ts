@@ -2,22 +2,13 @@
  * Timeline events: batch create, single create and get (operations 1 to 3). Each input is checked
  * against its template here; the store then writes every valid one with its record changes.
  */
-import { ApiError, type ErrorCode, errorMessage } from '../errors.js';
-import type { LimitValues } from '../limits.js';
+import { ApiError, errorMessage } from '../errors.js';
 import type { Clock, IdGenerator } from './clock.js';
 import { type EventContext, toEventWrite } from './event-input.js';
 import { type ParsedEvent, parseBatchBody, parseEvent } from './event-parsing.js';
-import type { EventWrite, EventWriteResult, Store } from './store.js';
+import { EventWriteQueue, type EventWriteQueueOptions, failedWriteField } from './event-write-queue.js';
+import type { EventWrite, Store } from './store.js';
 import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
-
-/** The input field each store-side failure is about, for the error's `in`. */
-const STORE_FAILURE_FIELDS: Partial<Record<ErrorCode, string>> = {
-  RECORD_NOT_FOUND: 'objectId',
-  UTK_NOT_FOUND: 'utk',
-  EMAIL_IN_USE: 'email',
-  EVENT_ID_IN_USE: 'id',
-  CONTACT_EXISTS: 'email',
-};
 
 /** One input of a batch that was not stored: why, and which input (*ours*: its index and template). */
 export interface FailedInput {
@@ -41,18 +32,14 @@ export interface RequestFacts {
   bodyBytes?: number;
 }
 
-export interface EventServiceOptions {
-  autoCreateRecords: boolean;
-  limits: Readonly<LimitValues>;
-}
+export type EventServiceOptions = EventWriteQueueOptions;
 
 export class EventService {
-  /** Requests whose writes the store has not answered yet. */
-  private pendingWrites = 0;
+  private readonly queue: EventWriteQueue;
 
   /** Event-create requests waiting for the store now (the write queue's depth, shown by /metrics). */
   get pendingWriteCount(): number {
-    return this.pendingWrites;
+    return this.queue.pendingWriteCount;
   }
 
   constructor(
@@ -60,7 +47,9 @@ export class EventService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly options: EventServiceOptions,
-  ) {}
+  ) {
+    this.queue = new EventWriteQueue(store, options);
+  }
 
   /**
    * Parses the whole body first (a malformed input fails the request: InputParseFailure), then
@@ -121,21 +110,7 @@ export class EventService {
       }
     }
     if (writes.length === 0) return outcomes;
-    // A bounded queue: past the limit a request is refused at once (503) rather than waiting behind
-    // every other, so latency stays bounded under overload and clients back off and retry.
-    if (this.pendingWrites >= this.options.limits.MAX_PENDING_WRITES) {
-      throw new ApiError('OVERLOADED', { pending: this.pendingWrites });
-    }
-    this.pendingWrites += 1;
-    let written: EventWriteResult[];
-    try {
-      written = await this.store.writeEvents(writes, {
-        autoCreateRecords: this.options.autoCreateRecords,
-        now: requestedAt,
-      });
-    } finally {
-      this.pendingWrites -= 1;
-    }
+    const written = await this.queue.write(writes, { now: requestedAt });
     written.forEach((result, i) => {
       const index = writeIndexes[i] as number;
       outcomes[index] = result.ok
@@ -145,7 +120,7 @@ export class EventService {
             details: [
               {
                 message: errorMessage(result.code, result.params),
-                in: STORE_FAILURE_FIELDS[result.code] ?? 'event',
+                in: failedWriteField(result.code, 'event'),
               },
             ],
           });

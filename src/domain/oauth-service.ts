@@ -19,8 +19,16 @@ export const GRANTABLE_SCOPES: readonly string[] = ['oauth', ...DEFAULT_SCOPES];
 
 /** *Ours*: HubSpot answers the installing user; the stand-in has one user per portal. */
 const USER_ID = 1;
-const userOf = (portalId: number) => `developer@portal-${portalId}.example`;
-const hubDomainOf = (portalId: number) => `portal-${portalId}.hubspot.example`;
+
+/** The installing user and the portal, as both token-info answers name them (in HubSpot's key order). */
+function installOf(portalId: number) {
+  return {
+    user: `developer@portal-${portalId}.example`,
+    user_id: USER_ID,
+    hub_id: portalId,
+    hub_domain: `portal-${portalId}.hubspot.example`,
+  };
+}
 
 export interface AuthorizeRequest {
   clientId?: string;
@@ -144,10 +152,7 @@ export class OAuthService {
     }
     return {
       token,
-      user: userOf(found.portalId),
-      user_id: USER_ID,
-      hub_id: found.portalId,
-      hub_domain: hubDomainOf(found.portalId),
+      ...installOf(found.portalId),
       app_id: found.appId,
       scopes: found.scopes,
       token_type: 'access',
@@ -160,10 +165,7 @@ export class OAuthService {
     if (!found) throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
     return {
       token,
-      user: userOf(found.portalId),
-      user_id: USER_ID,
-      hub_id: found.portalId,
-      hub_domain: hubDomainOf(found.portalId),
+      ...installOf(found.portalId),
       client_id: found.clientId,
       scopes: found.scopes,
       token_type: 'refresh',

@@ -19,6 +19,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { type RecordService, readProperties } from './record-service.js';
 import type { Store } from './store.js';
 import type { TemplateCreateInput, TemplateService } from './template-service.js';
+import { isTimeZone } from './time-zone.js';
 import { type AccessToken, type EventTemplate, STANDARD_OBJECT_TYPES } from './types.js';
 
 const SECTIONS = ['portals', 'developerAccounts', 'accessTokens', 'templates', 'records', 'events'] as const;
@@ -60,15 +61,6 @@ interface Checked {
 
 const positive = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The problems of a nested check, their `in` prefixed with the entry's path in the fixture. */
 function under(path: string, problems: readonly ErrorDetail[]): ErrorDetail[] {

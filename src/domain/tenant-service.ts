@@ -8,6 +8,7 @@ import type { IdGenerator } from './clock.js';
 import { DEFAULT_SCOPES } from './credentials.js';
 import { isObject } from './json.js';
 import type { Store } from './store.js';
+import { isTimeZone } from './time-zone.js';
 import type { AccessToken, App, DeveloperAccount, Portal } from './types.js';
 
 function positiveInteger(
@@ -38,15 +39,6 @@ function readBody(body: unknown): Record<string, unknown> {
   if (!isObject(body))
     throw invalidInput([{ message: 'The body must be a JSON object', code: 'INVALID_TYPE', in: 'body' }]);
   return body;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export class TenantService {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { createEvent, createEvents, createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -35,12 +35,6 @@ async function eventKeys(): Promise<(string | null)[]> {
   );
 }
 
-async function create(body: Record<string, unknown>): Promise<{ id: string; objectId: string }> {
-  const response = await server.request('POST', `${PREFIXES[0]}/events`, { body });
-  assert.equal(response.status, 201, response.text);
-  return response.json;
-}
-
 describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : false }, () => {
   before(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -56,35 +50,30 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
       detailTemplate: 'Answer: {{extraData.answer}}',
       tokens: [{ name: 'webinar', label: 'Webinar', type: 'string' }],
     });
-    await create({
-      eventTemplateId: templateId,
-      id: 'first',
-      email: 'ada@lovelace.example',
-      tokens: { webinar: '<script>alert("token")</script>' },
-      extraData: { answer: '<img src=x onerror=alert("extra")>' },
-      timestamp: '2024-05-01T09:00:00Z',
-    });
-    await create({
-      eventTemplateId: templateId,
-      id: 'second',
-      email: 'ada@lovelace.example',
-      tokens: { webinar: 'Scaling SQLite' },
-      extraData: { answer: 'Because' },
-      timestamp: '2024-05-02T09:00:00Z',
-      timelineIFrame: {
-        linkLabel: 'Open recording',
-        headerLabel: 'Recording',
-        url: `${server.url}/_health`,
-        width: 320,
-        height: 200,
+    await createEvents(server, templateId, [
+      {
+        id: 'first',
+        email: 'ada@lovelace.example',
+        tokens: { webinar: '<script>alert("token")</script>' },
+        extraData: { answer: '<img src=x onerror=alert("extra")>' },
+        timestamp: '2024-05-01T09:00:00Z',
       },
-    });
-    await create({
-      eventTemplateId: templateId,
-      id: 'bob',
-      email: 'bob@builder.example',
-      tokens: { webinar: 'Other' },
-    });
+      {
+        id: 'second',
+        email: 'ada@lovelace.example',
+        tokens: { webinar: 'Scaling SQLite' },
+        extraData: { answer: 'Because' },
+        timestamp: '2024-05-02T09:00:00Z',
+        timelineIFrame: {
+          linkLabel: 'Open recording',
+          headerLabel: 'Recording',
+          url: `${server.url}/_health`,
+          width: 320,
+          height: 200,
+        },
+      },
+      { id: 'bob', email: 'bob@builder.example', tokens: { webinar: 'Other' } },
+    ]);
     userDataDir = mkdtempSync(join(tmpdir(), 'timeline-chromium-'));
     mkdirSync(SHOTS, { recursive: true });
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -177,8 +166,7 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
   });
 
   it('shows a new event without a reload', async () => {
-    await create({
-      eventTemplateId: templateId,
+    await createEvent(server, templateId, {
       id: 'live',
       email: 'ada@lovelace.example',
       tokens: { webinar: 'Live one' },

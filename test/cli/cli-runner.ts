@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { TestServer } from '../helpers/test-server.js';
 
 export const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 
@@ -25,6 +26,20 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [ENTRY, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** The flags that point a client command at `server` (through `baseUrl`, e.g. a proxy, when given). */
+export function serverFlags(server: TestServer, baseUrl: string = server.url): string[] {
+  return [
+    '--base-url',
+    baseUrl,
+    '--access-token',
+    server.accessToken,
+    '--app-id',
+    String(server.appId),
+    '--developer-api-key',
+    server.apiKey,
+  ];
 }
 
 export function runCli(

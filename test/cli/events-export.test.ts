@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { type ProxyAction, runCli, startProxy } from './cli-runner.js';
+import { type ProxyAction, runCli, serverFlags, startProxy } from './cli-runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'events-export-test-'));
 let source: TestServer;
@@ -24,32 +25,6 @@ const template = {
     { name: 'qty', label: 'Quantity', type: 'number' },
   ],
 };
-
-async function createTemplate(server: TestServer): Promise<string> {
-  const created = await server.request(
-    'POST',
-    `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`,
-    {
-      token: false,
-      body: template,
-    },
-  );
-  assert.equal(created.status, 201, created.text);
-  return created.json.id;
-}
-
-function args(server: TestServer): string[] {
-  return [
-    '--base-url',
-    server.url,
-    '--access-token',
-    server.accessToken,
-    '--app-id',
-    String(server.appId),
-    '--developer-api-key',
-    server.apiKey,
-  ];
-}
 
 before(async () => {
   source = await startTestServer();
@@ -82,7 +57,7 @@ describe('events export', () => {
   for (const format of ['ndjson', 'csv'] as const) {
     it(`exports ${format} that imports into a fresh server as the same events`, async (t) => {
       if (missingReadApi) return t.skip(missingReadApi);
-      const sourceTemplate = await createTemplate(source);
+      const sourceTemplate = await createTemplate(source, template);
       const ids = Array.from({ length: 30 }, (_, i) => `${format}-${i}`);
       const inputs = ids.map((id, i) => ({
         eventTemplateId: sourceTemplate,
@@ -101,7 +76,7 @@ describe('events export', () => {
       const exported = await runCli([
         'events',
         'export',
-        ...args(source),
+        ...serverFlags(source),
         '--format',
         format,
         '--output',
@@ -116,9 +91,9 @@ describe('events export', () => {
       assert.match(exported.stderr, /exported 30 events/);
 
       // Template ids are the target's own: a file moved between portals names the target's template.
-      const targetTemplate = await createTemplate(target);
+      const targetTemplate = await createTemplate(target, template);
       writeFileSync(file, readFileSync(file, 'utf8').replaceAll(sourceTemplate, targetTemplate));
-      const imported = await runCli(['events', 'import', file, ...args(target)]);
+      const imported = await runCli(['events', 'import', file, ...serverFlags(target)]);
       assert.equal(imported.code, 0, imported.stdout + imported.stderr);
       assert.match(imported.stdout, /created 30, already present 0, rejected 0/);
 
@@ -130,7 +105,7 @@ describe('events export', () => {
   }
 
   it('pages through records and events of the documented read API shape (a stand-in until issue 11 lands)', async () => {
-    const templateId = await createTemplate(source);
+    const templateId = await createTemplate(source, template);
     const ids = Array.from({ length: 23 }, (_, i) => `standin-${i}`);
     const inputs = ids.map((id, i) => ({
       eventTemplateId: templateId,
@@ -174,7 +149,7 @@ describe('events export', () => {
     const run = await runCli([
       'events',
       'export',
-      ...args(source),
+      ...serverFlags(source),
       '--base-url',
       proxy.url,
       '--page-size',
@@ -206,9 +181,9 @@ describe('events export', () => {
     assert.deepEqual(first.tokens, { item: 'item 0', qty: '0' });
 
     // Imported into a fresh portal (its own template id), the events are the same.
-    const targetTemplate = await createTemplate(target);
+    const targetTemplate = await createTemplate(target, template);
     writeFileSync(file, readFileSync(file, 'utf8').replaceAll(templateId, targetTemplate));
-    const imported = await runCli(['events', 'import', file, ...args(target)]);
+    const imported = await runCli(['events', 'import', file, ...serverFlags(target)]);
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
     assert.match(imported.stdout, /created 23, already present 0, rejected 0/);
     assert.deepEqual(
@@ -219,7 +194,7 @@ describe('events export', () => {
 
   it('says plainly when the target has no read API', async (t) => {
     if (!missingReadApi) return t.skip('the target serves /_timeline/v1, so this error cannot happen here');
-    const run = await runCli(['events', 'export', ...args(source)]);
+    const run = await runCli(['events', 'export', ...serverFlags(source)]);
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,

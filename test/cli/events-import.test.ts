@@ -10,8 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stableEventId } from '../../src/cli/import/stable-id.js';
+import { createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { collect, rateLimited, runCli, startCli, startProxy, unavailable } from './cli-runner.js';
+import {
+  collect,
+  rateLimited,
+  runCli,
+  serverFlags,
+  startCli,
+  startProxy,
+  unavailable,
+} from './cli-runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'events-import-test-'));
 let server: TestServer;
@@ -19,50 +28,12 @@ let templateId: string;
 
 before(async () => {
   server = await startTestServer();
-  const created = await server.request(
-    'POST',
-    `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`,
-    {
-      token: false,
-      body: {
-        name: 'Signup',
-        objectType: 'contacts',
-        headerTemplate: 'Signed up for {{plan}}',
-        tokens: [
-          {
-            name: 'plan',
-            label: 'Plan',
-            type: 'enumeration',
-            options: [
-              { label: 'Pro', value: 'pro' },
-              { label: 'Free', value: 'free' },
-            ],
-          },
-          { name: 'seats', label: 'Seats', type: 'number' },
-        ],
-      },
-    },
-  );
-  assert.equal(created.status, 201, created.text);
-  templateId = created.json.id;
+  templateId = await createTemplate(server);
 });
 after(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function credentials(baseUrl: string = server.url): string[] {
-  return [
-    '--base-url',
-    baseUrl,
-    '--access-token',
-    server.accessToken,
-    '--app-id',
-    String(server.appId),
-    '--developer-api-key',
-    server.apiKey,
-  ];
-}
 
 /** The summary line's numbers. */
 function summary(stdout: string): Record<string, number> {
@@ -103,14 +74,14 @@ describe('events import', () => {
           JSON.stringify({
             eventTemplateId: templateId,
             email: `bad${i}@example.com`,
-            tokens: { plan: 'gold' },
+            tokens: { tier: 'gold' },
           }),
         );
         invalid.add(line);
       } else if (i % 10 === 6) {
         // Passes the local check; only the server knows the record does not exist.
         lines.push(
-          JSON.stringify({ eventTemplateId: templateId, objectId: '987654321', tokens: { plan: 'pro' } }),
+          JSON.stringify({ eventTemplateId: templateId, objectId: '987654321', tokens: { tier: 'paid' } }),
         );
         invalid.add(line);
       } else if (i % 20 === 9) {
@@ -123,7 +94,7 @@ describe('events import', () => {
         const event: Record<string, unknown> = {
           eventTemplateId: templateId,
           email: `user${i}@example.com`,
-          tokens: { plan: i % 2 ? 'pro' : 'free', seats: i },
+          tokens: { tier: i % 2 ? 'paid' : 'free', seats: i },
         };
         if (i % 7 === 0) event.id = `given-${i}`;
         lines.push(JSON.stringify(event));
@@ -148,7 +119,7 @@ describe('events import', () => {
       'events',
       'import',
       file,
-      ...credentials(proxy.url),
+      ...serverFlags(server, proxy.url),
       '--batch-size',
       '5',
       '--concurrency',
@@ -189,7 +160,7 @@ describe('events import', () => {
     }
 
     // Re-running the file creates nothing: every valid event is already there.
-    const again = await runCli(['events', 'import', file, ...credentials(), '--rejects', rejects]);
+    const again = await runCli(['events', 'import', file, ...serverFlags(server), '--rejects', rejects]);
     const second = summary(again.stdout);
     assert.equal(second.created, 0);
     assert.equal(second['already present'], valid.size);
@@ -218,7 +189,7 @@ describe('events import', () => {
       'events',
       'import',
       file,
-      ...credentials(proxy.url),
+      ...serverFlags(server, proxy.url),
       '--batch-size',
       '10',
       '--concurrency',
@@ -234,7 +205,7 @@ describe('events import', () => {
       `the checkpoint stops part way: ${checkpoint.position}`,
     );
 
-    const resumed = await runCli(['events', 'import', file, ...credentials(), '--resume']);
+    const resumed = await runCli(['events', 'import', file, ...serverFlags(server), '--resume']);
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     const counts = summary(resumed.stdout);
     assert.equal(counts.skipped, checkpoint.position, 'what the checkpoint had done is not read again');
@@ -247,7 +218,7 @@ describe('events import', () => {
       assert.equal(stored.json.tokens.seats, String(line - 1));
     }
     // A full re-run without --resume finds all of them there and creates none.
-    const full = summary((await runCli(['events', 'import', file, ...credentials()])).stdout);
+    const full = summary((await runCli(['events', 'import', file, ...serverFlags(server)])).stdout);
     assert.deepEqual([full.created, full['already present'], full.rejected], [0, total, 0]);
   });
 
@@ -256,8 +227,8 @@ describe('events import', () => {
     writeFileSync(
       file,
       [
-        'Email,Plan,Seats,Signed up,Campaign,Notes',
-        'ada@example.com,pro,3,2024-01-02T03:04:05Z,"Spring, 2024",first',
+        'Email,Tier,Seats,Signed up,Campaign,Notes',
+        'ada@example.com,paid,3,2024-01-02T03:04:05Z,"Spring, 2024",first',
         'grace@example.com,free,,1704164645000,"Two\nlines",',
         'linus@example.com,platinum,1,,x,',
       ].join('\r\n'),
@@ -266,13 +237,13 @@ describe('events import', () => {
       'events',
       'import',
       file,
-      ...credentials(),
+      ...serverFlags(server),
       '--event-template-id',
       templateId,
       '--map',
       'Email=email',
       '--map',
-      'Plan=tokens.plan',
+      'Tier=tokens.tier',
       '--map',
       'Seats=tokens.seats',
       '--map',
@@ -288,12 +259,12 @@ describe('events import', () => {
     const ada = await getEvent(stableEventId('signups.csv', 2));
     assert.equal(ada.status, 200);
     assert.equal(ada.json.email, 'ada@example.com');
-    assert.deepEqual(ada.json.tokens, { plan: 'pro', seats: '3' });
+    assert.deepEqual(ada.json.tokens, { tier: 'paid', seats: '3' });
     assert.equal(ada.json.timestamp, '2024-01-02T03:04:05.000Z');
     assert.deepEqual(ada.json.extraData, { campaign: { name: 'Spring, 2024' } });
     const grace = await getEvent(stableEventId('signups.csv', 4));
     assert.equal(grace.status, 200, 'the record spanning lines 3-4 is numbered by the line it ends on');
-    assert.deepEqual(grace.json.tokens, { plan: 'free' });
+    assert.deepEqual(grace.json.tokens, { tier: 'free' });
     assert.deepEqual(grace.json.extraData, { campaign: { name: 'Two\nlines' } });
     const [linus] = rejectLines(`${file}.rejects.ndjson`);
     assert.equal(linus?.line, 5);
@@ -314,7 +285,7 @@ describe('events import', () => {
         '-',
         '--format',
         'json',
-        ...credentials(),
+        ...serverFlags(server),
         '--id-source',
         'array-batch',
         '--checkpoint',

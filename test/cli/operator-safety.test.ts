@@ -3,7 +3,6 @@
  * real command, its exit code and its words.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,32 +10,18 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { SERVE_CREDENTIALS, signalAndWait, spawnServe } from '../helpers/serve-process.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
+import { runCli } from './cli-runner.js';
 
-const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const PG_URL = process.env.TIMELINE_TEST_PG_URL;
 const dir = mkdtempSync(join(tmpdir(), 'operator-safety-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the command to its end: exit code and everything it printed. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
 describe('a --db that cannot be used', () => {
   it('a directory: names the path, the cause and the fix, exit 2', async () => {
     const folder = join(dir, 'a-folder');
     mkdirSync(folder);
-    const result = await run(['serve', '--port', '0', '--db', folder]);
+    const result = await runCli(['serve', '--port', '0', '--db', folder]);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, new RegExp(`cannot open the SQLite database ${folder}`));
     assert.match(result.stderr, /it is a directory; name a file inside it/);
@@ -46,14 +31,14 @@ describe('a --db that cannot be used', () => {
   it('a file that is not SQLite: says so, exit 2, and leaves the file as it was', async () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'these are my notes, not a database\n'.repeat(200));
-    const result = await run(['serve', '--port', '0', '--db', file]);
+    const result = await runCli(['serve', '--port', '0', '--db', file]);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /file is not a database/);
     assert.equal(readFileSync(file, 'utf8'), 'these are my notes, not a database\n'.repeat(200));
   });
 
   it('an unknown URL scheme is refused, naming the schemes that work; no file is made', async () => {
-    const result = await run(['serve', '--port', '0', '--db', 'postgress://user@localhost/db']);
+    const result = await runCli(['serve', '--port', '0', '--db', 'postgress://user@localhost/db']);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /scheme 'postgress:\/\/'/);
     assert.match(result.stderr, /use postgres:\/\/ \(or postgresql:\/\/\)/);
@@ -64,7 +49,7 @@ describe('a --db that cannot be used', () => {
     const db = join(dir, 'shared.db');
     const first = await spawnServe(db);
     try {
-      const second = await run(['serve', '--port', '0', '--db', db]);
+      const second = await runCli(['serve', '--port', '0', '--db', db]);
       assert.equal(second.code, 2, second.stderr);
       assert.match(second.stderr, /another process holds it/);
       assert.match(second.stderr, /one timeline-server per SQLite file/);
@@ -76,7 +61,13 @@ describe('a --db that cannot be used', () => {
   });
 
   it('an unreachable PostgreSQL: exit 1, the URL shown without its password', async () => {
-    const result = await run(['serve', '--port', '0', '--db', 'postgres://someone:hunter2@127.0.0.1:1/db']);
+    const result = await runCli([
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      'postgres://someone:hunter2@127.0.0.1:1/db',
+    ]);
     assert.equal(result.code, 1, result.stderr);
     assert.match(
       result.stderr,
@@ -89,20 +80,20 @@ describe('a --db that cannot be used', () => {
 describe('the command line', () => {
   it('--version prints the package version; an unknown flag is a usage error (exit 2)', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const version = await run(['--version']);
+    const version = await runCli(['--version']);
     assert.equal(version.code, 0);
     assert.equal(version.stdout.trim(), pkg.version);
-    const bogus = await run(['serve', '--bogus']);
+    const bogus = await runCli(['serve', '--bogus']);
     assert.equal(bogus.code, 2);
     assert.match(bogus.stderr, /unknown option '--bogus'/);
     assert.match(bogus.stderr, /--help/);
   });
 
   it('--help shows each setting with its default and environment variable, and the exit codes', async () => {
-    const help = await run(['serve', '--help']);
+    const help = await runCli(['serve', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /--port <port>[\s\S]*default:\s+"8080",\s+env: TIMELINE_PORT/);
-    const top = await run(['--help']);
+    const top = await runCli(['--help']);
     assert.match(top.stdout, /Exit codes: 0 success; 1 .*; 2 a usage error/);
   });
 });

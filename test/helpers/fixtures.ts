@@ -1,8 +1,7 @@
 /** Templates and events the HTTP suites share. */
+import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
 import type { TestServer } from './test-server.js';
 import { webinarTemplate } from './webinar-template.js';
-
-export { webinarTemplate };
 
 export const PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
 
@@ -19,4 +18,42 @@ export async function createTemplate(
   });
   if (response.status !== 201) throw new Error(`template create failed: ${response.status} ${response.text}`);
   return response.json.id as string;
+}
+
+/** What `POST /events` answers for a created event (the fields the suites read). */
+export interface CreatedEvent {
+  id: string;
+  objectId: string;
+  [field: string]: unknown;
+}
+
+/** Creates one event of `eventTemplateId` through the v3 API (the server's own token); fails unless 201. */
+export async function createEvent(
+  server: TestServer,
+  eventTemplateId: string,
+  event: Record<string, unknown>,
+): Promise<CreatedEvent> {
+  const response = await server.request('POST', `${PREFIXES[0]}/events`, {
+    body: { eventTemplateId, ...event },
+  });
+  if (response.status !== 201) throw new Error(`event create failed: ${response.status} ${response.text}`);
+  return response.json as CreatedEvent;
+}
+
+/** Creates the events one after another, in order (their timeline order may depend on it). */
+export async function createEvents(
+  server: TestServer,
+  eventTemplateId: string,
+  events: Record<string, unknown>[],
+): Promise<CreatedEvent[]> {
+  const created: CreatedEvent[] = [];
+  for (const event of events) created.push(await createEvent(server, eventTemplateId, event));
+  return created;
+}
+
+/** Another portal of the server's app, and an access token for it with the default scopes. */
+export async function otherPortalToken(server: TestServer, portalId: number, token: string): Promise<string> {
+  await server.store.ensurePortal({ id: portalId, timeZone: 'UTC' });
+  await server.store.ensureAccessToken({ token, portalId, appId: server.appId, scopes: DEFAULT_SCOPES });
+  return token;
 }

@@ -25,6 +25,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Sends `Authorization: Bearer <token>`; `false` sends none. Default: the provisioned token. */
   token?: string | false;
+  /** `manual`: a redirect is the answer (the UI's sign-in redirect), not followed. Default: followed. */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface TestResponse {
@@ -78,7 +80,12 @@ export async function startTestServer(
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(server.url + path, { method, headers, body });
+    const response = await fetch(server.url + path, {
+      method,
+      headers,
+      body,
+      redirect: opts.redirect ?? 'follow',
+    });
     const text = await response.text();
     let json: unknown;
     try {

@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { ErrorCatalogue, errorMessage } from '../../src/errors.js';
 import { PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { webinarTemplateBody } from '../helpers/webinar-template.js';
 import {
   assertError,
   assertMissingScopes,
-  sampleTemplate,
   templatesApi,
   templatesPath,
   uniqueNumber,
@@ -30,7 +30,7 @@ before(async () => {
   assert.ok(account);
   otherAppId = uniqueNumber();
   await test.store.ensureApp({ id: otherAppId, developerAccountId: account.id });
-  const created = await templatesApi(test, PREFIXES[0], otherAppId).post('', sampleTemplate());
+  const created = await templatesApi(test, PREFIXES[0], otherAppId).post('', webinarTemplateBody());
   assert.equal(created.status, 201, created.text);
   otherTemplateId = created.json.id;
   for (const [token, scopes] of [
@@ -80,7 +80,7 @@ describe('template routes with a Bearer token of the app', () => {
     const path = (rest = '') => templatesPath(prefix, test.appId, rest);
 
     it(`developers-write manages templates and tokens under ${prefix}`, async () => {
-      const created = await test.request('POST', path(), { body: sampleTemplate(), token: 'dev-write' });
+      const created = await test.request('POST', path(), { body: webinarTemplateBody(), token: 'dev-write' });
       assert.equal(created.status, 201, created.text);
       const id = created.json.id as string;
       const token = await test.request('POST', path(`/${id}/tokens`), {
@@ -101,7 +101,7 @@ describe('template routes with a Bearer token of the app', () => {
       assert.equal(list.status, 200, list.text);
       assert.ok(Array.isArray(list.json.results));
       const before = list.json.results.length;
-      const refused = await test.request('POST', path(), { body: sampleTemplate(), token: 'dev-read' });
+      const refused = await test.request('POST', path(), { body: webinarTemplateBody(), token: 'dev-read' });
       assertMissingScopes(refused, ['developers-write']);
       assert.equal((await test.request('GET', path(), { token: 'dev-read' })).json.results.length, before);
     });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ObjectTypePropertyCreateTypeEnum as PropertyType } from '@hubspot/api-client/lib/codegen/crm/schemas/index.js';
 import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
 import { errorMessage } from '../../src/errors.js';
-import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { createTemplate, otherPortalToken, PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertError, assertInvalid, assertMissingScopes } from './template-helpers.js';
 
@@ -119,13 +119,7 @@ describe('records of a custom object type', () => {
   });
 
   it('another portal knows neither the schema nor its records', async () => {
-    await server.store.ensurePortal({ id: 515151, timeZone: 'UTC' });
-    await server.store.ensureAccessToken({
-      token: 'other-portal-custom',
-      portalId: 515151,
-      appId: server.appId,
-      scopes: DEFAULT_SCOPES,
-    });
+    await otherPortalToken(server, 515151, 'other-portal-custom');
     const res = await server.request('GET', `/crm/v3/objects/${objectTypeId}`, {
       token: 'other-portal-custom',
     });

@@ -1,9 +1,8 @@
 /** Operations 2 and 3: single create and get; ids, idempotency, limits, credentials, tenants. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
 import { errorMessage } from '../../src/errors.js';
-import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { createTemplate, otherPortalToken, PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertMissingScopes } from './template-helpers.js';
 
@@ -207,13 +206,7 @@ describe('credentials and tenants', () => {
   });
 
   it('hides events of one portal from another portal', async () => {
-    await server.store.ensurePortal({ id: 424242, timeZone: 'UTC' });
-    await server.store.ensureAccessToken({
-      token: 'other-portal',
-      portalId: 424242,
-      appId: server.appId,
-      scopes: DEFAULT_SCOPES,
-    });
+    await otherPortalToken(server, 424242, 'other-portal');
     const mine = await create({
       eventTemplateId: templateId,
       id: 'tenant-1',

@@ -9,7 +9,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RouteEntry } from '../../src/http/app.js';
-import { startTestServer, type TestResponse, type TestServer } from '../helpers/test-server.js';
+import {
+  type RequestOptions,
+  startTestServer,
+  type TestResponse,
+  type TestServer,
+} from '../helpers/test-server.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
 import { hsmeta } from './app-event-helpers.js';
 
@@ -31,28 +36,9 @@ const b = {
 };
 const A_NO_SCOPE = 'a-token-without-scopes';
 
-/** Raw HTTP; redirects are answers here (the UI's sign-in redirect), not followed. */
-async function call(
-  method: string,
-  path: string,
-  options: { token?: string | false; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<TestResponse> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(server.url + path, { method, headers, body, redirect: 'manual' });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+/** No credentials unless given; redirects are answers here (the UI's sign-in redirect), not followed. */
+function call(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+  return server.request(method, path, { ...options, token: options.token ?? false, redirect: 'manual' });
 }
 
 async function ok(res: TestResponse): Promise<TestResponse> {

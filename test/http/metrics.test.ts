@@ -5,20 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { webinarTemplate } from '../helpers/webinar-template.js';
 
 let server: TestServer;
 let templateId: string;
 
 before(async () => {
   server = await startTestServer();
-  const created = await server.request(
-    'POST',
-    `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`,
-    { body: webinarTemplate, token: false },
-  );
-  templateId = created.json.id;
+  templateId = await createTemplate(server);
 });
 
 after(async () => {

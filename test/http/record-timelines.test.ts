@@ -1,7 +1,7 @@
 /** The record timeline API (ours, `/_timeline/v1`): a record's events and a portal's records. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { createEvent, createEvents, createTemplate, PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertError, assertInvalid } from './template-helpers.js';
 
@@ -19,12 +19,6 @@ const template = {
   tokens: [{ name: 'product', label: 'Product', type: 'string' }],
 };
 
-async function create(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await server.request('POST', `${PREFIXES[0]}/events`, { body });
-  assert.equal(response.status, 201, response.text);
-  return response.json;
-}
-
 const events = (objectId: string, query = '', token?: string) =>
   server.request('GET', `/_timeline/v1/objects/contacts/${objectId}/events${query}`, token ? { token } : {});
 
@@ -33,36 +27,26 @@ before(async () => {
   otherServer = await startTestServer();
   order = await createTemplate(server, template);
   note = await createTemplate(server, { ...template, name: 'Note', headerTemplate: 'Note {{product}}' });
-  const first = await create({
-    eventTemplateId: order,
-    id: 'o-1',
-    email: 'ada@lovelace.example',
-    tokens: { product: '<img src=x onerror=alert(1)>' },
-    timestamp: '2024-05-01T10:00:00Z',
-    extraData: { note: 'fragile' },
-  });
-  adaId = first.objectId as string;
-  await create({
-    eventTemplateId: note,
+  const [first] = await createEvents(server, order, [
+    {
+      id: 'o-1',
+      email: 'ada@lovelace.example',
+      tokens: { product: '<img src=x onerror=alert(1)>' },
+      timestamp: '2024-05-01T10:00:00Z',
+      extraData: { note: 'fragile' },
+    },
+  ]);
+  adaId = first?.objectId as string;
+  await createEvent(server, note, {
     id: 'n-2',
     email: 'ada@lovelace.example',
     tokens: { product: 'b' },
     timestamp: '2024-05-02T10:00:00Z',
   });
-  await create({
-    eventTemplateId: order,
-    id: 'o-3',
-    email: 'ada@lovelace.example',
-    tokens: { product: 'c' },
-    timestamp: '2024-05-03T10:00:00Z',
-  });
-  await create({
-    eventTemplateId: order,
-    id: 'b-1',
-    email: 'bob@builder.example',
-    tokens: { product: 'd' },
-    timestamp: '2024-05-04T10:00:00Z',
-  });
+  await createEvents(server, order, [
+    { id: 'o-3', email: 'ada@lovelace.example', tokens: { product: 'c' }, timestamp: '2024-05-03T10:00:00Z' },
+    { id: 'b-1', email: 'bob@builder.example', tokens: { product: 'd' }, timestamp: '2024-05-04T10:00:00Z' },
+  ]);
 });
 after(async () => {
   await server.close();
@@ -105,20 +89,20 @@ describe('GET /_timeline/v1/objects/{objectType}/{objectId}/events', () => {
     );
     const cursor = page1.json.paging.next.after as string;
     assert.equal(typeof cursor, 'string');
-    const backdated = await create({
-      eventTemplateId: order,
-      id: 'late',
-      email: 'ada@lovelace.example',
-      tokens: { product: 'z' },
-      timestamp: '2024-04-01T00:00:00Z',
-    });
-    await create({
-      eventTemplateId: order,
-      id: 'newest',
-      email: 'ada@lovelace.example',
-      tokens: { product: 'y' },
-      timestamp: '2024-06-01T00:00:00Z',
-    });
+    const [backdated] = await createEvents(server, order, [
+      {
+        id: 'late',
+        email: 'ada@lovelace.example',
+        tokens: { product: 'z' },
+        timestamp: '2024-04-01T00:00:00Z',
+      },
+      {
+        id: 'newest',
+        email: 'ada@lovelace.example',
+        tokens: { product: 'y' },
+        timestamp: '2024-06-01T00:00:00Z',
+      },
+    ]);
     const rest: string[] = [];
     let after: string | undefined = cursor;
     while (after) {
@@ -127,7 +111,7 @@ describe('GET /_timeline/v1/objects/{objectType}/{objectId}/events', () => {
       rest.push(...page.json.results.map((e: { id: string }) => e.id));
       after = page.json.paging?.next.after;
     }
-    assert.deepEqual(rest, ['n-2', 'o-1', backdated.id]);
+    assert.deepEqual(rest, ['n-2', 'o-1', backdated?.id]);
     // Read-your-writes: the event just created is there at once.
     const now = await events(adaId, '?limit=1');
     assert.equal(now.json.results[0].id, 'newest');

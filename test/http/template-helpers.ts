@@ -1,5 +1,5 @@
 /**
- * Shared by the template and token HTTP suites: developer-key requests, sample bodies, and the
+ * Shared by the template and token HTTP suites: developer-key requests, and the
  * assertions every answer must pass (JSON content type, correlation id header, HubSpot's envelope).
  */
 import assert from 'node:assert/strict';
@@ -40,29 +40,6 @@ export function templatesApi(test: TestServer, prefix: string, appId = test.appI
   const call = (method: string) => (rest: string, body?: unknown) =>
     devRequest(test, method, templatesPath(prefix, appId, rest, key), body);
   return { get: call('GET'), post: call('POST'), put: call('PUT'), delete: call('DELETE') };
-}
-
-export function sampleTemplate(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: 'Webinar registration',
-    objectType: 'contacts',
-    headerTemplate: 'Registered for [{{webinarName}}](https://example.com)',
-    detailTemplate: 'Registration occurred at {{#formatDate timestamp}}{{/formatDate}}',
-    tokens: [
-      { name: 'webinarName', label: 'Webinar name', type: 'string' },
-      { name: 'webinarId', label: 'Webinar id', type: 'number', objectPropertyName: 'webinar_id' },
-      {
-        name: 'level',
-        label: 'Level',
-        type: 'enumeration',
-        options: [
-          { label: 'Beginner', value: 'beginner' },
-          { label: 'Expert', value: 'expert' },
-        ],
-      },
-    ],
-    ...overrides,
-  };
 }
 
 /** Every non-204 answer: a JSON content type and a correlation id header that is a UUID. */

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { errorMessage } from '../../src/errors.js';
 import { PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { assertError, assertInvalid, sampleTemplate, templatesApi } from './template-helpers.js';
+import { webinarTemplateBody } from '../helpers/webinar-template.js';
+import { assertError, assertInvalid, templatesApi } from './template-helpers.js';
 
 let test: TestServer;
 before(async () => {
@@ -37,7 +38,7 @@ describe('required fields', () => {
   });
 
   it('a template update needs id, name and tokens, naming each one missing', async () => {
-    const created = (await api().post('', sampleTemplate())).json;
+    const created = (await api().post('', webinarTemplateBody())).json;
     const res = await api().put(`/${created.id}`, { headerTemplate: 'changed' });
     assertInvalid(res, ['id', 'name', 'tokens']);
     assert.doesNotMatch(res.text, INTERNALS);
@@ -45,15 +46,15 @@ describe('required fields', () => {
   });
 
   it('an update whose id differs from the path is refused', async () => {
-    const created = (await api().post('', sampleTemplate())).json;
-    const res = await api().put(`/${created.id}`, { ...sampleTemplate(), id: '1' });
+    const created = (await api().post('', webinarTemplateBody())).json;
+    const res = await api().put(`/${created.id}`, { ...webinarTemplateBody(), id: '1' });
     assertError(res, 'TEMPLATE_ID_MISMATCH', {
       message: errorMessage('TEMPLATE_ID_MISMATCH', { bodyId: '1', eventTemplateId: created.id }),
     });
   });
 
   it('a token create needs name, label and type, naming each one missing', async () => {
-    const created = (await api().post('', sampleTemplate())).json;
+    const created = (await api().post('', webinarTemplateBody())).json;
     const res = await api().post(`/${created.id}/tokens`, { options: [] });
     assertInvalid(res, ['name', 'label', 'type']);
     assert.doesNotMatch(res.text, INTERNALS);
@@ -79,9 +80,9 @@ describe('scalars coerced as Jackson does', () => {
   });
 
   it('an update takes the path id sent as a number', async () => {
-    const created = (await api().post('', sampleTemplate())).json;
+    const created = (await api().post('', webinarTemplateBody())).json;
     const res = await api().put(`/${created.id}`, {
-      ...sampleTemplate({ name: 'Renamed' }),
+      ...webinarTemplateBody({ name: 'Renamed' }),
       id: Number(created.id),
     });
     assert.equal(res.status, 200, res.text);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorMessage } from '../../src/errors.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { webinarTemplateBody } from '../helpers/webinar-template.js';
 import {
   assertError,
   assertInvalid,
@@ -13,7 +14,6 @@ import {
   devRequest,
   ISO_DATE,
   PREFIXES,
-  sampleTemplate,
   templatesApi,
   templatesPath,
   uniqueNumber,
@@ -60,14 +60,14 @@ for (const prefix of PREFIXES) {
     const api = () => templatesApi(test, prefix);
 
     async function create(overrides: Record<string, unknown> = {}) {
-      const res = await api().post('', sampleTemplate(overrides));
+      const res = await api().post('', webinarTemplateBody(overrides));
       assert.equal(res.status, 201, res.text);
       return res.json;
     }
 
     describe('create', () => {
       it('answers 201 with the stored template', async () => {
-        const body = sampleTemplate();
+        const body = webinarTemplateBody();
         const res = await api().post('', body);
         assert.equal(res.status, 201, res.text);
         assertJsonAnswer(res);
@@ -84,20 +84,22 @@ for (const prefix of PREFIXES) {
           template.tokens.map((t: Record<string, unknown>) => [t.name, t.label, t.type, t.options]),
           [
             ['webinarName', 'Webinar name', 'string', []],
-            ['webinarId', 'Webinar id', 'number', []],
+            ['webinarId', 'Webinar id', 'string', []],
+            ['seats', 'Seats', 'number', []],
+            ['registeredOn', 'Registered on', 'date', []],
             [
-              'level',
-              'Level',
+              'tier',
+              'Tier',
               'enumeration',
               [
-                { label: 'Beginner', value: 'beginner' },
-                { label: 'Expert', value: 'expert' },
+                { label: 'Free', value: 'free' },
+                { label: 'Paid', value: 'paid' },
               ],
             ],
           ],
         );
-        assert.equal(template.tokens[1].objectPropertyName, 'webinar_id');
-        assert.equal('objectPropertyName' in template.tokens[0], false);
+        assert.equal(template.tokens[0].objectPropertyName, 'last_webinar');
+        assert.equal('objectPropertyName' in template.tokens[1], false);
       });
 
       it('gives each template its own numeric id', async () => {
@@ -107,7 +109,7 @@ for (const prefix of PREFIXES) {
       });
 
       it('defaults objectType to contacts', async () => {
-        const body = sampleTemplate();
+        const body = webinarTemplateBody();
         delete body.objectType;
         const res = await api().post('', body);
         assert.equal(res.status, 201, res.text);
@@ -145,7 +147,7 @@ for (const prefix of PREFIXES) {
 
     describe('create refuses', () => {
       it('a missing name', async () => {
-        const body = sampleTemplate();
+        const body = webinarTemplateBody();
         delete body.name;
         assertInvalid(await api().post('', body), ['name']);
       });
@@ -153,13 +155,13 @@ for (const prefix of PREFIXES) {
       // 42 is no longer refused: Jackson reads a number as a string (see 'scalars coerced').
       for (const name of [null, ['x'], { a: 1 }]) {
         it(`a name of the wrong type (${JSON.stringify(name)})`, async () => {
-          assertInvalid(await api().post('', sampleTemplate({ name })), ['name']);
+          assertInvalid(await api().post('', webinarTemplateBody({ name })), ['name']);
         });
       }
 
       for (const objectType of ['contact', 'CONTACTS', 'leads', '2-', '2-abc', '3-123', ' deals', '', 7]) {
         it(`objectType ${JSON.stringify(objectType)}`, async () => {
-          assertInvalid(await api().post('', sampleTemplate({ objectType })), ['objectType']);
+          assertInvalid(await api().post('', webinarTemplateBody({ objectType })), ['objectType']);
         });
       }
 
@@ -167,7 +169,7 @@ for (const prefix of PREFIXES) {
         it(`token name ${JSON.stringify(name)}`, async () => {
           const res = await api().post(
             '',
-            sampleTemplate({ tokens: [{ name, label: 'x', type: 'string' }] }),
+            webinarTemplateBody({ tokens: [{ name, label: 'x', type: 'string' }] }),
           );
           assertInvalid(res, ['tokens[0].name']);
         });
@@ -179,29 +181,32 @@ for (const prefix of PREFIXES) {
           { name: 'b', label: 'B', type: 'string' },
           { name: 'a', label: 'A again', type: 'number' },
         ];
-        assertInvalid(await api().post('', sampleTemplate({ tokens })), ['tokens[2].name']);
+        assertInvalid(await api().post('', webinarTemplateBody({ tokens })), ['tokens[2].name']);
       });
 
       for (const type of ['boolean', 'String', '', 3]) {
         it(`token type ${JSON.stringify(type)}`, async () => {
-          const res = await api().post('', sampleTemplate({ tokens: [{ name: 'a', label: 'A', type }] }));
+          const res = await api().post(
+            '',
+            webinarTemplateBody({ tokens: [{ name: 'a', label: 'A', type }] }),
+          );
           assertInvalid(res, ['tokens[0].type']);
         });
       }
 
       it('a token without label', async () => {
-        const res = await api().post('', sampleTemplate({ tokens: [{ name: 'a', type: 'string' }] }));
+        const res = await api().post('', webinarTemplateBody({ tokens: [{ name: 'a', type: 'string' }] }));
         assertInvalid(res, ['tokens[0].label']);
       });
 
       it('an enumeration token without options', async () => {
         const tokens = [{ name: 'e', label: 'E', type: 'enumeration' }];
-        assertInvalid(await api().post('', sampleTemplate({ tokens })), ['tokens[0].options']);
+        assertInvalid(await api().post('', webinarTemplateBody({ tokens })), ['tokens[0].options']);
       });
 
       it('an enumeration token with empty options', async () => {
         const tokens = [{ name: 'e', label: 'E', type: 'enumeration', options: [] }];
-        assertInvalid(await api().post('', sampleTemplate({ tokens })), ['tokens[0].options']);
+        assertInvalid(await api().post('', webinarTemplateBody({ tokens })), ['tokens[0].options']);
       });
 
       it('an enumeration token with a duplicate option value', async () => {
@@ -211,7 +216,7 @@ for (const prefix of PREFIXES) {
           { label: 'Uno', value: '1' },
         ];
         const tokens = [{ name: 'e', label: 'E', type: 'enumeration', options }];
-        assertInvalid(await api().post('', sampleTemplate({ tokens })), ['tokens[0].options[2].value']);
+        assertInvalid(await api().post('', webinarTemplateBody({ tokens })), ['tokens[0].options[2].value']);
       });
 
       for (const field of ['headerTemplate', 'detailTemplate']) {
@@ -222,12 +227,12 @@ for (const prefix of PREFIXES) {
           '{{> partial}}',
         ]) {
           it(`a ${field} that does not compile: ${source}`, async () => {
-            assertInvalid(await api().post('', sampleTemplate({ [field]: source })), [field]);
+            assertInvalid(await api().post('', webinarTemplateBody({ [field]: source })), [field]);
           });
         }
         // Changed from 12: a number is coerced to a string as Jackson does; an object is not.
         it(`a ${field} that is not a string`, async () => {
-          assertInvalid(await api().post('', sampleTemplate({ [field]: { text: 'x' } })), [field]);
+          assertInvalid(await api().post('', webinarTemplateBody({ [field]: { text: 'x' } })), [field]);
         });
       }
 
@@ -268,7 +273,7 @@ for (const prefix of PREFIXES) {
 
       it('and stores nothing when it refuses', async () => {
         const before = (await api().get('')).json.results.length;
-        assert.equal((await api().post('', sampleTemplate({ objectType: 'nope' }))).status, 400);
+        assert.equal((await api().post('', webinarTemplateBody({ objectType: 'nope' }))).status, 400);
         assert.equal((await api().get('')).json.results.length, before);
       });
     });
@@ -290,7 +295,7 @@ for (const prefix of PREFIXES) {
       it("holds only this app's templates", async () => {
         const mine = await create({ name: 'Mine' });
         const foreignApi = templatesApi(test, prefix, foreignAppId, foreignKey);
-        const theirs = await foreignApi.post('', sampleTemplate({ name: 'Theirs' }));
+        const theirs = await foreignApi.post('', webinarTemplateBody({ name: 'Theirs' }));
         assert.equal(theirs.status, 201, theirs.text);
         const myIds = (await api().get('')).json.results.map((t: { id: string }) => t.id);
         assert.ok(myIds.includes(mine.id));
@@ -319,7 +324,10 @@ for (const prefix of PREFIXES) {
       }
 
       it('answers 404 for a template of another app', async () => {
-        const theirs = await templatesApi(test, prefix, foreignAppId, foreignKey).post('', sampleTemplate());
+        const theirs = await templatesApi(test, prefix, foreignAppId, foreignKey).post(
+          '',
+          webinarTemplateBody(),
+        );
         assert.equal(theirs.status, 201);
         assertError(await api().get(`/${theirs.json.id}`), 'TEMPLATE_NOT_FOUND');
         assertError(
@@ -340,14 +348,14 @@ for (const prefix of PREFIXES) {
           id: created.id,
           name: 'Renamed',
           objectType: 'contacts',
-          headerTemplate: 'New header {{level}}',
+          headerTemplate: 'New header {{tier}}',
           detailTemplate: 'New detail {{#if score}}{{score}}{{/if}}',
           tokens: [
             {
-              name: 'level',
-              label: 'Skill level',
+              name: 'tier',
+              label: 'Ticket tier',
               type: 'enumeration',
-              options: [{ label: 'Master', value: 'master' }],
+              options: [{ label: 'VIP', value: 'vip' }],
             },
             { name: 'score', label: 'Score', type: 'number', objectPropertyName: 'score' },
           ],
@@ -367,13 +375,13 @@ for (const prefix of PREFIXES) {
         assert.deepEqual(
           updated.tokens.map((t: Record<string, unknown>) => [t.name, t.label, t.type, t.options]),
           [
-            ['level', 'Skill level', 'enumeration', [{ label: 'Master', value: 'master' }]],
+            ['tier', 'Ticket tier', 'enumeration', [{ label: 'VIP', value: 'vip' }]],
             ['score', 'Score', 'number', []],
           ],
         );
         assert.equal(updated.tokens[1].objectPropertyName, 'score');
         // A kept token keeps its creation time.
-        assert.equal(updated.tokens[0].createdAt, created.tokens[2].createdAt);
+        assert.equal(updated.tokens[0].createdAt, created.tokens[4].createdAt);
         const read = await api().get(`/${created.id}`);
         assert.deepEqual(read.json, updated);
       });
@@ -389,7 +397,10 @@ for (const prefix of PREFIXES) {
       it('refuses a body id that differs from the path id, naming id', async () => {
         const created = await create();
         const other = await create();
-        const res = await api().put(`/${created.id}`, { ...sampleTemplate({ name: 'X' }), id: other.id });
+        const res = await api().put(`/${created.id}`, {
+          ...webinarTemplateBody({ name: 'X' }),
+          id: other.id,
+        });
         assertError(res, 'TEMPLATE_ID_MISMATCH', {
           message: errorMessage('TEMPLATE_ID_MISMATCH', { bodyId: other.id, eventTemplateId: created.id }),
           in: ['id'],
@@ -401,7 +412,7 @@ for (const prefix of PREFIXES) {
       it('refuses an objectType change, naming objectType', async () => {
         const created = await create();
         const res = await api().put(`/${created.id}`, {
-          ...sampleTemplate({ name: 'X' }),
+          ...webinarTemplateBody({ name: 'X' }),
           id: created.id,
           objectType: 'companies',
         });
@@ -416,7 +427,7 @@ for (const prefix of PREFIXES) {
         const created = await create();
         const tokens = [
           { name: 'webinarName', label: 'Webinar name', type: 'string' },
-          { name: 'webinarId', label: 'Webinar id', type: 'string' },
+          { name: 'seats', label: 'Seats', type: 'string' },
         ];
         const res = await api().put(`/${created.id}`, { id: created.id, name: 'X', tokens });
         assertInvalid(res, ['tokens[1].type']);
@@ -431,7 +442,7 @@ for (const prefix of PREFIXES) {
           objectType: 'deals',
           headerTemplate: '{{#foo}}{{/foo}}',
           tokens: [
-            { name: 'webinarId', label: 'Webinar id', type: 'date' },
+            { name: 'seats', label: 'Seats', type: 'date' },
             { name: 'bad name', label: 'x', type: 'string' },
           ],
         });
@@ -491,7 +502,7 @@ for (const prefix of PREFIXES) {
       /** One request per operation 6 to 13; `rest` follows `/event-templates`. */
       const operations: [string, string, unknown?][] = [
         ['GET', ''],
-        ['POST', '', sampleTemplate()],
+        ['POST', '', webinarTemplateBody()],
         ['GET', '/1'],
         ['PUT', '/1', { id: '1', name: 'X', tokens: [] }],
         ['DELETE', '/1'],

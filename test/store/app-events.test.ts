@@ -7,13 +7,18 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import type { EventWriteResult, Store } from '../../src/domain/store.js';
 import type { EventTemplate } from '../../src/domain/types.js';
+import { webinarNewTemplate } from '../helpers/webinar-template.js';
 import { type Backend, eachBackend, openStore, uniqueIds } from './backends.js';
-import { eventWrite, newTemplate, storedTemplate, T0 } from './event-writes.js';
+import { eventWrite, storedTemplate, T0 } from './event-writes.js';
 
 const NOW = T0 + 60_000;
 
 async function appEventType(store: Store, appId: number, uid: string): Promise<EventTemplate> {
-  const result = await store.insertTemplate(appId, newTemplate({ appEventUid: uid, tokens: [] }), 750);
+  const result = await store.insertTemplate(
+    appId,
+    webinarNewTemplate(T0, { appEventUid: uid, tokens: [] }),
+    750,
+  );
   if ('ok' in result) throw new Error(`insertTemplate failed: ${result.code}`);
   return result;
 }
@@ -36,7 +41,11 @@ eachBackend((backend) => {
     assert.deepEqual(await s.store.findAppEventType(s.appId, 'signup'), s.type);
     assert.equal(await s.store.findAppEventType(s.appId + 1, 'signup'), undefined);
     assert.deepEqual(await s.store.getTemplate(s.type.id), s.type);
-    const again = await s.store.insertTemplate(s.appId, newTemplate({ appEventUid: 'signup' }), 750);
+    const again = await s.store.insertTemplate(
+      s.appId,
+      webinarNewTemplate(T0, { appEventUid: 'signup' }),
+      750,
+    );
     assert.deepEqual(again, {
       ok: false,
       code: 'APP_EVENT_TYPE_EXISTS',
@@ -154,7 +163,7 @@ eachBackend((backend) => {
     const s = await setup(t, backend);
     const v3 = await storedTemplate(s.store, s.appId);
     const email = 'both@example.com';
-    const v3Write = eventWrite(s.portalId, v3, { by: 'email', email }, { tokens: { webinar: 'Intro' } });
+    const v3Write = eventWrite(s.portalId, v3, { by: 'email', email }, { tokens: { webinarName: 'Intro' } });
     const appWrite = eventWrite(s.portalId, s.type, { by: 'email', email }, { fingerprint: '' });
     const v3Event = okEvent(
       (await s.store.writeEvents([v3Write], { autoCreateRecords: false, now: NOW }))[0],

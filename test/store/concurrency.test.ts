@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import type { EventWriteResult, Store } from '../../src/domain/store.js';
 import type { EventTemplate } from '../../src/domain/types.js';
+import { webinarNewTemplate } from '../helpers/webinar-template.js';
 import { type Backend, eachBackend, needsSharedDatabase, openStore, uniqueIds } from './backends.js';
-import { eventWrite, newTemplate, storedTemplate, T0 } from './event-writes.js';
+import { eventWrite, storedTemplate, T0 } from './event-writes.js';
 
 const options = { autoCreateRecords: false, now: T0 };
 
@@ -214,7 +215,7 @@ eachBackend((backend) => {
     const stores = await Promise.all(Array.from({ length: 5 }, () => openStore(t, database)));
     const { appId } = uniqueIds();
     const results = await Promise.all(
-      stores.map((store, i) => store.insertTemplate(appId, newTemplate({ name: `T${i}` }), 3)),
+      stores.map((store, i) => store.insertTemplate(appId, webinarNewTemplate(T0, { name: `T${i}` }), 3)),
     );
     assert.equal(results.filter((r) => !('ok' in r)).length, 3);
     assert.equal((await stores[0]?.listTemplates(appId))?.length, 3);

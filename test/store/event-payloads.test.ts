@@ -118,26 +118,26 @@ eachBackend((backend) => {
         portalId,
         template,
         { by: 'email', email: 'p@example.com' },
-        { id: 'shared', tokens: { webinar: 'A' } },
+        { id: 'shared', tokens: { webinarName: 'A' } },
       ),
       eventWrite(
         portalId + 1,
         template,
         { by: 'email', email: 'p@example.com' },
-        { id: 'shared', tokens: { webinar: 'B' } },
+        { id: 'shared', tokens: { webinarName: 'B' } },
       ),
       eventWrite(
         portalId,
         second,
         { by: 'email', email: 'p@example.com' },
-        { id: 'shared', tokens: { webinar: 'C' } },
+        { id: 'shared', tokens: { webinarName: 'C' } },
       ),
     ];
     const results = await store.writeEvents(writes, options);
     assert.ok(results.every((r: EventWriteResult) => r.ok && !r.replayed));
-    assert.equal((await store.getEvent(portalId, template.id, 'shared'))?.tokens.webinar, 'A');
-    assert.equal((await store.getEvent(portalId + 1, template.id, 'shared'))?.tokens.webinar, 'B');
-    assert.equal((await store.getEvent(portalId, second.id, 'shared'))?.tokens.webinar, 'C');
+    assert.equal((await store.getEvent(portalId, template.id, 'shared'))?.tokens.webinarName, 'A');
+    assert.equal((await store.getEvent(portalId + 1, template.id, 'shared'))?.tokens.webinarName, 'B');
+    assert.equal((await store.getEvent(portalId, second.id, 'shared'))?.tokens.webinarName, 'C');
   });
 
   test("getEvent: another portal's event, an unknown id or template is undefined", async (t) => {
@@ -160,7 +160,7 @@ eachBackend((backend) => {
       { by: 'utk', utk: 'utk-ユニコード-🎉', email: 'ünï@exämple.com' },
       {
         id: 'ид-🎉-漢字',
-        tokens: { webinar: text, level: 'expert' },
+        tokens: { webinarName: text, tier: 'paid' },
         extraData: { [text]: text, list: [text, '𝔘𝔫𝔦𝔠𝔬𝔡𝔢'] },
         timelineIFrame: {
           linkLabel: '查看',
@@ -209,7 +209,7 @@ eachBackend((backend) => {
         portalId,
         template,
         { by: 'email', email: 'big@example.com' },
-        { tokens: { webinar: big }, extraData: deep(200) },
+        { tokens: { webinarName: big }, extraData: deep(200) },
       ),
     );
   });

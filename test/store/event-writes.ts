@@ -3,8 +3,9 @@
  * record identifiers are echoed in the event, the fingerprint covers what the caller sent.
  */
 
-import type { EventWrite, NewTemplate, RecordRef, Store } from '../../src/domain/store.js';
+import type { EventWrite, RecordRef, Store } from '../../src/domain/store.js';
 import type { EventTemplate, TimelineIFrame } from '../../src/domain/types.js';
+import { webinarNewTemplate } from '../helpers/webinar-template.js';
 
 export const T0 = Date.parse('2024-05-01T12:00:00Z');
 
@@ -56,39 +57,13 @@ export function eventWrite(
   return { portalId, event, record, stamps: spec.stamps ?? {}, fingerprint };
 }
 
-export function newTemplate(overrides: Partial<NewTemplate> = {}): NewTemplate {
-  return {
-    name: 'Webinar registration',
-    objectType: 'contacts',
-    headerTemplate: 'Registered for {{webinar}}',
-    detailTemplate: 'At {{#formatDate timestamp}}{{/formatDate}}',
-    tokens: [
-      { name: 'webinar', label: 'Webinar', type: 'string', options: [], createdAt: T0, updatedAt: T0 },
-      {
-        name: 'level',
-        label: 'Level',
-        type: 'enumeration',
-        options: [
-          { label: 'Beginner', value: 'beginner' },
-          { label: 'Expert', value: 'expert' },
-        ],
-        objectPropertyName: 'webinar_level',
-        createdAt: T0,
-        updatedAt: T0,
-      },
-    ],
-    createdAt: T0,
-    ...overrides,
-  };
-}
-
-/** A stored template of that object type for the app; fails the test when the store refuses. */
+/** The shared webinar template, stored with that object type for the app; fails the test when the store refuses. */
 export async function storedTemplate(
   store: Store,
   appId: number,
   objectType = 'contacts',
 ): Promise<EventTemplate> {
-  const result = await store.insertTemplate(appId, newTemplate({ objectType }), 750);
+  const result = await store.insertTemplate(appId, webinarNewTemplate(T0, { objectType }), 750);
   if ('ok' in result) throw new Error(`insertTemplate failed: ${result.code}`);
   return result;
 }

@@ -235,12 +235,12 @@ eachBackend((backend) => {
       s.portalId,
       s.contacts,
       { by: 'email', email: 's@example.com' },
-      { tokens: { webinar: 'Intro', level: 'expert' }, stamps: { webinar_level: 'expert', a: '2' } },
+      { tokens: { webinarName: 'Intro', tier: 'paid' }, stamps: { last_webinar: 'Intro', a: '2' } },
     );
     assertWritten(await s.writeOne(write), write, contact.id);
     assert.deepEqual(await s.store.getRecord(s.portalId, 'contacts', contact.id), {
       ...contact,
-      properties: { email: 's@example.com', a: '2', webinar_level: 'expert' },
+      properties: { email: 's@example.com', a: '2', last_webinar: 'Intro' },
       updatedAt: NOW,
     });
   });
@@ -272,23 +272,23 @@ eachBackend((backend) => {
         [eventWrite(s.portalId, s.contacts, { by: 'email', email: 'New@example.com' }, { stamps })],
         { autoCreateRecords: false, now },
       );
-    const [first] = await write(NOW, { webinar_level: 'beginner' });
+    const [first] = await write(NOW, { last_webinar: 'Intro' });
     assert.ok(first?.ok);
     const created = {
       id: first.event.objectId,
       objectType: 'contacts',
-      properties: { webinar_level: 'beginner', email: 'New@example.com' },
+      properties: { last_webinar: 'Intro', email: 'New@example.com' },
       createdAt: NOW,
       updatedAt: NOW,
     };
     assert.deepEqual(await s.store.getRecord(s.portalId, 'contacts', first.event.objectId), created);
     // The same value later: no write, updatedAt stays.
-    assert.ok((await write(NOW + 1000, { webinar_level: 'beginner' }))[0]?.ok);
+    assert.ok((await write(NOW + 1000, { last_webinar: 'Intro' }))[0]?.ok);
     assert.deepEqual(await s.store.getRecord(s.portalId, 'contacts', first.event.objectId), created);
-    assert.ok((await write(NOW + 2000, { webinar_level: 'expert' }))[0]?.ok);
+    assert.ok((await write(NOW + 2000, { last_webinar: 'Deep dive' }))[0]?.ok);
     assert.deepEqual(await s.store.getRecord(s.portalId, 'contacts', first.event.objectId), {
       ...created,
-      properties: { webinar_level: 'expert', email: 'New@example.com' },
+      properties: { last_webinar: 'Deep dive', email: 'New@example.com' },
       updatedAt: NOW + 2000,
     });
   });

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoreFailure } from '../../src/domain/store.js';
 import type { EventTemplate } from '../../src/domain/types.js';
+import { webinarNewTemplate } from '../helpers/webinar-template.js';
 import { eachBackend, openStore, uniqueIds } from './backends.js';
-import { eventWrite, newTemplate, storedTemplate, T0 } from './event-writes.js';
+import { eventWrite, storedTemplate, T0 } from './event-writes.js';
 
 function isTemplate(result: EventTemplate | StoreFailure): result is EventTemplate {
   return !('ok' in result);
@@ -14,16 +15,16 @@ eachBackend((backend) => {
   test('insert answers the stored template; ids ascend from 1000001', async (t) => {
     const store = await openStore(t, backend.fresh());
     const { appId } = uniqueIds();
-    const first = await store.insertTemplate(appId, newTemplate(), 10);
+    const first = await store.insertTemplate(appId, webinarNewTemplate(T0), 10);
     const second = await store.insertTemplate(
       appId,
-      newTemplate({ name: 'Second', objectType: 'companies' }),
+      webinarNewTemplate(T0, { name: 'Second', objectType: 'companies' }),
       10,
     );
     assert.ok(isTemplate(first) && isTemplate(second));
     assert.equal(first.id, '1000001');
     assert.equal(second.id, '1000002');
-    assert.deepEqual(first, { ...newTemplate(), id: '1000001', appId, updatedAt: T0, version: 1 });
+    assert.deepEqual(first, { ...webinarNewTemplate(T0), id: '1000001', appId, updatedAt: T0, version: 1 });
     assert.deepEqual(await store.getTemplate(first.id), first);
     assert.deepEqual(await store.getTemplate(second.id), second);
   });
@@ -31,7 +32,7 @@ eachBackend((backend) => {
   test('a template without header or detail template round-trips without them', async (t) => {
     const store = await openStore(t, backend.shared());
     const { appId } = uniqueIds();
-    const bare = newTemplate({ tokens: [] });
+    const bare = webinarNewTemplate(T0, { tokens: [] });
     delete bare.headerTemplate;
     delete bare.detailTemplate;
     const saved = await store.insertTemplate(appId, bare, 10);
@@ -68,22 +69,24 @@ eachBackend((backend) => {
   test('the per-app limit: TEMPLATE_LIMIT_REACHED once the app has maxPerApp templates', async (t) => {
     const store = await openStore(t, backend.shared());
     const { appId } = uniqueIds();
-    assert.ok(isTemplate(await store.insertTemplate(appId, newTemplate(), 2)));
-    assert.ok(isTemplate(await store.insertTemplate(appId, newTemplate(), 2)));
-    assert.deepEqual(await store.insertTemplate(appId, newTemplate(), 2), {
+    assert.ok(isTemplate(await store.insertTemplate(appId, webinarNewTemplate(T0), 2)));
+    assert.ok(isTemplate(await store.insertTemplate(appId, webinarNewTemplate(T0), 2)));
+    assert.deepEqual(await store.insertTemplate(appId, webinarNewTemplate(T0), 2), {
       ok: false,
       code: 'TEMPLATE_LIMIT_REACHED',
       params: { appId, limit: 2 },
     });
     // Another app is not limited by this one's templates.
-    assert.ok(isTemplate(await store.insertTemplate(uniqueIds().appId, newTemplate(), 2)));
+    assert.ok(isTemplate(await store.insertTemplate(uniqueIds().appId, webinarNewTemplate(T0), 2)));
   });
 
   test('the per-app limit holds under concurrency: 5 parallel inserts with maxPerApp=3 give 3', async (t) => {
     const store = await openStore(t, backend.shared());
     const { appId } = uniqueIds();
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => store.insertTemplate(appId, newTemplate({ name: `T${i}` }), 3)),
+      Array.from({ length: 5 }, (_, i) =>
+        store.insertTemplate(appId, webinarNewTemplate(T0, { name: `T${i}` }), 3),
+      ),
     );
     assert.equal(results.filter(isTemplate).length, 3);
     assert.equal(results.filter((r) => !isTemplate(r) && r.code === 'TEMPLATE_LIMIT_REACHED').length, 2);
@@ -97,7 +100,7 @@ eachBackend((backend) => {
     const changed: EventTemplate = {
       ...original,
       name: 'Renamed ✓',
-      headerTemplate: 'New header {{webinar}}',
+      headerTemplate: 'New header {{webinarName}}',
       tokens: original.tokens.slice(0, 1),
       updatedAt: T0 + 5000,
     };
