@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 // Compiled to dist/test/architecture; the sources are read from the repository's src/.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -21,13 +22,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every relative import of a file, as a path under src/ (`store/sqlite/sqlite-store.ts`). */
+/**
+ * Every relative import of a file, as a path under src/ (`store/sqlite/sqlite-store.ts`). TypeScript's
+ * own scanner finds them all: `import ... from`, `export ... from`, side-effect `import '...'`,
+ * `import type` and dynamic `import('...')`.
+ */
 export function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const specifiers = [...text.matchAll(/(?:^|\s)(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/g)].map(
-    (m) => m[1] as string,
-  );
-  const dynamic = [...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] as string);
-  return [...specifiers, ...dynamic]
+  const specifiers = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+  return specifiers
     .filter((s) => s.startsWith('.'))
     .map((s) => relative(src, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
@@ -98,6 +100,14 @@ describe('import rules', () => {
     const domainFile = join(src, 'domain', 'example.ts');
     const imports = importsOf(domainFile, "import { SqliteStore } from '../store/sqlite/sqlite-store.js';\n");
     assert.deepEqual(imports, ['store/sqlite/sqlite-store.ts']);
+    // Side-effect, type-only and dynamic imports count too.
+    assert.deepEqual(
+      importsOf(
+        domainFile,
+        "import '../store/rows.js';\nimport type { X } from '../http/app.js';\nconst m = await import('../cli/main.js');",
+      ),
+      ['store/rows.ts', 'http/app.ts', 'cli/main.ts'],
+    );
     assert.equal(violations([{ path: 'domain/example.ts', imports }]).length, 1);
     const routeImports = importsOf(
       join(src, 'http', 'routes', 'x.ts'),
