@@ -109,13 +109,15 @@ function activitySql(query: ActivityQuery, plan: SearchPlan | undefined): { sql:
       WHERE a.portal_id = ? AND a.object_type = ? AND a.object_id = c.object_id AND ${records}`;
     values.push(...plan.search.values, query.portalId, query.objectType);
   } else {
-    sql = `SELECT ${columns} FROM timeline_record_activity a
-      CROSS JOIN crm_records r${
-        plan
-          ? ` LEFT JOIN timeline_record_search s
+    // The search keys are joined before the record, so the search's test runs before the record's
+    // row (with its properties) is read: a walk reads the record only of the rows it keeps.
+    sql = `SELECT ${columns} FROM timeline_record_activity a${
+      plan
+        ? ` LEFT JOIN timeline_record_search s
         ON s.portal_id = a.portal_id AND s.object_type = a.object_type AND s.object_id = a.object_id`
-          : ''
-      }
+        : ''
+    }
+      CROSS JOIN crm_records r
       WHERE a.portal_id = ? AND a.object_type = ? AND ${records}`;
     values.push(query.portalId, query.objectType);
     if (plan) {
