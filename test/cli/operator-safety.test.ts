@@ -28,6 +28,27 @@ describe('a --db that cannot be used', () => {
     assert.doesNotMatch(result.stderr, /\[object Object\]/);
   });
 
+  it('a folder that cannot be created (under /proc): says so at once, exit 2, instead of hanging', async () => {
+    // Node's recursive mkdir never returns on such a path (it retried at full CPU for ever).
+    const db = '/proc/no-such-folder/timeline.db';
+    const result = await runCli(['serve', '--port', '0', '--db', db]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`cannot open the SQLite database ${db}`));
+    assert.match(result.stderr, /ENOENT/);
+    assert.match(result.stderr, /choose a path in a writable folder/);
+  });
+
+  it('missing folders on the path are created, several levels deep', async () => {
+    const db = join(dir, 'one', 'two', 'timeline.db');
+    const server = await spawnServe(db);
+    try {
+      assert.equal((await fetch(`${server.url}/_health`)).status, 200);
+      assert.equal(existsSync(db), true);
+    } finally {
+      await signalAndWait(server, 'SIGTERM');
+    }
+  });
+
   it('a file that is not SQLite: says so, exit 2, and leaves the file as it was', async () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'these are my notes, not a database\n'.repeat(200));

@@ -1,6 +1,7 @@
 /** Reading and writing a directory of template files (one JSON file per template). */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from '../../make-folder.js';
 import { CliError, usageError } from '../cli-error.js';
 import { documentText, type TemplateDocument, toDocument } from './template-document.js';
 
@@ -64,7 +65,7 @@ export function writeTemplateDir(
   dir: string,
   docs: readonly TemplateDocument[],
 ): { written: string[]; removed: string[] } {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const written = docs.map((doc) => {
     const name = fileName(doc);
     writeFileSync(join(dir, name), documentText(doc));

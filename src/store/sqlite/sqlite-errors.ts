@@ -54,6 +54,7 @@ export function translateSqliteOpenError(error: unknown, path: string): StoreErr
     EACCES: 'permission denied; choose a path the server may write, or fix its permissions',
     EROFS: 'the file system is read-only; choose a writable path',
     ENOTDIR: 'a part of the path is a file, not a directory; choose another path',
+    ENOENT: 'its folder does not exist and cannot be created there; choose a path in a writable folder',
   };
   const fix =
     fixes[fsCode] ??

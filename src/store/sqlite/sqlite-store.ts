@@ -6,7 +6,7 @@
  * interleaving; the async signatures exist for the `Store` interface. The server runs it on a
  * thread of its own (`sqlite-thread.ts`); tests also use it directly.
  */
-import { mkdirSync } from 'node:fs';
+
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -42,6 +42,7 @@ import type {
   RefreshToken,
   TimelineEvent,
 } from '../../domain/types.js';
+import { makeFolder } from '../../make-folder.js';
 import { recordFromRow } from '../rows.js';
 import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
 import { translateSqliteError, translateSqliteOpenError } from './sqlite-errors.js';
@@ -85,7 +86,7 @@ export class SqliteStore implements Store {
   constructor(private readonly path: string) {
     let db: Database.Database | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') makeFolder(dirname(path));
       db = new Database(path);
       this.db = db;
       // One server per file: the server caches credentials and templates, so a second process
