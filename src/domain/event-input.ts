@@ -236,7 +236,8 @@ function readTokens(
 ): { values: Record<string, string>; stamps: Record<string, string> } {
   const values: Record<string, string> = {};
   const stamps: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(value)) {
+  for (const name in value) {
+    const raw = value[name] as string | null;
     const at = `tokens.${name}`;
     const token = template.tokens.find((t) => t.name === name);
     if (!token) {
@@ -252,7 +253,8 @@ function readTokens(
       continue;
     }
     const text = raw;
-    const bytes = Buffer.byteLength(text);
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so a short value needs no counting.
+    const bytes = text.length * 3 > limits.MAX_TOKEN_VALUE_BYTES ? Buffer.byteLength(text) : 0;
     if (bytes > limits.MAX_TOKEN_VALUE_BYTES) {
       problems.push({
         message: `Token '${name}' is ${bytes} bytes; the limit is ${limits.MAX_TOKEN_VALUE_BYTES}`,

@@ -5,7 +5,7 @@
  * impossible JSON type fails the whole request, and nothing is stored. Scalars are coerced as Jackson
  * does: a number or boolean where a string is expected, a numeric string where an integer is.
  */
-import { isObject, type JsonObject } from './json.js';
+import { isObject, type JsonObject, setOwn } from './json.js';
 import type { TimelineIFrame } from './types.js';
 
 /** Where in the body the failure is: a JSON path, and whether to point at the value or past its end. */
@@ -77,11 +77,12 @@ export class TooManyInputs extends Error {
 
 /** One TimelineEvent at `path` of the body (`[]` for the single create). */
 export function parseEvent(input: unknown, path: JsonPath = []): ParsedEvent {
-  const at = fieldPrefix(path);
+  // The field prefix of an error (`inputs[3].`), built only when one is thrown.
+  const at = () => fieldPrefix(path);
   // Jackson's words for a request without a body.
   if (input === undefined)
     throw new InputParseFailure('No content to map due to end-of-input', [], 'start', 'body');
-  if (!isObject(input)) throw typeMismatch('TimelineEvent', input, path, at.replace(/\.$/, '') || 'body');
+  if (!isObject(input)) throw typeMismatch('TimelineEvent', input, path, at().replace(/\.$/, '') || 'body');
   // Jackson reads every field before the builder runs, so a type failure anywhere comes first.
   const eventTemplateId = stringField(input, 'eventTemplateId', path);
   const tokens = tokensField(input, path);
@@ -93,7 +94,7 @@ export function parseEvent(input: unknown, path: JsonPath = []): ParsedEvent {
   const timestamp = input.timestamp;
   if (timestamp !== undefined && timestamp !== null) {
     if (typeof timestamp !== 'string' && typeof timestamp !== 'number') {
-      throw typeMismatch('Instant', timestamp, [...path, 'timestamp'], `${at}timestamp`);
+      throw typeMismatch('Instant', timestamp, [...path, 'timestamp'], `${at()}timestamp`);
     }
   }
   const iframe = iframeField(input, path);
@@ -102,7 +103,7 @@ export function parseEvent(input: unknown, path: JsonPath = []): ParsedEvent {
       ...(eventTemplateId === undefined ? ['eventTemplateId'] : []),
       ...(tokens === undefined ? ['tokens'] : []),
     ];
-    throw new InputParseFailure(notSet('TimelineEvent', missing), path, 'end', `${at}${missing[0]}`);
+    throw new InputParseFailure(notSet('TimelineEvent', missing), path, 'end', `${at()}${missing[0]}`);
   }
   const event: ParsedEvent = { eventTemplateId, tokens, ...strings };
   if (typeof timestamp === 'string' || typeof timestamp === 'number') event.timestamp = timestamp;
@@ -161,21 +162,18 @@ function scalarText(value: unknown): string | undefined {
 function tokensField(input: JsonObject, path: JsonPath): Record<string, string | null> | undefined {
   const value = input.tokens;
   if (value === undefined || value === null) return undefined;
-  const at = `${fieldPrefix(path)}tokens`;
-  if (!isObject(value)) throw typeMismatch('Map<String, String>', value, [...path, 'tokens'], at);
-  const entries: [string, string | null][] = [];
-  for (const [name, raw] of Object.entries(value)) {
-    if (raw === null) {
-      entries.push([name, null]);
-      continue;
-    }
-    const text = scalarText(raw);
-    if (text === undefined) throw typeMismatch('String', raw, [...path, 'tokens', name], `${at}.${name}`);
-    entries.push([name, text]);
+  const at = () => `${fieldPrefix(path)}tokens`;
+  if (!isObject(value)) throw typeMismatch('Map<String, String>', value, [...path, 'tokens'], at());
+  const tokens: Record<string, string | null> = {};
+  for (const name in value) {
+    const raw = value[name];
+    const text = raw === null ? null : scalarText(raw);
+    if (text === undefined) throw typeMismatch('String', raw, [...path, 'tokens', name], `${at()}.${name}`);
+    // Own properties whatever the name (issue 12): `tokens[name] = text` would drop a token named
+    // `__proto__` silently (an assignment to the prototype), where every other unknown name is refused.
+    setOwn(tokens, name, text);
   }
-  // Own properties whatever the name (issue 12): `tokens[name] = text` would drop a token named
-  // `__proto__` silently (an assignment to the prototype), where every other unknown name is refused.
-  return Object.fromEntries(entries);
+  return tokens;
 }
 
 /** TimelineIFrame: all five fields required; the sizes are integers (or strings of one). */

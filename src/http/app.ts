@@ -163,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
       // issue 12: no route reads a body nested past MAX_BODY_DEPTH, so nothing recursive can run out
       // of stack on one.
-      const problem = bodyProblem(parsed, config.limits.MAX_BODY_DEPTH);
+      const problem = bodyProblem(parsed, config.limits.MAX_BODY_DEPTH, body);
       if (problem !== undefined) return done(bodyRefused(problem, config.limits.MAX_BODY_DEPTH), undefined);
       done(null, parsed);
     },
