@@ -96,13 +96,16 @@ export class EventService {
       ids: this.ids,
     };
     if (bodyBytes !== undefined) ctx.bodyBytes = bodyBytes;
-    const templates = new Map<string, Promise<EventTemplate | undefined>>();
+    // Each template once, then every input without waiting (a batch names one template or a few).
+    const templateIds = [...new Set(inputs.map((input) => input.eventTemplateId))];
+    const found = await Promise.all(templateIds.map((id) => this.store.getTemplate(id)));
+    const templates = new Map(templateIds.map((id, i) => [id, found[i]]));
     const outcomes: (TimelineEvent | ApiError)[] = new Array(inputs.length);
     const writes: EventWrite[] = [];
     const writeIndexes: number[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
-        writes.push(await this.prepare(token, input, ctx, templates));
+        writes.push(this.prepare(token, input, ctx, templates.get(input.eventTemplateId)));
         writeIndexes.push(index);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
@@ -148,19 +151,13 @@ export class EventService {
     return { event, template };
   }
 
-  private async prepare(
+  private prepare(
     token: AccessToken,
     input: ParsedEvent,
     ctx: EventContext,
-    templates: Map<string, Promise<EventTemplate | undefined>>,
-  ): Promise<EventWrite> {
+    template: EventTemplate | undefined,
+  ): EventWrite {
     const templateId = input.eventTemplateId;
-    let lookup = templates.get(templateId);
-    if (!lookup) {
-      lookup = this.store.getTemplate(templateId);
-      templates.set(templateId, lookup);
-    }
-    const template = await lookup;
     if (!template || template.appId !== token.appId || template.appEventUid !== undefined) {
       throw new ApiError(
         'EVENT_TEMPLATE_UNKNOWN',

@@ -71,14 +71,17 @@ export interface EventWire {
   createdAt: string;
   extraData?: unknown;
   timelineIFrame?: unknown;
-  email?: string;
-  utk?: string;
-  domain?: string;
-  customObjectTypeId?: string;
+  email?: string | undefined;
+  utk?: string | undefined;
+  domain?: string | undefined;
+  customObjectTypeId?: string | undefined;
 }
 
 export function eventToWire(event: TimelineEvent): EventWire {
-  const wire: EventWire = {
+  // One object shape for every event, absent fields undefined (both the compiled serialiser and
+  // JSON.stringify leave them out): a batch answer builds a hundred of these, and adding the
+  // optional fields one by one made each a shape of its own.
+  return {
     eventTemplateId: event.eventTemplateId,
     id: event.id,
     objectType: event.objectType,
@@ -86,15 +89,14 @@ export function eventToWire(event: TimelineEvent): EventWire {
     tokens: event.tokens,
     timestamp: iso(event.timestamp),
     createdAt: iso(event.createdAt),
+    extraData: event.extraData,
+    timelineIFrame: event.timelineIFrame,
+    email: event.email,
+    utk: event.utk,
+    domain: event.domain,
+    // HubSpot echoes the custom object type of an event on a custom object record.
+    customObjectTypeId: CUSTOM_OBJECT_TYPE.test(event.objectType) ? event.objectType : undefined,
   };
-  if (event.extraData !== undefined) wire.extraData = event.extraData;
-  if (event.timelineIFrame !== undefined) wire.timelineIFrame = event.timelineIFrame;
-  if (event.email !== undefined) wire.email = event.email;
-  if (event.utk !== undefined) wire.utk = event.utk;
-  if (event.domain !== undefined) wire.domain = event.domain;
-  // HubSpot echoes the custom object type of an event on a custom object record.
-  if (CUSTOM_OBJECT_TYPE.test(event.objectType)) wire.customObjectTypeId = event.objectType;
-  return wire;
 }
 
 /** HubSpot's `StandardError`: one failed input of a batch (a 207's `errors` items). */
