@@ -44,7 +44,6 @@ export interface ParsedEvent {
   timelineIFrame?: TimelineIFrame;
 }
 
-const STRING_FIELDS = ['id', 'objectId', 'email', 'utk', 'domain', 'customObjectTypeId'] as const;
 const IFRAME_STRINGS = ['linkLabel', 'headerLabel', 'url'] as const;
 const IFRAME_INTEGERS = ['width', 'height'] as const;
 /** Jackson reads an int from a string of digits (with a sign); nothing else. */
@@ -86,11 +85,12 @@ export function parseEvent(input: unknown, path: JsonPath = []): ParsedEvent {
   // Jackson reads every field before the builder runs, so a type failure anywhere comes first.
   const eventTemplateId = stringField(input, 'eventTemplateId', path);
   const tokens = tokensField(input, path);
-  const strings: Partial<Record<(typeof STRING_FIELDS)[number], string>> = {};
-  for (const field of STRING_FIELDS) {
-    const value = stringField(input, field, path);
-    if (value !== undefined) strings[field] = value;
-  }
+  const id = stringField(input, 'id', path);
+  const objectId = stringField(input, 'objectId', path);
+  const email = stringField(input, 'email', path);
+  const utk = stringField(input, 'utk', path);
+  const domain = stringField(input, 'domain', path);
+  const customObjectTypeId = stringField(input, 'customObjectTypeId', path);
   const timestamp = input.timestamp;
   if (timestamp !== undefined && timestamp !== null) {
     if (typeof timestamp !== 'string' && typeof timestamp !== 'number') {
@@ -105,7 +105,13 @@ export function parseEvent(input: unknown, path: JsonPath = []): ParsedEvent {
     ];
     throw new InputParseFailure(notSet('TimelineEvent', missing), path, 'end', `${at()}${missing[0]}`);
   }
-  const event: ParsedEvent = { eventTemplateId, tokens, ...strings };
+  const event: ParsedEvent = { eventTemplateId, tokens };
+  if (id !== undefined) event.id = id;
+  if (objectId !== undefined) event.objectId = objectId;
+  if (email !== undefined) event.email = email;
+  if (utk !== undefined) event.utk = utk;
+  if (domain !== undefined) event.domain = domain;
+  if (customObjectTypeId !== undefined) event.customObjectTypeId = customObjectTypeId;
   if (typeof timestamp === 'string' || typeof timestamp === 'number') event.timestamp = timestamp;
   if (input.extraData !== undefined) event.extraData = input.extraData;
   if (iframe) event.timelineIFrame = iframe;

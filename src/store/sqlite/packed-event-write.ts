@@ -47,7 +47,10 @@ export function packEventWrite(write: EventWrite): PackedEventWrite {
 export function unpackResults(writes: EventWrite[], results: PackedResult[]): EventWriteResult[] {
   return results.map((result, i) => {
     if (!result.ok || 'event' in result) return result;
-    const write = writes[i] as EventWrite;
-    return { ok: true, replayed: false, event: { ...write.event, objectId: result.objectId } };
+    // The write's event becomes the answer: it gets its objectId in place (a copy of every event of
+    // a batch cost as much as building it).
+    const event = (writes[i] as EventWrite).event as TimelineEvent;
+    event.objectId = result.objectId;
+    return { ok: true, replayed: false, event };
   });
 }
