@@ -166,7 +166,9 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
         )
         .digest('base64url');
   const stamps = withContactEmail(template.objectType, tokens.stamps);
-  return { portalId: ctx.portalId, event, record, stamps, fingerprint };
+  const write: EventWrite = { portalId: ctx.portalId, event, record, stamps, fingerprint };
+  if (idIsFresh) write.idIsNew = true;
+  return write;
 }
 
 /** HubSpot's precedence for contacts: objectId, then utk, then email. Other types need objectId. */

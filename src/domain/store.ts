@@ -46,6 +46,11 @@ export interface EventWrite {
   stamps: Record<string, string>;
   /** Identifies the event's content: an identical re-send has the same fingerprint. */
   fingerprint: string;
+  /**
+   * The server made the event's id for this write (a fresh UUIDv7, alone or in place of `{{uuid}}`):
+   * no stored event can have it, so the store need not look for one.
+   */
+  idIsNew?: true;
 }
 
 export type StoreFailure = { ok: false; code: ErrorCode; params: ErrorParams };

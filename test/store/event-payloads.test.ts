@@ -83,6 +83,26 @@ eachBackend((backend) => {
     ]);
   });
 
+  test('a write marked idIsNew whose id is stored after all is never acknowledged, and the stored event stays', async (t) => {
+    // idIsNew lets a store skip the lookup for an id it made itself; should that id exist anyway,
+    // the primary key still refuses it, whether as a failed write or as a failed commit.
+    const { store, portalId, template } = await setup(t, backend);
+    const stored = eventWrite(portalId, template, { by: 'email', email: 'n@example.com' }, { id: 'made-once' });
+    const [first] = await store.writeEvents([stored], options);
+    assert.ok(first?.ok);
+    const clash = eventWrite(
+      portalId,
+      template,
+      { by: 'email', email: 'other@example.com' },
+      { id: 'made-once', fingerprint: '' },
+    );
+    clash.idIsNew = true;
+    const answer = await store.writeEvents([clash], options).catch((error: unknown) => error);
+    assert.ok(!Array.isArray(answer) || answer[0]?.ok === false, `acknowledged: ${JSON.stringify(answer)}`);
+    const kept = await store.getEvent(portalId, template.id, 'made-once');
+    assert.equal(kept?.objectId, first.event.objectId);
+  });
+
   test('a repeated id inside one batch answers like a re-send', async (t) => {
     const { store, portalId, template } = await setup(t, backend);
     const write = eventWrite(portalId, template, { by: 'email', email: 'dup@example.com' }, { id: 'dup' });

@@ -17,6 +17,8 @@ export interface PackedEventWrite {
   timestamp: number;
   createdAt: number;
   fingerprint: string;
+  /** The server made the id just now: the writer skips looking for a stored event with it. */
+  idIsNew: boolean;
   record: RecordRef;
   stamps: Record<string, string>;
   /** JSON of the fields without a column of their own (tokens, extraData, ...). */
@@ -38,6 +40,7 @@ export function packEventWrite(write: EventWrite): PackedEventWrite {
     timestamp: event.timestamp,
     createdAt: event.createdAt,
     fingerprint: write.fingerprint,
+    idIsNew: write.idIsNew === true,
     record: write.record,
     stamps: write.stamps,
     body: JSON.stringify(eventBody(event)),

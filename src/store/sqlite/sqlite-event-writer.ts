@@ -138,9 +138,11 @@ export class SqliteEventWriter {
    * inside a savepoint (`mayFailAfterWriting`).
    */
   private writeEvent(write: PackedEventWrite, autoCreate: boolean, now: number): PackedResult {
-    const existing = this.statements.find.get(write.portalId, write.templateId, write.eventId) as
-      | EventRow
-      | undefined;
+    // A fresh UUIDv7 made for this write is in no stored event (should one ever be, the insert's
+    // primary key refuses it and the whole commit rolls back, unacknowledged).
+    const existing = write.idIsNew
+      ? undefined
+      : (this.statements.find.get(write.portalId, write.templateId, write.eventId) as EventRow | undefined);
     if (existing) {
       // *Ours*: the identical event sent again is an idempotent success answering the stored event.
       // A server-made id has no fingerprint ('') and so never counts as a re-send.
