@@ -87,7 +87,12 @@ eachBackend((backend) => {
     // idIsNew lets a store skip the lookup for an id it made itself; should that id exist anyway,
     // the primary key still refuses it, whether as a failed write or as a failed commit.
     const { store, portalId, template } = await setup(t, backend);
-    const stored = eventWrite(portalId, template, { by: 'email', email: 'n@example.com' }, { id: 'made-once' });
+    const stored = eventWrite(
+      portalId,
+      template,
+      { by: 'email', email: 'n@example.com' },
+      { id: 'made-once' },
+    );
     const [first] = await store.writeEvents([stored], options);
     assert.ok(first?.ok);
     const clash = eventWrite(
