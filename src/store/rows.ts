@@ -105,6 +105,23 @@ export function eventFromRow(row: EventRow): TimelineEvent {
 }
 
 /**
+ * Each row's `properties` as parsed once. Event writes stamp their contact again and again, and the
+ * SQLite writer keeps contacts' rows in a cache: a stamp that changes nothing is then found without
+ * parsing the row's JSON for every event. Rows are never changed in place (a merge makes a new
+ * one), and the parsed objects are never handed out, so they cannot go stale.
+ */
+const parsedProperties = new WeakMap<RecordRow, Readonly<Record<string, string>>>();
+
+function propertiesOf(row: RecordRow): Readonly<Record<string, string>> {
+  let parsed = parsedProperties.get(row);
+  if (parsed === undefined) {
+    parsed = JSON.parse(row.properties) as Record<string, string>;
+    parsedProperties.set(row, parsed);
+  }
+  return parsed;
+}
+
+/**
  * The row that merging `changes` into `row` makes, or `undefined` when every value is already there:
  * events stamp the same values again and again, and a change that changes nothing writes nothing
  * (the record's modification time stays). `newEmailKey` is set when a contact's email moves to a key
@@ -115,17 +132,29 @@ export function mergedRow(
   changes: Record<string, string>,
   now: number,
 ): { row: RecordRow; newEmailKey?: string } | undefined {
-  const current = JSON.parse(row.properties) as Record<string, string>;
-  if (Object.entries(changes).every(([name, value]) => current[name] === value)) return undefined;
+  const current = propertiesOf(row);
+  for (const name in changes)
+    if (current[name] !== changes[name]) return changedRow(row, current, changes, now);
+  return undefined;
+}
+
+function changedRow(
+  row: RecordRow,
+  current: Readonly<Record<string, string>>,
+  changes: Record<string, string>,
+  now: number,
+): { row: RecordRow; newEmailKey?: string } {
   let key = row.email_key;
   if (row.object_type === 'contacts' && changes.email !== undefined)
     key = changes.email ? emailKey(changes.email) : null;
+  const properties = { ...current, ...changes };
   const merged: RecordRow = {
     ...row,
     email_key: key,
-    properties: JSON.stringify({ ...current, ...changes }),
+    properties: JSON.stringify(properties),
     updated_at: now,
   };
+  parsedProperties.set(merged, properties);
   return key !== null && key !== row.email_key ? { row: merged, newEmailKey: key } : { row: merged };
 }
 
