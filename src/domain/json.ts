@@ -42,13 +42,22 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
     const next = values.pop() as object;
     const depth = depths.pop() as number;
     if (depth > limit) return true;
-    const push = (child: unknown) => {
-      if (typeof child !== 'object' || child === null) return;
-      values.push(child);
-      depths.push(depth + 1);
-    };
-    if (Array.isArray(next)) for (const child of next) push(child);
-    else for (const key in next) push((next as JsonObject)[key]);
+    if (Array.isArray(next)) {
+      for (const child of next) {
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    for (const key in next) {
+      const child = (next as JsonObject)[key];
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
