@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { BATCH_PATH, batchBodies } from './lib/bodies.js';
 import { spent, threadSeconds } from './lib/cpu.js';
-import { ACCESS_TOKEN, API_KEY, APP_ID, createTemplate, PORTAL_ID } from './lib/ours.js';
-import { peakRssMb, startProcess } from './lib/processes.js';
+import { ACCESS_TOKEN, createTemplate, startOurs } from './lib/ours.js';
+import { peakRssMb } from './lib/processes.js';
 import { median } from './lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -45,26 +45,7 @@ interface Sample {
 
 async function measure(entry: string): Promise<Sample> {
   const dir = mkdtempSync(join(tmpdir(), 'request-cpu-'));
-  const server = await startProcess(process.execPath, [
-    entry,
-    'serve',
-    '--port',
-    '0',
-    '--db',
-    join(dir, 'bench.db'),
-    '--portal-id',
-    String(PORTAL_ID),
-    '--app-id',
-    String(APP_ID),
-    '--access-token',
-    ACCESS_TOKEN,
-    '--developer-api-key',
-    API_KEY,
-    '--log-level',
-    'silent',
-    '--rate-limit',
-    'off',
-  ]);
+  const server = await startOurs(join(dir, 'bench.db'), 'off', entry);
   try {
     const bodies = batchBodies(await createTemplate(server.url), batch, 100_000);
     const pid = server.child.pid as number;

@@ -18,9 +18,9 @@ const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
  */
 export const UNREACHABLE_RATE_LIMIT = '999999999/10s,999999999999/day';
 
-function serveArgs(db: string, port: number, rateLimit = 'off'): string[] {
+function serveArgs(db: string, port: number, rateLimit = 'off', entry = ENTRY): string[] {
   return [
-    ENTRY,
+    entry,
     'serve',
     '--port',
     String(port),
@@ -43,9 +43,12 @@ function serveArgs(db: string, port: number, rateLimit = 'off'): string[] {
   ];
 }
 
-/** Our server on `db` (a SQLite path or a postgres:// URL), on a port of its choosing. */
-export function startOurs(db: string, rateLimit?: string): Promise<ServerProcess> {
-  return startProcess(process.execPath, serveArgs(db, 0, rateLimit));
+/**
+ * Our server on `db` (a SQLite path or a postgres:// URL), on a port of its choosing; `entry` runs
+ * another build's `dist/src/cli/main.js` (`request-cpu.ts --compare`).
+ */
+export function startOurs(db: string, rateLimit?: string, entry?: string): Promise<ServerProcess> {
+  return startProcess(process.execPath, serveArgs(db, 0, rateLimit, entry));
 }
 
 /** Our server on `db`, ready when `GET /_health` answers 2xx: `startMs` is spawn to that answer. */
