@@ -55,6 +55,8 @@ export interface OccurrenceContext {
   portalId: number;
   now: number;
   limits: Readonly<LimitValues>;
+  /** Size of the whole request body when known: no occurrence of a body under the limit can be over it. */
+  bodyBytes?: number;
 }
 
 /** Turns a valid occurrence into a store write, or throws the 400 listing all its problems. */
@@ -100,7 +102,8 @@ export function toOccurrenceWrite(
   const properties = readProperties(input.properties, type, ctx.limits, problems);
   if (problems.length > 0 || id === undefined || objectType === undefined) throw invalidInput(problems);
 
-  const eventBytes = Buffer.byteLength(JSON.stringify(input));
+  const mayBeTooLarge = ctx.bodyBytes === undefined || ctx.bodyBytes > ctx.limits.MAX_EVENT_BYTES;
+  const eventBytes = mayBeTooLarge ? Buffer.byteLength(JSON.stringify(input)) : 0;
   if (eventBytes > ctx.limits.MAX_EVENT_BYTES) {
     throw invalidInput([
       {

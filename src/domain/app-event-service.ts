@@ -4,12 +4,13 @@
  * type (`atomic` for a batch), so records, rendering and the record timeline treat both APIs alike.
  */
 import { ApiError, type ErrorDetail, errorMessage } from '../errors.js';
-import { eventTypeNameOf, toOccurrenceWrite } from './app-event-input.js';
+import { eventTypeNameOf, type OccurrenceContext, toOccurrenceWrite } from './app-event-input.js';
 import type { AppEventTypeService } from './app-event-type-service.js';
 import type { Clock } from './clock.js';
+import type { RequestFacts } from './event-service.js';
 import { EventWriteQueue, type EventWriteQueueOptions, failedWriteField } from './event-write-queue.js';
 import type { EventWrite, Store } from './store.js';
-import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
+import type { AccessToken, TimelineEvent } from './types.js';
 
 /** A stored occurrence with the name it was sent under. */
 export interface StoredOccurrence {
@@ -50,12 +51,8 @@ export class AppEventService {
   }
 
   /** One occurrence: stored, or the whole request's error (400, or 409 for an id already used). */
-  async createOne(
-    token: AccessToken,
-    input: unknown,
-    requestedAt = this.clock.now(),
-  ): Promise<StoredOccurrence> {
-    const [stored] = await this.run(token, [input], requestedAt, (failures) => {
+  async createOne(token: AccessToken, input: unknown, request: RequestFacts = {}): Promise<StoredOccurrence> {
+    const [stored] = await this.run(token, [input], request, (failures) => {
       const [failure] = failures;
       if (failure?.conflict) throw new ApiError('OCCURRENCE_EXISTS', {}, { context: idContext(failure) });
       const first = failure?.details[0]?.message ?? 'the occurrence is not valid';
@@ -76,10 +73,11 @@ export class AppEventService {
   async createBatch(
     token: AccessToken,
     inputs: unknown[],
-    requestedAt = this.clock.now(),
+    request: RequestFacts = {},
   ): Promise<OccurrenceBatch> {
+    const requestedAt = request.requestedAt ?? this.clock.now();
     const startedAt = this.clock.now();
-    const results = await this.run(token, inputs, requestedAt, (failures) => {
+    const results = await this.run(token, inputs, { ...request, requestedAt }, (failures) => {
       const conflictsOnly = failures.every((failure) => failure.conflict);
       const params = { failed: failures.length, total: inputs.length };
       return new ApiError(conflictsOnly ? 'OCCURRENCE_BATCH_CONFLICT' : 'OCCURRENCE_BATCH_INVALID', params, {
@@ -98,28 +96,33 @@ export class AppEventService {
   private async run(
     token: AccessToken,
     inputs: unknown[],
-    requestedAt: number,
+    request: RequestFacts,
     failed: (failures: InputFailure[]) => ApiError,
   ): Promise<StoredOccurrence[]> {
-    const types = new Map<string, Promise<EventTemplate | undefined>>();
-    const ctx = { portalId: token.portalId, now: requestedAt, limits: this.options.limits };
+    const requestedAt = request.requestedAt ?? this.clock.now();
+    const ctx: OccurrenceContext = {
+      portalId: token.portalId,
+      now: requestedAt,
+      limits: this.options.limits,
+    };
+    if (request.bodyBytes !== undefined) ctx.bodyBytes = request.bodyBytes;
+    // Each type once, then every input without waiting (a batch names one type or a few).
+    const typeNames = inputs.map(eventTypeNameOf);
+    const distinct = [...new Set(typeNames.flatMap(({ name }) => (name === undefined ? [] : [name])))];
+    const found = await Promise.all(distinct.map((name) => this.types.find(token.appId, name)));
+    const types = new Map(distinct.map((name, i) => [name, found[i]]));
     const writes: EventWrite[] = [];
     const names: string[] = [];
     const failures: InputFailure[] = [];
     for (const [index, input] of inputs.entries()) {
       const id = idOf(input);
       try {
-        const { name, problems } = eventTypeNameOf(input);
+        const { name, problems } = typeNames[index] as ReturnType<typeof eventTypeNameOf>;
         if (name === undefined) {
           failures.push({ index, id, conflict: false, details: problems });
           continue;
         }
-        let lookup = types.get(name);
-        if (!lookup) {
-          lookup = this.types.find(token.appId, name);
-          types.set(name, lookup);
-        }
-        const type = await lookup;
+        const type = types.get(name);
         if (!type) {
           const message = errorMessage('APP_EVENT_TYPE_UNKNOWN', { eventTypeName: name, appId: token.appId });
           failures.push({

@@ -38,6 +38,23 @@ async function tokenWith(scopes: string[]): Promise<string> {
   return made.json.token;
 }
 
+describe('the 1 MB limit of one occurrence', () => {
+  test('a batch holding an occurrence over 1 MB stores none and names it; under the limit it is stored', async () => {
+    const over = occurrence({ extraData: { notes: 'x'.repeat(1024 * 1024) } });
+    const refused = await server.request('POST', '/integrators/timeline/v4/events/batch', {
+      body: { inputs: [occurrence(), over] },
+    });
+    assert.equal(refused.status, 400, refused.text.slice(0, 500));
+    const detail = refused.json.errors.find((e: { code: string }) => e.code === 'TOO_LARGE');
+    assert.deepEqual(detail?.context.inputIndex, ['1']);
+    assert.match(detail?.message, /^The occurrence is \d+ bytes; the limit is 1048576$/);
+    const stored = await server.request('POST', '/integrators/timeline/v4/events/batch', {
+      body: { inputs: [occurrence({ extraData: { notes: 'x'.repeat(1000) } })] },
+    });
+    assert.equal(stored.status, 200, stored.text.slice(0, 500));
+  });
+});
+
 describe('POST /integrators/timeline/{version}/events', () => {
   test('answers 200 with an empty body under every version, by fully qualified name or uid', async () => {
     for (const version of ['v4', '2026-03', '2026-09']) {

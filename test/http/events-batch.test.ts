@@ -236,6 +236,31 @@ describe('batch create', () => {
   });
 });
 
+describe('batch create: the 1 MB limit of one event', () => {
+  it('an event over 1 MB fails alone (207, TOO_LARGE), its neighbours are stored; under it, all are', async () => {
+    // Each half is under the 510 KB token limit; together with extraData the event is over 1 MB.
+    const half = 'x'.repeat(400 * 1024);
+    const big = {
+      eventTemplateId: templateId,
+      email: 'big@example.com',
+      tokens: { webinarName: half },
+      extraData: { notes: half, more: 'y'.repeat(300 * 1024) },
+    };
+    const small = { eventTemplateId: templateId, email: 'small@example.com', tokens: { tier: 'free' } };
+    const over = await batch(PREFIXES[0] as string, [small, big, small]);
+    assert.equal(over.status, 207, over.text.slice(0, 500));
+    assert.equal(over.json.results.length, 2);
+    assert.equal(over.json.numErrors, 1);
+    const [failed] = over.json.errors;
+    assert.deepEqual(failed.context.inputIndex, ['1']);
+    assert.equal(failed.errors[0].code, 'TOO_LARGE');
+    assert.match(failed.errors[0].message, /^The event is \d+ bytes; the limit is 1048576$/);
+
+    const under = await batch(PREFIXES[0] as string, [small, { ...big, extraData: { notes: 'short' } }]);
+    assert.equal(under.status, 201, under.text.slice(0, 500));
+  });
+});
+
 describe('batch create: whole-request errors', () => {
   const cases: [string, string | Record<string, unknown>, RegExp][] = [
     ['a body that is not JSON', '{"inputs": [', /Invalid input JSON/],

@@ -8,6 +8,7 @@ import { invalidInput } from '../../errors.js';
 import { accessTokenHook, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { occurrenceBatchToWire } from '../presenters.js';
+import { requestFacts } from '../request-facts.js';
 
 /** The API versions that serve app events; v4 is supported until 2027-03-30. */
 export const APP_EVENT_VERSIONS = ['v4', '2026-03', '2026-09'] as const;
@@ -38,7 +39,7 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
 
   app.post<{ Body: unknown }>('/events', { schema: { body: { type: 'object' } } }, async (request, reply) => {
     try {
-      await appEvents.createOne(tokenOf(request), request.body, request.receivedAt);
+      await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
       metrics.countEvents('app-events', 1, 0);
     } catch (error) {
       metrics.countEvents('app-events', 0, 1);
@@ -62,7 +63,7 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
     async (request) => {
       const { inputs } = request.body;
       try {
-        const batch = await appEvents.createBatch(tokenOf(request), inputs, request.receivedAt);
+        const batch = await appEvents.createBatch(tokenOf(request), inputs, requestFacts(request));
         metrics.countEvents('app-events', batch.results.length, 0);
         return occurrenceBatchToWire(batch);
       } catch (error) {

@@ -1,20 +1,12 @@
 /** Operations 1 to 5: create (batch and single), read, and render timeline events (Bearer token). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RequestFacts } from '../../domain/event-service.js';
+import type { FastifyInstance } from 'fastify';
 import { accessTokenHook, TIMELINE_READ_SCOPES, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { inputCount, type Metrics } from '../metrics.js';
 import { batchToWire, eventToWire } from '../presenters.js';
 import { booleanParam } from '../query-params.js';
+import { requestFacts } from '../request-facts.js';
 import { batchCreatedResponse, eventResponse } from '../schemas/event-response-schemas.js';
-
-/** When the request came and how large its body was (from Content-Length, when sent). */
-function requestFacts(request: FastifyRequest): RequestFacts {
-  const length = Number(request.headers['content-length']);
-  return Number.isInteger(length)
-    ? { requestedAt: request.receivedAt, bodyBytes: length }
-    : { requestedAt: request.receivedAt };
-}
 
 /**
  * Runs a create and counts its events for /metrics: a batch's results and errors, one event for
