@@ -15,13 +15,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { EventWrite, EventWriteOptions, EventWriteResult } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
-import { eventFromRow } from '../rows.js';
+import { type EventRow, eventFromRow } from '../rows.js';
 import { applyBatchStamps } from './postgres-batch-stamps.js';
 import { translatePostgresError } from './postgres-errors.js';
-import { eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
+import { eventKey, findEvent, findEvents } from './postgres-event-rows.js';
 import { KnownRecords } from './postgres-known-records.js';
 import { isRetryable, transaction } from './postgres-pool.js';
-import { addActivity } from './postgres-record-activity.js';
+import { recordKey, writeBatchRows } from './postgres-record-activity.js';
 import { EventFailure, RecordResolver } from './postgres-record-resolver.js';
 import type { PostgresRecords } from './postgres-records.js';
 
@@ -78,7 +78,7 @@ export class PostgresEventWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         return await transaction(this.pool, async (client) => {
-          const results = await this.writeBatch(client, writes, options);
+          const results = await this.writeBatch(client, writes, options, attempt);
           if (options.atomic && results.some((result) => !result.ok)) throw new AtomicBatchFailed(results);
           return results;
         });
@@ -109,8 +109,14 @@ export class PostgresEventWriter {
     client: pg.PoolClient,
     writes: EventWrite[],
     options: EventWriteOptions,
+    attempt: number,
   ): Promise<EventWriteResult[]> {
-    const stored = await findEvents(client, writes);
+    // A write without a fingerprint (an id the server made, an app event occurrence) is never a
+    // replay: a stored twin could only make it a conflict. So the first attempt does not look such
+    // ids up (a batch of generated ids skips the query); should one meet a stored id, the insert
+    // takes fewer rows (RaceLost) and the batch runs again, looking every id up.
+    const lookup = attempt === 1 ? writes.filter((w) => w.fingerprint !== '') : writes;
+    const stored = lookup.length > 0 ? await findEvents(client, lookup) : new Map<string, EventRow>();
     const keys = writes.map((w) => eventKey(w.portalId, Number(w.event.eventTemplateId), w.event.id));
     const seen = new Set<string>();
     // The writes that will be written: not stored yet, and not a repeat of an earlier one.
@@ -123,6 +129,8 @@ export class PostgresEventWriter {
     // Events accepted earlier in this batch, so a repeated id inside one batch answers like a re-send.
     const accepted = new Map<string, { fingerprint: string; event: TimelineEvent }>();
     const inserts: { write: EventWrite; objectId: number }[] = [];
+    // The records the batch may have changed (`recordKey`): their search keys are recomputed.
+    const changed = new Set<string>();
     const results: EventWriteResult[] = [];
     for (const [i, write] of writes.entries()) {
       const { event, fingerprint } = write;
@@ -139,11 +147,16 @@ export class PostgresEventWriter {
         );
         continue;
       }
-      let objectId = stamped.get(i) ?? resolver.knownId(write);
+      let objectId = stamped.get(i);
+      if (objectId !== undefined && (write.stamps.email !== undefined || write.stamps.domain !== undefined)) {
+        changed.add(recordKey(write.portalId, event.objectType, objectId));
+      }
+      objectId ??= resolver.knownId(write);
       if (objectId === undefined) {
         await savepoint.begin();
         try {
           objectId = await resolver.resolve(write);
+          changed.add(recordKey(write.portalId, event.objectType, objectId));
         } catch (error) {
           if (!(error instanceof EventFailure)) throw error;
           await savepoint.rollback();
@@ -156,18 +169,10 @@ export class PostgresEventWriter {
       inserts.push({ write, objectId });
       results.push({ ok: true, event: written, replayed: false });
     }
-    if (inserts.length > 0) {
-      if ((await insertEvents(client, inserts)) !== inserts.length) throw new RaceLost();
-      // The records list's counts and search keys, in this transaction: a read after the answer sees them.
-      await addActivity(
-        client,
-        inserts.map(({ write, objectId }) => ({
-          portalId: write.portalId,
-          objectType: write.event.objectType,
-          objectId,
-          timestamp: write.event.timestamp,
-        })),
-      );
+    // The events, the records' counts and search keys, in this transaction (one statement): a read
+    // after the answer sees them.
+    if (inserts.length > 0 && (await writeBatchRows(client, inserts, changed)) !== inserts.length) {
+      throw new RaceLost();
     }
     return results;
   }

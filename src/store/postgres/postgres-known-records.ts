@@ -43,7 +43,8 @@ const S = {
   },
 };
 
-const key = (...parts: (string | number)[]): string => JSON.stringify(parts);
+/** A map key of parts of which only the last may hold any character (a NUL cannot be in the others). */
+const key = (...parts: (string | number)[]): string => parts.join('\u0000');
 
 interface EmailEntry {
   portalId: number;

@@ -1,13 +1,23 @@
 /**
- * Per-record activity on PostgreSQL, kept in the transaction that inserts the events: each record's
- * event count and last event time (`timeline_record_activity`) and its search keys
- * (`timeline_record_search`, from its properties as they stand after the batch's stamps), so the
- * records list and its search read a few indexed rows, and a read right after a write sees it.
+ * The rows a batch adds, written in one statement (issue 16: one round trip instead of three): the
+ * event rows, each record's event count and last event time (`timeline_record_activity`), and the
+ * search keys (`timeline_record_search`) of the records that need them, so the records list and its
+ * search read a few indexed rows, and a read right after a write sees it.
  *
- * One statement per table per batch, over the batch's records in key order: concurrent batches
- * lock shared records' rows in the same order (no deadlock between them), the activity rows before
- * the search rows. A search row is written only when a key changed.
+ * Search keys come from a record's email and domain properties, so they are written only for a
+ * record the batch may have changed (its keys recomputed, the row written only when a key changed)
+ * or one that has no search row yet (inserted, nothing locked or rewritten when it has one). A
+ * record whose events only point at it keeps its row untouched: before, every batch locked (a heap
+ * write and a WAL record) and recomputed the search row of each of its records.
+ *
+ * Locks: the activity rows and the changed records' search rows are taken in key order (the arrays
+ * come sorted, and `ORDER BY u.n` keeps that order through the joins), so concurrent batches on
+ * shared records wait for each other instead of deadlocking. The CTEs that nothing reads run to
+ * completion one after the other in an order fixed by the statement's text, the same for every
+ * batch, whatever each one's plan.
  */
+import type { EventWrite } from '../../domain/store.js';
+import { eventBody } from '../rows.js';
 import type { Sql } from './postgres-pool.js';
 
 /**
@@ -19,28 +29,50 @@ const KEYS = `CROSS JOIN LATERAL (
              nullif(lower(btrim(r.properties::json->>'domain')), '') AS domain
     ) k`;
 const EMAIL_DOMAIN = `nullif(substr(k.email, strpos(k.email, '@') + 1), '')`;
+const SEARCH_COLUMNS = 'portal_id, object_type, object_id, email, email_domain, domain';
+/** The batch's records, in key order, with whether the batch may have changed each one. */
+const RECORDS = `unnest($10::bigint[], $11::text[], $12::bigint[], $15::boolean[])
+                 WITH ORDINALITY AS u(portal_id, object_type, object_id, changed, n)`;
+const RECORD = 'r.portal_id = u.portal_id AND r.object_type = u.object_type AND r.id = u.object_id';
 
 const S = {
-  activity: {
-    name: 'tl_activity_add',
-    text: `INSERT INTO timeline_record_activity AS a (portal_id, object_type, object_id, event_count, last_event_at)
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-           ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
-             event_count = a.event_count + excluded.event_count,
-             last_event_at = greatest(a.last_event_at, excluded.last_event_at)`,
-  },
-  search: {
-    name: 'tl_search_keys',
-    text: `INSERT INTO timeline_record_search AS s (portal_id, object_type, object_id, email, email_domain, domain)
-           SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
-           FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS u(portal_id, object_type, object_id, n)
-           JOIN crm_records r ON r.portal_id = u.portal_id AND r.object_type = u.object_type AND r.id = u.object_id
-           ${KEYS}
-           ORDER BY u.n
-           ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
-             email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
-           WHERE (s.email, s.email_domain, s.domain)
-             IS DISTINCT FROM (excluded.email, excluded.email_domain, excluded.domain)`,
+  write: {
+    name: 'tl_batch_rows',
+    text: `WITH events AS (
+             INSERT INTO timeline_events
+               (portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
+                                  $6::bigint[], $7::bigint[], $8::text[], $9::text[])
+             ON CONFLICT DO NOTHING
+             RETURNING 1
+           ), activity AS (
+             INSERT INTO timeline_record_activity AS a
+               (portal_id, object_type, object_id, event_count, last_event_at)
+             SELECT * FROM unnest($10::bigint[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
+             ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
+               event_count = a.event_count + excluded.event_count,
+               last_event_at = greatest(a.last_event_at, excluded.last_event_at)
+           ), changed_keys AS (
+             INSERT INTO timeline_record_search AS s (${SEARCH_COLUMNS})
+             SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
+             FROM ${RECORDS} JOIN crm_records r ON ${RECORD} ${KEYS}
+             WHERE u.changed
+             ORDER BY u.n
+             ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
+               email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
+             WHERE (s.email, s.email_domain, s.domain)
+               IS DISTINCT FROM (excluded.email, excluded.email_domain, excluded.domain)
+           ), new_keys AS (
+             INSERT INTO timeline_record_search (${SEARCH_COLUMNS})
+             SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
+             FROM ${RECORDS} JOIN crm_records r ON ${RECORD} ${KEYS}
+             WHERE NOT u.changed AND NOT EXISTS (
+               SELECT 1 FROM timeline_record_search s
+               WHERE s.portal_id = u.portal_id AND s.object_type = u.object_type AND s.object_id = u.object_id)
+             ORDER BY u.n
+             ON CONFLICT DO NOTHING
+           )
+           SELECT count(*)::int AS inserted FROM events`,
   },
   refresh: {
     name: 'tl_search_keys_refresh',
@@ -52,32 +84,34 @@ const S = {
 };
 
 export interface InsertedEvent {
-  portalId: number;
-  objectType: string;
+  write: EventWrite;
   objectId: number;
-  timestamp: number;
 }
 
-/** Counts the batch's inserted events onto their records, and refreshes those records' keys. */
-export async function addActivity(sql: Sql, events: InsertedEvent[]): Promise<void> {
+/** The key `recordKey` gives a record: the batch's set of records it may have changed uses it. */
+export function recordKey(portalId: number, objectType: string, objectId: number): string {
+  return `${portalId}\u0000${objectType}\u0000${objectId}`;
+}
+
+/**
+ * Inserts the batch's events, counts them onto their records and writes the search keys the
+ * records need (`changed`: the `recordKey`s of the records the batch may have changed). Answers
+ * how many events were inserted (fewer when a concurrent writer took an id: the caller rolls back).
+ */
+export async function writeBatchRows(sql: Sql, events: InsertedEvent[], changed: Set<string>): Promise<number> {
   const byRecord = new Map<
     string,
     { portalId: number; objectType: string; objectId: number; count: number; last: number }
   >();
-  for (const e of events) {
-    const key = `${e.portalId}/${e.objectType}/${e.objectId}`;
+  for (const { write, objectId } of events) {
+    const { portalId } = write;
+    const { objectType, timestamp } = write.event;
+    const key = recordKey(portalId, objectType, objectId);
     const entry = byRecord.get(key);
     if (entry) {
       entry.count += 1;
-      if (e.timestamp > entry.last) entry.last = e.timestamp;
-    } else
-      byRecord.set(key, {
-        portalId: e.portalId,
-        objectType: e.objectType,
-        objectId: e.objectId,
-        count: 1,
-        last: e.timestamp,
-      });
+      if (timestamp > entry.last) entry.last = timestamp;
+    } else byRecord.set(key, { portalId, objectType, objectId, count: 1, last: timestamp });
   }
   // One order for every batch, so two batches lock the records they share in the same order.
   const records = [...byRecord.values()].sort(
@@ -86,14 +120,28 @@ export async function addActivity(sql: Sql, events: InsertedEvent[]): Promise<vo
       (a.objectType < b.objectType ? -1 : a.objectType > b.objectType ? 1 : 0) ||
       a.objectId - b.objectId,
   );
-  const portals = records.map((r) => r.portalId);
-  const types = records.map((r) => r.objectType);
-  const ids = records.map((r) => r.objectId);
-  await sql.query({
-    ...S.activity,
-    values: [portals, types, ids, records.map((r) => r.count), records.map((r) => r.last)],
+  const column = <T>(pick: (item: InsertedEvent) => T): T[] => events.map(pick);
+  const result = await sql.query<{ inserted: number }>({
+    ...S.write,
+    values: [
+      column((e) => e.write.portalId),
+      column((e) => Number(e.write.event.eventTemplateId)),
+      column((e) => e.write.event.id),
+      column((e) => e.write.event.objectType),
+      column((e) => e.objectId),
+      column((e) => e.write.event.timestamp),
+      column((e) => e.write.event.createdAt),
+      column((e) => e.write.fingerprint),
+      column((e) => JSON.stringify(eventBody(e.write.event))),
+      records.map((r) => r.portalId),
+      records.map((r) => r.objectType),
+      records.map((r) => r.objectId),
+      records.map((r) => r.count),
+      records.map((r) => r.last),
+      records.map((r) => changed.has(recordKey(r.portalId, r.objectType, r.objectId))),
+    ],
   });
-  await sql.query({ ...S.search, values: [portals, types, ids] });
+  return result.rows[0]?.inserted ?? 0;
 }
 
 /** After a CRM update: the record's search keys follow its properties (if it has events). */
