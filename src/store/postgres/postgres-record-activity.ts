@@ -98,7 +98,11 @@ export function recordKey(portalId: number, objectType: string, objectId: number
  * records need (`changed`: the `recordKey`s of the records the batch may have changed). Answers
  * how many events were inserted (fewer when a concurrent writer took an id: the caller rolls back).
  */
-export async function writeBatchRows(sql: Sql, events: InsertedEvent[], changed: Set<string>): Promise<number> {
+export async function writeBatchRows(
+  sql: Sql,
+  events: InsertedEvent[],
+  changed: Set<string>,
+): Promise<number> {
   const byRecord = new Map<
     string,
     { portalId: number; objectType: string; objectId: number; count: number; last: number }
