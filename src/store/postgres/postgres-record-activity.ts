@@ -33,7 +33,14 @@ const SEARCH_COLUMNS = 'portal_id, object_type, object_id, email, email_domain, 
 /** The batch's records, in key order, with whether the batch may have changed each one. */
 const RECORDS = `unnest($10::bigint[], $11::text[], $12::bigint[], $15::boolean[])
                  WITH ORDINALITY AS u(portal_id, object_type, object_id, changed, n)`;
-const RECORD = 'r.portal_id = u.portal_id AND r.object_type = u.object_type AND r.id = u.object_id';
+/**
+ * Each record by its whole primary key, LATERALly with `LIMIT 1` so the planner cannot flatten the
+ * join into a scan of every record (see postgres-event-rows.ts).
+ */
+const RECORD = `CROSS JOIN LATERAL (
+      SELECT portal_id, object_type, id, properties FROM crm_records
+      WHERE portal_id = u.portal_id AND object_type = u.object_type AND id = u.object_id LIMIT 1
+    ) r`;
 
 const S = {
   write: {
@@ -55,7 +62,7 @@ const S = {
            ), changed_keys AS (
              INSERT INTO timeline_record_search AS s (${SEARCH_COLUMNS})
              SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
-             FROM ${RECORDS} JOIN crm_records r ON ${RECORD} ${KEYS}
+             FROM ${RECORDS} ${RECORD} ${KEYS}
              WHERE u.changed
              ORDER BY u.n
              ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
@@ -65,7 +72,7 @@ const S = {
            ), new_keys AS (
              INSERT INTO timeline_record_search (${SEARCH_COLUMNS})
              SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
-             FROM ${RECORDS} JOIN crm_records r ON ${RECORD} ${KEYS}
+             FROM ${RECORDS} ${RECORD} ${KEYS}
              WHERE NOT u.changed AND NOT EXISTS (
                SELECT 1 FROM timeline_record_search s
                WHERE s.portal_id = u.portal_id AND s.object_type = u.object_type AND s.object_id = u.object_id)
