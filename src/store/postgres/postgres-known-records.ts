@@ -2,7 +2,8 @@
  * The records a batch of events names, found (and for new emails, created) a whole batch at a time
  * before the events are written one by one, so most events need no query of their own.
  *
- * New contacts by email are created in one insert, in email order: two batches taking the same new
+ * The batch's emails are looked up and its new contacts created in one statement (issue 16: one
+ * round trip, not two), the contacts inserted in email order: two batches taking the same new
  * emails in different orders then lock them in the same order and cannot deadlock. That is exact
  * only when no event of the batch changes an email (the events by email then cannot fail, and no
  * earlier event can give the email to another contact); otherwise each event creates its own.
@@ -33,13 +34,29 @@ const S = {
              WHERE portal_id = k.portal_id AND email_key = k.email_key AND email_key IS NOT NULL LIMIT 1
            ) r`,
   },
-  createContacts: {
-    name: 'crm_create_contacts',
-    text: `INSERT INTO crm_records (portal_id, object_type, id, email_key, properties, created_at, updated_at)
-           SELECT k.portal_id, 'contacts', nextval('crm_record_ids'), k.email_key, k.properties, $4, $4
-           FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(portal_id, email_key, properties, n)
-           ORDER BY k.n
-           ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id, properties`,
+  // The batch's emails looked up and its new contacts created, in one statement: the contacts to
+  // create are the entries with properties that were not found, inserted in the entries' order.
+  // Found and created rows share the statement's snapshot; a contact committed by another writer
+  // after it is not inserted (ON CONFLICT, after waiting for that writer) and not returned either.
+  findOrCreateContacts: {
+    name: 'crm_find_or_create_contacts',
+    text: `WITH k AS (
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(portal_id, email_key, properties, n)
+           ), found AS (
+             SELECT k.n, r.portal_id, r.email_key, r.id, r.properties FROM k
+             CROSS JOIN LATERAL (
+               SELECT portal_id, email_key, id, properties FROM crm_records
+               WHERE portal_id = k.portal_id AND email_key = k.email_key AND email_key IS NOT NULL LIMIT 1
+             ) r
+           ), created AS (
+             INSERT INTO crm_records (portal_id, object_type, id, email_key, properties, created_at, updated_at)
+             SELECT k.portal_id, 'contacts', nextval('crm_record_ids'), k.email_key, k.properties, $4, $4
+             FROM k WHERE k.properties IS NOT NULL AND NOT EXISTS (SELECT 1 FROM found f WHERE f.n = k.n)
+             ORDER BY k.n
+             ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id, properties
+           )
+           SELECT portal_id, email_key, id, properties FROM found
+           UNION ALL SELECT portal_id, email_key, id, properties FROM created`,
   },
 };
 
@@ -110,23 +127,27 @@ export class KnownRecords {
       emails.set(k, entry);
     });
     if (emails.size === 0) return known;
-    const all = [...emails.values()];
-    await known.findEmails(sql, all);
-    const missing = all
-      .filter((e) => e.create !== undefined && !known.emails.has(key(e.portalId, e.key)))
-      .sort((a, b) => a.portalId - b.portalId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (missing.length === 0) return known;
-    const values = [
-      missing.map((e) => e.portalId),
-      missing.map((e) => e.key),
-      missing.map((e) => JSON.stringify(e.create)),
+    // One order for every batch (portal, then email key): the contacts a batch creates are inserted
+    // in that order, so two batches creating the same new emails wait for each other, no deadlock.
+    const all = [...emails.values()].sort(
+      (a, b) => a.portalId - b.portalId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    if (!all.some((e) => e.create !== undefined)) {
+      await known.findEmails(sql, all);
+      return known;
+    }
+    const rows = await run<RecordRow>(sql, S.findOrCreateContacts, [
+      all.map((e) => e.portalId),
+      all.map((e) => e.key),
+      all.map((e) => (e.create === undefined ? null : JSON.stringify(e.create))),
       now,
-    ];
-    const created = await run<RecordRow>(sql, S.createContacts, values);
-    for (const row of created) known.addContact(row);
-    // Not inserted: created meanwhile by a transaction that has committed (the insert waited for
-    // it), or a generated id that met an explicit one (the event then creates its contact itself).
-    if (created.length < missing.length) await known.findEmails(sql, missing);
+    ]);
+    for (const row of rows) known.addContact(row);
+    // Neither found nor inserted: created by a transaction that committed after the statement's
+    // snapshot (the insert waited for it), or a generated id that met an explicit one (the event
+    // then creates its contact itself). A second look finds the former.
+    const missing = all.filter((e) => e.create !== undefined && !known.emails.has(key(e.portalId, e.key)));
+    if (missing.length > 0) await known.findEmails(sql, missing);
     return known;
   }
 
