@@ -11,6 +11,7 @@
 
 import { CANONICAL_ID, type EventWrite } from '../../domain/store.js';
 import { emailKey, type RecordRow } from '../rows.js';
+import { bigintArray, textArray } from './postgres-arrays.js';
 import { run, type Sql } from './postgres-pool.js';
 
 const S = {
@@ -60,8 +61,11 @@ const S = {
   },
 };
 
-/** A map key of parts of which only the last may hold any character (a NUL cannot be in the others). */
-const key = (...parts: (string | number)[]): string => parts.join('\u0000');
+/** A record's map key (a NUL cannot be in a portal id or an object type). */
+const recordKey = (portalId: number, objectType: string, id: number): string =>
+  `${portalId}\u0000${objectType}\u0000${id}`;
+/** An email's map key: the portal, then the normalised email. */
+const emailMapKey = (portalId: number, email: string): string => `${portalId}\u0000${email}`;
 
 interface EmailEntry {
   portalId: number;
@@ -108,7 +112,7 @@ export class KnownRecords {
         byId.map((k) => k[2]),
       ]);
       for (const row of rows) {
-        const k = key(row.portal_id, row.object_type, row.id);
+        const k = recordKey(row.portal_id, row.object_type, row.id);
         known.ids.add(k);
         known.properties.set(k, row.properties);
       }
@@ -119,7 +123,7 @@ export class KnownRecords {
     const createContacts = !writes.some(changesEmail);
     writes.forEach((w, i) => {
       if (w.record.by !== 'email' || emailKey(w.record.email) === '') return;
-      const k = key(w.portalId, emailKey(w.record.email));
+      const k = emailMapKey(w.portalId, emailKey(w.record.email));
       const entry = emails.get(k) ?? { portalId: w.portalId, key: emailKey(w.record.email) };
       if (createContacts && fresh[i] === true && entry.create === undefined) {
         entry.create = { ...w.stamps, email: w.record.email };
@@ -137,31 +141,33 @@ export class KnownRecords {
       return known;
     }
     const rows = await run<RecordRow>(sql, S.findOrCreateContacts, [
-      all.map((e) => e.portalId),
-      all.map((e) => e.key),
-      all.map((e) => (e.create === undefined ? null : JSON.stringify(e.create))),
+      bigintArray(all.map((e) => e.portalId)),
+      textArray(all.map((e) => e.key)),
+      textArray(all.map((e) => (e.create === undefined ? null : JSON.stringify(e.create)))),
       now,
     ]);
     for (const row of rows) known.addContact(row);
     // Neither found nor inserted: created by a transaction that committed after the statement's
     // snapshot (the insert waited for it), or a generated id that met an explicit one (the event
     // then creates its contact itself). A second look finds the former.
-    const missing = all.filter((e) => e.create !== undefined && !known.emails.has(key(e.portalId, e.key)));
+    const missing = all.filter(
+      (e) => e.create !== undefined && !known.emails.has(emailMapKey(e.portalId, e.key)),
+    );
     if (missing.length > 0) await known.findEmails(sql, missing);
     return known;
   }
 
   private async findEmails(sql: Sql, entries: { portalId: number; key: string }[]): Promise<void> {
     const rows = await run<RecordRow>(sql, S.byEmails, [
-      entries.map((e) => e.portalId),
-      entries.map((e) => e.key),
+      bigintArray(entries.map((e) => e.portalId)),
+      textArray(entries.map((e) => e.key)),
     ]);
     for (const row of rows) this.addContact(row);
   }
 
   private addContact(row: RecordRow): void {
-    this.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
-    this.properties.set(key(row.portal_id, 'contacts', row.id), row.properties);
+    this.emails.set(emailMapKey(row.portal_id, row.email_key ?? ''), row.id);
+    this.properties.set(recordKey(row.portal_id, 'contacts', row.id), row.properties);
   }
 
   /**
@@ -169,28 +175,28 @@ export class KnownRecords {
    * change after that read orders this event before it, as if the event had committed first.
    */
   holds(portalId: number, objectType: string, id: number, stamps: Record<string, string>): boolean {
-    const k = key(portalId, objectType, id);
+    const k = recordKey(portalId, objectType, id);
     let current = this.properties.get(k);
     if (current === undefined) return false;
     if (typeof current === 'string') {
       current = JSON.parse(current) as Record<string, string>;
       this.properties.set(k, current);
     }
-    const props = current;
-    return Object.entries(stamps).every(([name, value]) => props[name] === value);
+    for (const name in stamps) if (current[name] !== stamps[name]) return false;
+    return true;
   }
 
   /** An event of the batch resolved to this row (possibly changing it): later events compare with it. */
   resolved(row: RecordRow): void {
-    this.properties.set(key(row.portal_id, row.object_type, row.id), row.properties);
+    this.properties.set(recordKey(row.portal_id, row.object_type, row.id), row.properties);
   }
 
   hasId(portalId: number, objectType: string, id: number): boolean {
-    return this.ids.has(key(portalId, objectType, id));
+    return this.ids.has(recordKey(portalId, objectType, id));
   }
 
   contactId(portalId: number, email: string): number | undefined {
-    return this.emailsValid ? this.emails.get(key(portalId, emailKey(email))) : undefined;
+    return this.emailsValid ? this.emails.get(emailMapKey(portalId, emailKey(email))) : undefined;
   }
 
   emailChanged(): void {

@@ -18,6 +18,7 @@
  */
 import type { EventWrite } from '../../domain/store.js';
 import { eventBody } from '../rows.js';
+import { bigintArray, booleanArray, textArray } from './postgres-arrays.js';
 import type { Sql } from './postgres-pool.js';
 
 /**
@@ -131,25 +132,27 @@ export async function writeBatchRows(
       (a.objectType < b.objectType ? -1 : a.objectType > b.objectType ? 1 : 0) ||
       a.objectId - b.objectId,
   );
-  const column = <T>(pick: (item: InsertedEvent) => T): T[] => events.map(pick);
+  // Binary arrays (postgres-arrays.ts): the bodies are JSON, which pg's array literals would escape.
+  const numbers = (pick: (item: InsertedEvent) => number) => bigintArray(events.map(pick));
+  const texts = (pick: (item: InsertedEvent) => string) => textArray(events.map(pick));
   const result = await sql.query<{ inserted: number }>({
     ...S.write,
     values: [
-      column((e) => e.write.portalId),
-      column((e) => Number(e.write.event.eventTemplateId)),
-      column((e) => e.write.event.id),
-      column((e) => e.write.event.objectType),
-      column((e) => e.objectId),
-      column((e) => e.write.event.timestamp),
-      column((e) => e.write.event.createdAt),
-      column((e) => e.write.fingerprint),
-      column((e) => JSON.stringify(eventBody(e.write.event))),
-      records.map((r) => r.portalId),
-      records.map((r) => r.objectType),
-      records.map((r) => r.objectId),
-      records.map((r) => r.count),
-      records.map((r) => r.last),
-      records.map((r) => changed.has(recordKey(r.portalId, r.objectType, r.objectId))),
+      numbers((e) => e.write.portalId),
+      numbers((e) => Number(e.write.event.eventTemplateId)),
+      texts((e) => e.write.event.id),
+      texts((e) => e.write.event.objectType),
+      numbers((e) => e.objectId),
+      numbers((e) => e.write.event.timestamp),
+      numbers((e) => e.write.event.createdAt),
+      texts((e) => e.write.fingerprint),
+      texts((e) => JSON.stringify(eventBody(e.write.event))),
+      bigintArray(records.map((r) => r.portalId)),
+      textArray(records.map((r) => r.objectType)),
+      bigintArray(records.map((r) => r.objectId)),
+      bigintArray(records.map((r) => r.count)),
+      bigintArray(records.map((r) => r.last)),
+      booleanArray(records.map((r) => changed.has(recordKey(r.portalId, r.objectType, r.objectId)))),
     ],
   });
   return result.rows[0]?.inserted ?? 0;
