@@ -2,11 +2,13 @@
  * Writes timeline events to PostgreSQL. A whole batch is one transaction (one commit), and each event
  * that changes records runs in a savepoint inside it, so a failing event rolls back its own record
  * changes and nothing else. The event rows go in with one multi-row insert at the end (measured
- * several times faster than one insert per event: bench/pg-insert-strategies.ts). The batch is
- * answered only after the commit; on any unexpected error everything is rolled back and rethrown.
+ * several times faster than one insert per event: bench/pg-insert-strategies.ts), in the statement
+ * that also counts them onto their records (postgres-record-activity.ts). The batch is answered
+ * only after the commit; on any unexpected error everything is rolled back and rethrown.
  *
- * Concurrency (READ COMMITTED): ids already stored are read before anything is written, so an
- * identical re-send is answered as a replay and a different one as EVENT_ID_IN_USE. When another
+ * Concurrency (READ COMMITTED): ids already stored are read before anything is written (ids that
+ * cannot be a replay, without a fingerprint, only on a second attempt), so an identical re-send is
+ * answered as a replay and a different one as EVENT_ID_IN_USE. When another
  * transaction wins a race after that read (the same event id, a contact's email, a deadlock), the
  * conflict shows as a row not inserted or a SQLSTATE; the whole batch then runs again, which is safe
  * because nothing of it was committed, and the winner's rows are visible to the new attempt.
@@ -38,7 +40,8 @@ class AtomicBatchFailed extends Error {
 const MAX_ATTEMPTS = 5;
 
 function lostRace(error: unknown): boolean {
-  // 23505: a unique index met a row committed meanwhile (a contact's email taken by another writer).
+  // 23505: a unique index met a row committed meanwhile (a contact's email or an event id taken by
+  // another writer).
   return error instanceof RaceLost || isRetryable(error) || (error as { code?: unknown }).code === '23505';
 }
 
