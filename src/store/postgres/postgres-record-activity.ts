@@ -4,11 +4,13 @@
  * search keys (`timeline_record_search`) of the records that need them, so the records list and its
  * search read a few indexed rows, and a read right after a write sees it.
  *
- * Search keys come from a record's email and domain properties, so they are written only for a
- * record the batch may have changed (its keys recomputed, the row written only when a key changed)
- * or one that has no search row yet (inserted, nothing locked or rewritten when it has one). A
- * record whose events only point at it keeps its row untouched: before, every batch locked (a heap
- * write and a WAL record) and recomputed the search row of each of its records.
+ * Search keys come from a record's email and domain properties, so they are computed only for a
+ * record the batch may have changed or one that has no search row yet (the row written only when a
+ * key differs). A record whose events only point at it and that has its row is not touched: before,
+ * every batch locked each of its records' search rows (PostgreSQL locks the row `ON CONFLICT DO
+ * UPDATE` meets even when its WHERE then skips it: a heap write and a WAL record) and recomputed
+ * their keys. Both kinds go through one INSERT, so the batch's search rows are taken in one key
+ * order (two statements, one for each kind, would let two batches take two rows in opposite orders).
  *
  * The events go in with a plain INSERT: the ids already stored were left out by the writer, so an
  * id taken meanwhile by a concurrent writer is a unique violation (23505), on which the writer runs
@@ -16,7 +18,7 @@
  * once more for every row before inserting it (under perf, such probes of all the batch's
  * `ON CONFLICT` statements were 19% of the backends' samples).
  *
- * Locks: the activity rows and the changed records' search rows are taken in key order (the arrays
+ * Locks: the activity rows and the search rows are taken in key order (the arrays
  * come sorted, and `ORDER BY u.n` keeps that order through the joins), so concurrent batches on
  * shared records wait for each other instead of deadlocking. The CTEs that nothing reads run to
  * completion one after the other in an order fixed by the statement's text, the same for every
@@ -65,25 +67,18 @@ const S = {
              ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
                event_count = a.event_count + excluded.event_count,
                last_event_at = greatest(a.last_event_at, excluded.last_event_at)
-           ), changed_keys AS (
+           ), search_keys AS (
              INSERT INTO timeline_record_search AS s (${SEARCH_COLUMNS})
              SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
              FROM ${RECORDS} ${RECORD} ${KEYS}
-             WHERE u.changed
+             WHERE u.changed OR NOT EXISTS (
+               SELECT 1 FROM timeline_record_search x
+               WHERE x.portal_id = u.portal_id AND x.object_type = u.object_type AND x.object_id = u.object_id)
              ORDER BY u.n
              ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
                email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
              WHERE (s.email, s.email_domain, s.domain)
                IS DISTINCT FROM (excluded.email, excluded.email_domain, excluded.domain)
-           ), new_keys AS (
-             INSERT INTO timeline_record_search (${SEARCH_COLUMNS})
-             SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
-             FROM ${RECORDS} ${RECORD} ${KEYS}
-             WHERE NOT u.changed AND NOT EXISTS (
-               SELECT 1 FROM timeline_record_search s
-               WHERE s.portal_id = u.portal_id AND s.object_type = u.object_type AND s.object_id = u.object_id)
-             ORDER BY u.n
-             ON CONFLICT DO NOTHING
            )
            SELECT count(*)::int AS inserted FROM events`,
   },
