@@ -44,7 +44,10 @@ const RECORDS = `unnest($10::bigint[], $11::text[], $12::bigint[], $15::boolean[
                  WITH ORDINALITY AS u(portal_id, object_type, object_id, changed, n)`;
 /**
  * Each record by its whole primary key, LATERALly with `LIMIT 1` so the planner cannot flatten the
- * join into a scan of every record (see postgres-event-rows.ts).
+ * join into a scan of every record (see postgres-event-rows.ts). The search row's presence is looked
+ * up the same way: as `NOT EXISTS` under an OR, a generic plan made while the table was small
+ * hashed the whole table for every batch (measured: the backends' CPU per event doubled until the
+ * table's statistics were refreshed).
  */
 const RECORD = `CROSS JOIN LATERAL (
       SELECT portal_id, object_type, id, properties FROM crm_records
@@ -70,10 +73,17 @@ const S = {
            ), search_keys AS (
              INSERT INTO timeline_record_search AS s (${SEARCH_COLUMNS})
              SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
-             FROM ${RECORDS} ${RECORD} ${KEYS}
-             WHERE u.changed OR NOT EXISTS (
-               SELECT 1 FROM timeline_record_search x
-               WHERE x.portal_id = u.portal_id AND x.object_type = u.object_type AND x.object_id = u.object_id)
+             FROM (
+               -- OFFSET 0: the records that need keys are picked before any record is read.
+               SELECT u.* FROM ${RECORDS}
+               LEFT JOIN LATERAL (
+                 SELECT true AS present FROM timeline_record_search x
+                 WHERE x.portal_id = u.portal_id AND x.object_type = u.object_type AND x.object_id = u.object_id
+                 LIMIT 1
+               ) x ON true
+               WHERE u.changed OR x.present IS NULL
+               OFFSET 0
+             ) u ${RECORD} ${KEYS}
              ORDER BY u.n
              ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
                email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
