@@ -18,8 +18,17 @@
  * (WRITERS=1,4 and BATCHES=1,10,100,500 choose the concurrent connections and batch sizes)
  * (default postgres://postgres@127.0.0.1:5432/test; a scratch schema is created and dropped).
  * The number that matters: events/s at 100 events per batch, and the ratio between strategies.
+ *
+ * CPU=1 (issue 16) measures instead what the store's write path costs in CPU, without HTTP: BATCHES
+ * (default 300) batches of 100 events like bench:ingest's (by email from a pool of 100,000, ids made
+ * by the server, one stamped token; STAMP_EVERY=1: a new stamped value in every event), from
+ * WRITERS (default 4) callers at once through PostgresStore.writeEvents, twice (the first run warms
+ * up and fills the pool's contacts); prints events/s and CPU per event of this process (user + sys,
+ * every thread) and of its PostgreSQL backends (found by application_name, from /proc: run it on the
+ * database's machine). Build the other commit's tree and run its copy for a before/after.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import type { EventWrite, RecordRef } from '../src/domain/store.js';
 import { applyMigrations } from '../src/store/postgres/postgres-migrations.js';
@@ -261,4 +270,87 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** utime + stime of a process, in seconds (Linux /proc, 100 ticks a second). */
+function processSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** One bench:ingest event (bench/lib/bodies.ts) as the domain hands it to the store. */
+function benchWrite(stampEvery: boolean): EventWrite {
+  const n = Math.floor(Math.random() * 100_000);
+  const webinar = `Webinar ${stampEvery ? Math.floor(Math.random() * 1e9) : n % 50}`;
+  const now = Date.now();
+  return {
+    portalId: PORTAL,
+    event: {
+      eventTemplateId: String(TEMPLATE),
+      id: randomUUID(),
+      objectType: 'contacts',
+      timestamp: now,
+      createdAt: now,
+      tokens: { webinarName: webinar, seats: String(n % 9), tier: n % 2 ? 'paid' : 'free' },
+      extraData: { source: 'bench', questions: [{ question: 'Why?', answer: `Because ${n}` }] },
+      email: `person-${n}@example.com`,
+    },
+    record: { by: 'email', email: `person-${n}@example.com` },
+    stamps: { last_webinar: webinar },
+    fingerprint: '',
+  };
+}
+
+async function measureCpu(): Promise<void> {
+  const batches = Number(process.env.BATCHES ?? 300);
+  const writers = Number(process.env.WRITERS ?? 4);
+  const stampEvery = process.env.STAMP_EVERY === '1';
+  const scoped = new URL(url);
+  scoped.searchParams.set('application_name', schema);
+  const store = new PostgresStore(scoped.toString(), { poolSize: writers, schema });
+  const admin = createPool(url, { poolSize: 1 });
+  const backends = async (): Promise<number> => {
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [schema],
+    );
+    return rows.reduce((total, row) => total + processSeconds(row.pid), 0);
+  };
+  try {
+    await store.migrate();
+    for (const run of ['warm-up', 'measured']) {
+      const cpuBefore = process.cpuUsage();
+      const backendsBefore = await backends();
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          while (next++ < batches) {
+            const writes = Array.from({ length: 100 }, () => benchWrite(stampEvery));
+            const results = await store.writeEvents(writes, { autoCreateRecords: false, now: Date.now() });
+            if (!results.every((r) => r.ok)) throw new Error('a write failed');
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      const events = batches * 100;
+      const ours = ((cpu.user + cpu.system) / events).toFixed(1);
+      const theirs = (((await backends()) - backendsBefore) * 1e6) / events;
+      console.log(
+        `${run}: ${Math.round(events / seconds)} events/s, CPU per event: this process ${ours} us ` +
+          `(user ${(cpu.user / events).toFixed(1)}), PostgreSQL backends ${theirs.toFixed(1)} us`,
+      );
+    }
+  } finally {
+    await store.close();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+if (process.env.CPU === '1') await measureCpu();
+else await main();

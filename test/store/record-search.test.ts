@@ -213,10 +213,12 @@ eachBackend((backend) => {
     const ada = await s.record('contacts', { email: 'ada@old.example' });
     const bob = await s.record('contacts', { email: 'bob@old.example' });
     const cid = await s.record('contacts', { email: 'cid@old.example' });
+    const acme = await s.record('companies', { name: 'Acme', domain: 'acme-old.example' });
     await s.write([
       eventWrite(s.portalId, s.contacts, byId(ada.id), { timestamp: minute(3) }),
       eventWrite(s.portalId, s.contacts, byId(bob.id), { timestamp: minute(2) }),
       eventWrite(s.portalId, s.contacts, byId(cid.id), { timestamp: minute(1) }),
+      eventWrite(s.portalId, s.companies, byId(acme.id), { timestamp: minute(1) }),
     ]);
     await backend.settle(s.store);
     assert.deepEqual(await s.search('old.'), [ada.id, bob.id, cid.id]);
@@ -236,6 +238,15 @@ eachBackend((backend) => {
         stamps: { email: 'bob@new.example' },
       }),
     ]);
+    // An event that stamps a new domain onto a company that already has its search keys, beside one
+    // that only points at it again (PostgreSQL: the batch's stamps path, then the keys recomputed).
+    await s.write([
+      eventWrite(s.portalId, s.companies, byId(acme.id), { timestamp: minute(5) }),
+      eventWrite(s.portalId, s.companies, byId(acme.id), {
+        timestamp: minute(6),
+        stamps: { domain: 'Acme-New.example' },
+      }),
+    ]);
     assert.ok(await s.store.archiveRecord(s.portalId, 'contacts', cid.id));
     await bothPhases(backend, s.store, async (phase) => {
       assert.deepEqual(await s.search('new.'), [bob.id, ada.id], phase);
@@ -243,6 +254,8 @@ eachBackend((backend) => {
       assert.deepEqual(await s.search('old.'), [], phase);
       assert.deepEqual(await s.search('ada@old'), [], phase);
       assert.deepEqual(await s.search(cid.id), [], phase);
+      assert.deepEqual(await s.search('acme-new', { objectType: 'companies' }), [acme.id], phase);
+      assert.deepEqual(await s.search('acme-old', { objectType: 'companies' }), [], phase);
     });
   });
 });

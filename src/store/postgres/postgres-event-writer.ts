@@ -2,11 +2,13 @@
  * Writes timeline events to PostgreSQL. A whole batch is one transaction (one commit), and each event
  * that changes records runs in a savepoint inside it, so a failing event rolls back its own record
  * changes and nothing else. The event rows go in with one multi-row insert at the end (measured
- * several times faster than one insert per event: bench/pg-insert-strategies.ts). The batch is
- * answered only after the commit; on any unexpected error everything is rolled back and rethrown.
+ * several times faster than one insert per event: bench/pg-insert-strategies.ts), in the statement
+ * that also counts them onto their records (postgres-record-activity.ts). The batch is answered
+ * only after the commit; on any unexpected error everything is rolled back and rethrown.
  *
- * Concurrency (READ COMMITTED): ids already stored are read before anything is written, so an
- * identical re-send is answered as a replay and a different one as EVENT_ID_IN_USE. When another
+ * Concurrency (READ COMMITTED): ids already stored are read before anything is written (ids that
+ * cannot be a replay, without a fingerprint, only on a second attempt), so an identical re-send is
+ * answered as a replay and a different one as EVENT_ID_IN_USE. When another
  * transaction wins a race after that read (the same event id, a contact's email, a deadlock), the
  * conflict shows as a row not inserted or a SQLSTATE; the whole batch then runs again, which is safe
  * because nothing of it was committed, and the winner's rows are visible to the new attempt.
@@ -15,13 +17,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { EventWrite, EventWriteOptions, EventWriteResult } from '../../domain/store.js';
 import type { TimelineEvent } from '../../domain/types.js';
-import { eventFromRow } from '../rows.js';
+import { type EventRow, eventFromRow } from '../rows.js';
 import { applyBatchStamps } from './postgres-batch-stamps.js';
 import { translatePostgresError } from './postgres-errors.js';
-import { eventKey, findEvent, findEvents, insertEvents } from './postgres-event-rows.js';
+import { eventKey, findEvent, findEvents } from './postgres-event-rows.js';
 import { KnownRecords } from './postgres-known-records.js';
 import { isRetryable, transaction } from './postgres-pool.js';
-import { addActivity } from './postgres-record-activity.js';
+import { recordKey, writeBatchRows } from './postgres-record-activity.js';
 import { EventFailure, RecordResolver } from './postgres-record-resolver.js';
 import type { PostgresRecords } from './postgres-records.js';
 
@@ -38,7 +40,8 @@ class AtomicBatchFailed extends Error {
 const MAX_ATTEMPTS = 5;
 
 function lostRace(error: unknown): boolean {
-  // 23505: a unique index met a row committed meanwhile (a contact's email taken by another writer).
+  // 23505: a unique index met a row committed meanwhile (a contact's email or an event id taken by
+  // another writer).
   return error instanceof RaceLost || isRetryable(error) || (error as { code?: unknown }).code === '23505';
 }
 
@@ -78,7 +81,7 @@ export class PostgresEventWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         return await transaction(this.pool, async (client) => {
-          const results = await this.writeBatch(client, writes, options);
+          const results = await this.writeBatch(client, writes, options, attempt);
           if (options.atomic && results.some((result) => !result.ok)) throw new AtomicBatchFailed(results);
           return results;
         });
@@ -109,8 +112,14 @@ export class PostgresEventWriter {
     client: pg.PoolClient,
     writes: EventWrite[],
     options: EventWriteOptions,
+    attempt: number,
   ): Promise<EventWriteResult[]> {
-    const stored = await findEvents(client, writes);
+    // A write without a fingerprint (an id the server made, an app event occurrence) is never a
+    // replay: a stored twin could only make it a conflict. So the first attempt does not look such
+    // ids up (a batch of generated ids skips the query); should one meet a stored id, the insert
+    // takes fewer rows (RaceLost) and the batch runs again, looking every id up.
+    const lookup = attempt === 1 ? writes.filter((w) => w.fingerprint !== '') : writes;
+    const stored = lookup.length > 0 ? await findEvents(client, lookup) : new Map<string, EventRow>();
     const keys = writes.map((w) => eventKey(w.portalId, Number(w.event.eventTemplateId), w.event.id));
     const seen = new Set<string>();
     // The writes that will be written: not stored yet, and not a repeat of an earlier one.
@@ -123,6 +132,8 @@ export class PostgresEventWriter {
     // Events accepted earlier in this batch, so a repeated id inside one batch answers like a re-send.
     const accepted = new Map<string, { fingerprint: string; event: TimelineEvent }>();
     const inserts: { write: EventWrite; objectId: number }[] = [];
+    // The records the batch may have changed (`recordKey`): their search keys are recomputed.
+    const changed = new Set<string>();
     const results: EventWriteResult[] = [];
     for (const [i, write] of writes.entries()) {
       const { event, fingerprint } = write;
@@ -139,11 +150,16 @@ export class PostgresEventWriter {
         );
         continue;
       }
-      let objectId = stamped.get(i) ?? resolver.knownId(write);
+      let objectId = stamped.get(i);
+      if (objectId !== undefined && (write.stamps.email !== undefined || write.stamps.domain !== undefined)) {
+        changed.add(recordKey(write.portalId, event.objectType, objectId));
+      }
+      objectId ??= resolver.knownId(write);
       if (objectId === undefined) {
         await savepoint.begin();
         try {
           objectId = await resolver.resolve(write);
+          changed.add(recordKey(write.portalId, event.objectType, objectId));
         } catch (error) {
           if (!(error instanceof EventFailure)) throw error;
           await savepoint.rollback();
@@ -156,18 +172,10 @@ export class PostgresEventWriter {
       inserts.push({ write, objectId });
       results.push({ ok: true, event: written, replayed: false });
     }
-    if (inserts.length > 0) {
-      if ((await insertEvents(client, inserts)) !== inserts.length) throw new RaceLost();
-      // The records list's counts and search keys, in this transaction: a read after the answer sees them.
-      await addActivity(
-        client,
-        inserts.map(({ write, objectId }) => ({
-          portalId: write.portalId,
-          objectType: write.event.objectType,
-          objectId,
-          timestamp: write.event.timestamp,
-        })),
-      );
+    // The events, the records' counts and search keys, in this transaction (one statement): a read
+    // after the answer sees them.
+    if (inserts.length > 0 && (await writeBatchRows(client, inserts, changed)) !== inserts.length) {
+      throw new RaceLost();
     }
     return results;
   }

@@ -2,7 +2,8 @@
  * The records a batch of events names, found (and for new emails, created) a whole batch at a time
  * before the events are written one by one, so most events need no query of their own.
  *
- * New contacts by email are created in one insert, in email order: two batches taking the same new
+ * The batch's emails are looked up and its new contacts created in one statement (issue 16: one
+ * round trip, not two), the contacts inserted in email order: two batches taking the same new
  * emails in different orders then lock them in the same order and cannot deadlock. That is exact
  * only when no event of the batch changes an email (the events by email then cannot fail, and no
  * earlier event can give the email to another contact); otherwise each event creates its own.
@@ -10,6 +11,7 @@
 
 import { CANONICAL_ID, type EventWrite } from '../../domain/store.js';
 import { emailKey, type RecordRow } from '../rows.js';
+import { bigintArray, textArray } from './postgres-arrays.js';
 import { run, type Sql } from './postgres-pool.js';
 
 const S = {
@@ -33,17 +35,37 @@ const S = {
              WHERE portal_id = k.portal_id AND email_key = k.email_key AND email_key IS NOT NULL LIMIT 1
            ) r`,
   },
-  createContacts: {
-    name: 'crm_create_contacts',
-    text: `INSERT INTO crm_records (portal_id, object_type, id, email_key, properties, created_at, updated_at)
-           SELECT k.portal_id, 'contacts', nextval('crm_record_ids'), k.email_key, k.properties, $4, $4
-           FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(portal_id, email_key, properties, n)
-           ORDER BY k.n
-           ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id, properties`,
+  // The batch's emails looked up and its new contacts created, in one statement: the contacts to
+  // create are the entries with properties that were not found, inserted in the entries' order.
+  // Found and created rows share the statement's snapshot; a contact committed by another writer
+  // after it is not inserted (ON CONFLICT, after waiting for that writer) and not returned either.
+  findOrCreateContacts: {
+    name: 'crm_find_or_create_contacts',
+    text: `WITH k AS (
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS k(portal_id, email_key, properties, n)
+           ), found AS (
+             SELECT k.n, r.portal_id, r.email_key, r.id, r.properties FROM k
+             CROSS JOIN LATERAL (
+               SELECT portal_id, email_key, id, properties FROM crm_records
+               WHERE portal_id = k.portal_id AND email_key = k.email_key AND email_key IS NOT NULL LIMIT 1
+             ) r
+           ), created AS (
+             INSERT INTO crm_records (portal_id, object_type, id, email_key, properties, created_at, updated_at)
+             SELECT k.portal_id, 'contacts', nextval('crm_record_ids'), k.email_key, k.properties, $4, $4
+             FROM k WHERE k.properties IS NOT NULL AND NOT EXISTS (SELECT 1 FROM found f WHERE f.n = k.n)
+             ORDER BY k.n
+             ON CONFLICT DO NOTHING RETURNING portal_id, email_key, id, properties
+           )
+           SELECT portal_id, email_key, id, properties FROM found
+           UNION ALL SELECT portal_id, email_key, id, properties FROM created`,
   },
 };
 
-const key = (...parts: (string | number)[]): string => JSON.stringify(parts);
+/** A record's map key (a NUL cannot be in a portal id or an object type). */
+const recordKey = (portalId: number, objectType: string, id: number): string =>
+  `${portalId}\u0000${objectType}\u0000${id}`;
+/** An email's map key: the portal, then the normalised email. */
+const emailMapKey = (portalId: number, email: string): string => `${portalId}\u0000${email}`;
 
 interface EmailEntry {
   portalId: number;
@@ -90,7 +112,7 @@ export class KnownRecords {
         byId.map((k) => k[2]),
       ]);
       for (const row of rows) {
-        const k = key(row.portal_id, row.object_type, row.id);
+        const k = recordKey(row.portal_id, row.object_type, row.id);
         known.ids.add(k);
         known.properties.set(k, row.properties);
       }
@@ -101,7 +123,7 @@ export class KnownRecords {
     const createContacts = !writes.some(changesEmail);
     writes.forEach((w, i) => {
       if (w.record.by !== 'email' || emailKey(w.record.email) === '') return;
-      const k = key(w.portalId, emailKey(w.record.email));
+      const k = emailMapKey(w.portalId, emailKey(w.record.email));
       const entry = emails.get(k) ?? { portalId: w.portalId, key: emailKey(w.record.email) };
       if (createContacts && fresh[i] === true && entry.create === undefined) {
         entry.create = { ...w.stamps, email: w.record.email };
@@ -109,37 +131,43 @@ export class KnownRecords {
       emails.set(k, entry);
     });
     if (emails.size === 0) return known;
-    const all = [...emails.values()];
-    await known.findEmails(sql, all);
-    const missing = all
-      .filter((e) => e.create !== undefined && !known.emails.has(key(e.portalId, e.key)))
-      .sort((a, b) => a.portalId - b.portalId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (missing.length === 0) return known;
-    const values = [
-      missing.map((e) => e.portalId),
-      missing.map((e) => e.key),
-      missing.map((e) => JSON.stringify(e.create)),
+    // One order for every batch (portal, then email key): the contacts a batch creates are inserted
+    // in that order, so two batches creating the same new emails wait for each other, no deadlock.
+    const all = [...emails.values()].sort(
+      (a, b) => a.portalId - b.portalId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    if (!all.some((e) => e.create !== undefined)) {
+      await known.findEmails(sql, all);
+      return known;
+    }
+    const rows = await run<RecordRow>(sql, S.findOrCreateContacts, [
+      bigintArray(all.map((e) => e.portalId)),
+      textArray(all.map((e) => e.key)),
+      textArray(all.map((e) => (e.create === undefined ? null : JSON.stringify(e.create)))),
       now,
-    ];
-    const created = await run<RecordRow>(sql, S.createContacts, values);
-    for (const row of created) known.addContact(row);
-    // Not inserted: created meanwhile by a transaction that has committed (the insert waited for
-    // it), or a generated id that met an explicit one (the event then creates its contact itself).
-    if (created.length < missing.length) await known.findEmails(sql, missing);
+    ]);
+    for (const row of rows) known.addContact(row);
+    // Neither found nor inserted: created by a transaction that committed after the statement's
+    // snapshot (the insert waited for it), or a generated id that met an explicit one (the event
+    // then creates its contact itself). A second look finds the former.
+    const missing = all.filter(
+      (e) => e.create !== undefined && !known.emails.has(emailMapKey(e.portalId, e.key)),
+    );
+    if (missing.length > 0) await known.findEmails(sql, missing);
     return known;
   }
 
   private async findEmails(sql: Sql, entries: { portalId: number; key: string }[]): Promise<void> {
     const rows = await run<RecordRow>(sql, S.byEmails, [
-      entries.map((e) => e.portalId),
-      entries.map((e) => e.key),
+      bigintArray(entries.map((e) => e.portalId)),
+      textArray(entries.map((e) => e.key)),
     ]);
     for (const row of rows) this.addContact(row);
   }
 
   private addContact(row: RecordRow): void {
-    this.emails.set(key(row.portal_id, row.email_key ?? ''), row.id);
-    this.properties.set(key(row.portal_id, 'contacts', row.id), row.properties);
+    this.emails.set(emailMapKey(row.portal_id, row.email_key ?? ''), row.id);
+    this.properties.set(recordKey(row.portal_id, 'contacts', row.id), row.properties);
   }
 
   /**
@@ -147,28 +175,28 @@ export class KnownRecords {
    * change after that read orders this event before it, as if the event had committed first.
    */
   holds(portalId: number, objectType: string, id: number, stamps: Record<string, string>): boolean {
-    const k = key(portalId, objectType, id);
+    const k = recordKey(portalId, objectType, id);
     let current = this.properties.get(k);
     if (current === undefined) return false;
     if (typeof current === 'string') {
       current = JSON.parse(current) as Record<string, string>;
       this.properties.set(k, current);
     }
-    const props = current;
-    return Object.entries(stamps).every(([name, value]) => props[name] === value);
+    for (const name in stamps) if (current[name] !== stamps[name]) return false;
+    return true;
   }
 
   /** An event of the batch resolved to this row (possibly changing it): later events compare with it. */
   resolved(row: RecordRow): void {
-    this.properties.set(key(row.portal_id, row.object_type, row.id), row.properties);
+    this.properties.set(recordKey(row.portal_id, row.object_type, row.id), row.properties);
   }
 
   hasId(portalId: number, objectType: string, id: number): boolean {
-    return this.ids.has(key(portalId, objectType, id));
+    return this.ids.has(recordKey(portalId, objectType, id));
   }
 
   contactId(portalId: number, email: string): number | undefined {
-    return this.emailsValid ? this.emails.get(key(portalId, emailKey(email))) : undefined;
+    return this.emailsValid ? this.emails.get(emailMapKey(portalId, emailKey(email))) : undefined;
   }
 
   emailChanged(): void {

@@ -1,13 +1,32 @@
 /**
- * Per-record activity on PostgreSQL, kept in the transaction that inserts the events: each record's
- * event count and last event time (`timeline_record_activity`) and its search keys
- * (`timeline_record_search`, from its properties as they stand after the batch's stamps), so the
- * records list and its search read a few indexed rows, and a read right after a write sees it.
+ * The rows a batch adds, written in one statement (issue 16: one round trip instead of three): the
+ * event rows, each record's event count and last event time (`timeline_record_activity`), and the
+ * search keys (`timeline_record_search`) of the records that need them, so the records list and its
+ * search read a few indexed rows, and a read right after a write sees it.
  *
- * One statement per table per batch, over the batch's records in key order: concurrent batches
- * lock shared records' rows in the same order (no deadlock between them), the activity rows before
- * the search rows. A search row is written only when a key changed.
+ * Search keys come from a record's email and domain properties, so they are computed only for a
+ * record the batch may have changed or one that has no search row yet (the row written only when a
+ * key differs). A record whose events only point at it and that has its row is not touched: before,
+ * every batch locked each of its records' search rows (PostgreSQL locks the row `ON CONFLICT DO
+ * UPDATE` meets even when its WHERE then skips it: a heap write and a WAL record) and recomputed
+ * their keys. Both kinds go through one INSERT, so the batch's search rows are taken in one key
+ * order (two statements, one for each kind, would let two batches take two rows in opposite orders).
+ *
+ * The events go in with a plain INSERT: the ids already stored were left out by the writer, so an
+ * id taken meanwhile by a concurrent writer is a unique violation (23505), on which the writer runs
+ * the batch again. `ON CONFLICT DO NOTHING` would answer the same, but it probes the primary key
+ * once more for every row before inserting it (under perf, such probes of all the batch's
+ * `ON CONFLICT` statements were 19% of the backends' samples).
+ *
+ * Locks: the activity rows and the search rows are taken in key order (the arrays
+ * come sorted, and `ORDER BY u.n` keeps that order through the joins), so concurrent batches on
+ * shared records wait for each other instead of deadlocking. The CTEs that nothing reads run to
+ * completion one after the other in an order fixed by the statement's text, the same for every
+ * batch, whatever each one's plan.
  */
+import type { EventWrite } from '../../domain/store.js';
+import { eventBody } from '../rows.js';
+import { bigintArray, booleanArray, textArray } from './postgres-arrays.js';
 import type { Sql } from './postgres-pool.js';
 
 /**
@@ -19,28 +38,59 @@ const KEYS = `CROSS JOIN LATERAL (
              nullif(lower(btrim(r.properties::json->>'domain')), '') AS domain
     ) k`;
 const EMAIL_DOMAIN = `nullif(substr(k.email, strpos(k.email, '@') + 1), '')`;
+const SEARCH_COLUMNS = 'portal_id, object_type, object_id, email, email_domain, domain';
+/** The batch's records, in key order, with whether the batch may have changed each one. */
+const RECORDS = `unnest($10::bigint[], $11::text[], $12::bigint[], $15::boolean[])
+                 WITH ORDINALITY AS u(portal_id, object_type, object_id, changed, n)`;
+/**
+ * Each record by its whole primary key, LATERALly with `LIMIT 1` so the planner cannot flatten the
+ * join into a scan of every record (see postgres-event-rows.ts). The search row's presence is looked
+ * up the same way: as `NOT EXISTS` under an OR, a generic plan made while the table was small
+ * hashed the whole table for every batch (measured: the backends' CPU per event doubled until the
+ * table's statistics were refreshed).
+ */
+const RECORD = `CROSS JOIN LATERAL (
+      SELECT portal_id, object_type, id, properties FROM crm_records
+      WHERE portal_id = u.portal_id AND object_type = u.object_type AND id = u.object_id LIMIT 1
+    ) r`;
 
 const S = {
-  activity: {
-    name: 'tl_activity_add',
-    text: `INSERT INTO timeline_record_activity AS a (portal_id, object_type, object_id, event_count, last_event_at)
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-           ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
-             event_count = a.event_count + excluded.event_count,
-             last_event_at = greatest(a.last_event_at, excluded.last_event_at)`,
-  },
-  search: {
-    name: 'tl_search_keys',
-    text: `INSERT INTO timeline_record_search AS s (portal_id, object_type, object_id, email, email_domain, domain)
-           SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
-           FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS u(portal_id, object_type, object_id, n)
-           JOIN crm_records r ON r.portal_id = u.portal_id AND r.object_type = u.object_type AND r.id = u.object_id
-           ${KEYS}
-           ORDER BY u.n
-           ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
-             email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
-           WHERE (s.email, s.email_domain, s.domain)
-             IS DISTINCT FROM (excluded.email, excluded.email_domain, excluded.domain)`,
+  write: {
+    name: 'tl_batch_rows',
+    text: `WITH events AS (
+             INSERT INTO timeline_events
+               (portal_id, template_id, event_id, object_type, object_id, ts, created_at, fingerprint, body)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
+                                  $6::bigint[], $7::bigint[], $8::text[], $9::text[])
+             RETURNING 1
+           ), activity AS (
+             INSERT INTO timeline_record_activity AS a
+               (portal_id, object_type, object_id, event_count, last_event_at)
+             SELECT * FROM unnest($10::bigint[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
+             ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
+               event_count = a.event_count + excluded.event_count,
+               last_event_at = greatest(a.last_event_at, excluded.last_event_at)
+           ), search_keys AS (
+             INSERT INTO timeline_record_search AS s (${SEARCH_COLUMNS})
+             SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
+             FROM (
+               -- OFFSET 0: the records that need keys are picked before any record is read.
+               SELECT u.* FROM ${RECORDS}
+               LEFT JOIN LATERAL (
+                 SELECT true AS present FROM timeline_record_search x
+                 WHERE x.portal_id = u.portal_id AND x.object_type = u.object_type AND x.object_id = u.object_id
+                 LIMIT 1
+               ) x ON true
+               WHERE u.changed OR x.present IS NULL
+               OFFSET 0
+             ) u ${RECORD} ${KEYS}
+             ORDER BY u.n
+             ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
+               email = excluded.email, email_domain = excluded.email_domain, domain = excluded.domain
+             WHERE (s.email, s.email_domain, s.domain)
+               IS DISTINCT FROM (excluded.email, excluded.email_domain, excluded.domain)
+           )
+           SELECT count(*)::int AS inserted FROM events`,
   },
   refresh: {
     name: 'tl_search_keys_refresh',
@@ -52,32 +102,38 @@ const S = {
 };
 
 export interface InsertedEvent {
-  portalId: number;
-  objectType: string;
+  write: EventWrite;
   objectId: number;
-  timestamp: number;
 }
 
-/** Counts the batch's inserted events onto their records, and refreshes those records' keys. */
-export async function addActivity(sql: Sql, events: InsertedEvent[]): Promise<void> {
+/** The key `recordKey` gives a record: the batch's set of records it may have changed uses it. */
+export function recordKey(portalId: number, objectType: string, objectId: number): string {
+  return `${portalId}\u0000${objectType}\u0000${objectId}`;
+}
+
+/**
+ * Inserts the batch's events, counts them onto their records and writes the search keys the
+ * records need (`changed`: the `recordKey`s of the records the batch may have changed). Answers
+ * how many events were inserted (all of them, or the statement fails).
+ */
+export async function writeBatchRows(
+  sql: Sql,
+  events: InsertedEvent[],
+  changed: Set<string>,
+): Promise<number> {
   const byRecord = new Map<
     string,
     { portalId: number; objectType: string; objectId: number; count: number; last: number }
   >();
-  for (const e of events) {
-    const key = `${e.portalId}/${e.objectType}/${e.objectId}`;
+  for (const { write, objectId } of events) {
+    const { portalId } = write;
+    const { objectType, timestamp } = write.event;
+    const key = recordKey(portalId, objectType, objectId);
     const entry = byRecord.get(key);
     if (entry) {
       entry.count += 1;
-      if (e.timestamp > entry.last) entry.last = e.timestamp;
-    } else
-      byRecord.set(key, {
-        portalId: e.portalId,
-        objectType: e.objectType,
-        objectId: e.objectId,
-        count: 1,
-        last: e.timestamp,
-      });
+      if (timestamp > entry.last) entry.last = timestamp;
+    } else byRecord.set(key, { portalId, objectType, objectId, count: 1, last: timestamp });
   }
   // One order for every batch, so two batches lock the records they share in the same order.
   const records = [...byRecord.values()].sort(
@@ -86,14 +142,30 @@ export async function addActivity(sql: Sql, events: InsertedEvent[]): Promise<vo
       (a.objectType < b.objectType ? -1 : a.objectType > b.objectType ? 1 : 0) ||
       a.objectId - b.objectId,
   );
-  const portals = records.map((r) => r.portalId);
-  const types = records.map((r) => r.objectType);
-  const ids = records.map((r) => r.objectId);
-  await sql.query({
-    ...S.activity,
-    values: [portals, types, ids, records.map((r) => r.count), records.map((r) => r.last)],
+  // Binary arrays (postgres-arrays.ts): the bodies are JSON, which pg's array literals would escape.
+  const numbers = (pick: (item: InsertedEvent) => number) => bigintArray(events.map(pick));
+  const texts = (pick: (item: InsertedEvent) => string) => textArray(events.map(pick));
+  const result = await sql.query<{ inserted: number }>({
+    ...S.write,
+    values: [
+      numbers((e) => e.write.portalId),
+      numbers((e) => Number(e.write.event.eventTemplateId)),
+      texts((e) => e.write.event.id),
+      texts((e) => e.write.event.objectType),
+      numbers((e) => e.objectId),
+      numbers((e) => e.write.event.timestamp),
+      numbers((e) => e.write.event.createdAt),
+      texts((e) => e.write.fingerprint),
+      texts((e) => JSON.stringify(eventBody(e.write.event))),
+      bigintArray(records.map((r) => r.portalId)),
+      textArray(records.map((r) => r.objectType)),
+      bigintArray(records.map((r) => r.objectId)),
+      bigintArray(records.map((r) => r.count)),
+      bigintArray(records.map((r) => r.last)),
+      booleanArray(records.map((r) => changed.has(recordKey(r.portalId, r.objectType, r.objectId)))),
+    ],
   });
-  await sql.query({ ...S.search, values: [portals, types, ids] });
+  return result.rows[0]?.inserted ?? 0;
 }
 
 /** After a CRM update: the record's search keys follow its properties (if it has events). */
