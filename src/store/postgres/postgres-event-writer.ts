@@ -6,8 +6,8 @@
  * that also counts them onto their records (postgres-record-activity.ts). The batch is answered
  * only after the commit; on any unexpected error everything is rolled back and rethrown.
  *
- * Concurrency (READ COMMITTED): ids already stored are read before anything is written (ids that
- * cannot be a replay, without a fingerprint, only on a second attempt), so an identical re-send is
+ * Concurrency (READ COMMITTED): ids already stored are read before anything is written (ids the
+ * server has just made, `idIsNew`, only on a second attempt), so an identical re-send is
  * answered as a replay and a different one as EVENT_ID_IN_USE. When another
  * transaction wins a race after that read (the same event id, a contact's email, a deadlock), the
  * conflict shows as a row not inserted or a SQLSTATE; the whole batch then runs again, which is safe
@@ -114,11 +114,11 @@ export class PostgresEventWriter {
     options: EventWriteOptions,
     attempt: number,
   ): Promise<EventWriteResult[]> {
-    // A write without a fingerprint (an id the server made, an app event occurrence) is never a
-    // replay: a stored twin could only make it a conflict. So the first attempt does not look such
-    // ids up (a batch of generated ids skips the query); should one meet a stored id, the insert
-    // takes fewer rows (RaceLost) and the batch runs again, looking every id up.
-    const lookup = attempt === 1 ? writes.filter((w) => w.fingerprint !== '') : writes;
+    // An id the server has just made (`idIsNew`, as the SQLite writer reads it) is in no stored
+    // event, so the first attempt does not look it up (a batch of generated ids skips the query);
+    // should one meet a stored id after all, the insert fails and the batch runs again, looking
+    // every id up.
+    const lookup = attempt === 1 ? writes.filter((w) => w.idIsNew !== true) : writes;
     const stored = lookup.length > 0 ? await findEvents(client, lookup) : new Map<string, EventRow>();
     const keys = writes.map((w) => eventKey(w.portalId, Number(w.event.eventTemplateId), w.event.id));
     const seen = new Set<string>();
