@@ -9,6 +9,7 @@ import { type RunningServer, readFixture, startServer } from '../server.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerTemplates } from './commands/templates.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { packageVersion } from './package-version.js';
 
 const program = new Command('timeline-server')
@@ -35,6 +36,7 @@ serve.action(async (flags: Record<string, unknown>) => {
     }
     throw error;
   }
+  limitHeapGrowth();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);
