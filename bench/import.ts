@@ -13,18 +13,20 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { benchEvent } from './lib/bodies.js';
 import { ACCESS_TOKEN, API_KEY, APP_ID, createTemplate, startOurs } from './lib/ours.js';
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  'The import command against a running server: events/s of `timeline-server events import`.',
+  {
     events: { type: 'string', default: '100000' },
     'batch-size': { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '4' },
     pool: { type: 'string', default: '100000' },
   },
-});
+);
 const total = Number(args.events);
 const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
 

@@ -24,8 +24,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { benchArgs } from './lib/args.js';
 import {
   APP_EVENT_BATCH_PATH,
   appEventBatchBodies,
@@ -46,8 +46,10 @@ import { peakRssMb, startProcess } from './lib/processes.js';
 import { formatResult, ratio, summarize } from './lib/stats.js';
 import { runVsPrism } from './lib/vs-prism.js';
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  'Batch ingestion: our server against a reference (or Prism, --vs-prism; PostgreSQL against SQLite, --vs-sqlite), events/s and latency.',
+  {
     db: { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string' },
@@ -66,7 +68,7 @@ const { values: args } = parseArgs({
     preload: { type: 'string', default: '1000000' },
     starts: { type: 'string', default: '3' },
   },
-});
+);
 
 function positive(name: string, value: string): number {
   const n = Number(value);

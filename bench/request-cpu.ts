@@ -10,23 +10,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { benchArgs } from './lib/args.js';
 import { BATCH_PATH, batchBodies } from './lib/bodies.js';
 import { spent, threadSeconds } from './lib/cpu.js';
 import { ACCESS_TOKEN, createTemplate, startOurs } from './lib/ours.js';
 import { peakRssMb } from './lib/processes.js';
 import { median } from './lib/stats.js';
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  "CPU per stored event of each of our server's threads for a fixed amount of work; --compare another build.",
+  {
     requests: { type: 'string', default: '3000' },
     batch: { type: 'string', default: '100' },
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     compare: { type: 'string' },
   },
-});
+);
 const requests = Number(args.requests);
 const batch = Number(args.batch);
 const connections = Number(args.connections);

@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { randomIds } from '../src/domain/clock.js';
 import { toEventWrite } from '../src/domain/event-input.js';
 import type { EventWrite } from '../src/domain/store.js';
@@ -16,16 +15,15 @@ import type { EventTemplate } from '../src/domain/types.js';
 import { Limits } from '../src/limits.js';
 import { packEventWrite } from '../src/store/sqlite/packed-event-write.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { benchArgs } from './lib/args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    group: { type: 'string', default: '1' },
-    batch: { type: 'string', default: '100' },
-    seconds: { type: 'string', default: '5' },
-    pool: { type: 'string', default: '100000' },
-    // A fixed amount of work instead of a duration: for noise-free counts (perf stat, strace -c).
-    commits: { type: 'string' },
-  },
+const args = benchArgs(import.meta.url, 'The SQLite store alone (no HTTP): events/s of writeEventGroups.', {
+  group: { type: 'string', default: '1' },
+  batch: { type: 'string', default: '100' },
+  seconds: { type: 'string', default: '5' },
+  pool: { type: 'string', default: '100000' },
+  // A fixed amount of work instead of a duration: for noise-free counts (perf stat, strace -c).
+  commits: { type: 'string' },
 });
 const group = Number(args.group);
 const batch = Number(args.batch);

@@ -27,14 +27,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { freshPostgresSchema } from './lib/fresh-postgres.js';
 import { ACCESS_TOKEN, createTemplate, PORTAL_ID, startOurs } from './lib/ours.js';
 import { preload, preloadPostgres } from './lib/preload.js';
 import { percentile } from './lib/stats.js';
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  'Record timeline reads (first page, records list, search) on a store of --events events.',
+  {
     events: { type: 'string', default: '1000000' },
     contacts: { type: 'string', default: '100000' },
     samples: { type: 'string', default: '2000' },
@@ -42,7 +44,7 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     existing: { type: 'boolean', default: false },
   },
-});
+);
 const EVENTS = Number(args.events);
 const CONTACTS = Number(args.contacts);
 const SAMPLES = Number(args.samples);

@@ -33,7 +33,7 @@ import type {
   Portal,
   RefreshToken,
 } from '../../domain/types.js';
-import { type PackedResult, packEventWrite, unpackResults } from './packed-event-write.js';
+import { unpackResults } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
 import type {
   PlainCall,
@@ -43,6 +43,7 @@ import type {
   ThreadReply,
   ThreadRequest,
 } from './sqlite-thread-protocol.js';
+import { type CrossingResults, resultsFromCrossing, writesToCrossing } from './thread-crossing.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -201,14 +202,14 @@ export class SqliteThreadClient implements Store {
   findContactByEmail = (portalId: number, email: string) => this.call('findContactByEmail', portalId, email);
   writeEvents = async (writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> => {
     // Packed here, on the main thread, so the SQLite thread neither copies nested objects nor
-    // serialises them (see packed-event-write.ts).
-    const results = await this.send<PackedResult[]>({
+    // serialises them (see packed-event-write.ts and thread-crossing.ts).
+    const results = await this.send<CrossingResults>({
       kind: 'write-events',
       id: this.nextId++,
-      writes: writes.map(packEventWrite),
+      writes: writesToCrossing(writes),
       options,
     });
-    return unpackResults(writes, results);
+    return unpackResults(writes, resultsFromCrossing(results));
   };
   getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
     this.call('getEvent', portalId, eventTemplateId, eventId);

@@ -6,8 +6,8 @@
  */
 import type { Store } from '../../domain/store.js';
 import type { StoreErrorKind } from '../../domain/store-errors.js';
-import type { PackedEventWrite } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
+import type { CrossingWrites } from './thread-crossing.js';
 
 /** Store methods that cross the thread as they are (writes are packed; close ends the thread). */
 export type PlainMethod = Exclude<keyof Store, 'writeEvents' | 'sharedRequestCounts'>;
@@ -19,7 +19,7 @@ export type PlainCall = {
 export interface WriteEventsCall {
   kind: 'write-events';
   id: number;
-  writes: PackedEventWrite[];
+  writes: CrossingWrites;
   options: EventWriteOptions;
 }
 

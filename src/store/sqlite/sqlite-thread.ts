@@ -15,6 +15,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StoreError } from '../../domain/store-errors.js';
+import type { PackedEventWrite } from './packed-event-write.js';
 import type { EventWriteGroup } from './sqlite-event-writer.js';
 import { SqliteStore } from './sqlite-store.js';
 import type {
@@ -24,6 +25,7 @@ import type {
   ThreadReply,
   ThreadRequest,
 } from './sqlite-thread-protocol.js';
+import { resultsToCrossing, writesFromCrossing } from './thread-crossing.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-thread.ts must run as a worker thread');
@@ -103,7 +105,7 @@ function flushWrites(open: SqliteStore): void {
   try {
     const results = open.writeEventGroups(calls.map((call) => call.group));
     calls.forEach((call, i) => {
-      reply({ id: call.id, ok: true, result: results[i] });
+      reply({ id: call.id, ok: true, result: resultsToCrossing(results[i] ?? []) });
     });
   } catch (error) {
     const crossing = threadError(error);
@@ -143,7 +145,14 @@ port.on('message', async (request: ThreadRequest) => {
     // setImmediate runs after the messages already waiting are taken in: they join this commit.
     if (queuedWrites.length === 0) setImmediate(() => flushWrites(open));
     lastWriteAt = performance.now();
-    queuedWrites.push({ id: request.id, group: { writes: request.writes, options: request.options } });
+    let writes: PackedEventWrite[];
+    try {
+      writes = writesFromCrossing(request.writes);
+    } catch (error) {
+      reply({ id: request.id, ok: false, error: threadError(error) });
+      return;
+    }
+    queuedWrites.push({ id: request.id, group: { writes, options: request.options } });
     return;
   }
   try {
