@@ -10,7 +10,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 function usage(script: string, summary: string, options: Options): string {
   const lines = Object.entries(options).map(([name, option]) => {
     const flag = option.type === 'string' ? `--${name} <value>` : `--${name}`;
-    const fallback = option.default === undefined ? '' : ` (default ${String(option.default)})`;
+    const fallback =
+      option.default === undefined || option.default === false ? '' : ` (default ${String(option.default)})`;
     return `  ${flag}${fallback}`;
   });
   return [
