@@ -42,6 +42,8 @@ interface Sample {
   writer: number;
   rest: number;
   eventsPerSecond: number;
+  /** Request latency, ms (autocannon's resolution is 1 ms). */
+  p99: number;
   peakMb: number | undefined;
 }
 
@@ -53,6 +55,8 @@ async function measure(entry: string): Promise<Sample> {
     const pid = server.child.pid as number;
     let next = 0;
     const before = threadSeconds(pid);
+    // Wall time of our own: autocannon's `duration` is whole seconds plus a little.
+    const started = performance.now();
     const result = await autocannon({
       url: `${server.url}${BATCH_PATH}`,
       method: 'POST',
@@ -61,6 +65,7 @@ async function measure(entry: string): Promise<Sample> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ACCESS_TOKEN}` },
       requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
     });
+    const seconds = (performance.now() - started) / 1000;
     const threads = spent(before, threadSeconds(pid));
     const created = result.statusCodeStats?.['201']?.count ?? 0;
     if (created !== requests) throw new Error(`${entry}: ${created} of ${requests} requests answered 201`);
@@ -74,7 +79,8 @@ async function measure(entry: string): Promise<Sample> {
       main: us(main),
       writer: us(writer),
       rest: us(rest),
-      eventsPerSecond: events / result.duration,
+      eventsPerSecond: events / seconds,
+      p99: result.latency.p99,
       peakMb: await peakRssMb(pid),
     };
   } finally {
@@ -88,7 +94,7 @@ const line = (label: string, s: Sample) =>
     .toFixed(1)
     .padStart(
       5,
-    )} us  per event   ${Math.round(s.eventsPerSecond).toString().padStart(6)} events/s  peak ${s.peakMb === undefined ? '?' : Math.round(s.peakMb)} MB`;
+    )} us  per event   ${Math.round(s.eventsPerSecond).toString().padStart(6)} events/s  p99 ${String(s.p99).padStart(3)} ms  peak ${s.peakMb === undefined ? '?' : Math.round(s.peakMb)} MB`;
 
 console.log(
   `request-cpu: ${requests} requests of ${batch} events, ${connections} connections, ${rounds} round(s), fresh SQLite file each`,
@@ -112,6 +118,7 @@ for (const [label, list] of samples) {
       writer: pick((s) => s.writer),
       rest: pick((s) => s.rest),
       eventsPerSecond: pick((s) => s.eventsPerSecond),
+      p99: pick((s) => s.p99),
       peakMb: Math.max(...list.map((s) => s.peakMb ?? 0)),
     })}`,
   );
