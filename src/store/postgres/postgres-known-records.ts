@@ -122,9 +122,11 @@ export class KnownRecords {
     const emails = new Map<string, EmailEntry>();
     const createContacts = !writes.some(changesEmail);
     writes.forEach((w, i) => {
-      if (w.record.by !== 'email' || emailKey(w.record.email) === '') return;
-      const k = emailMapKey(w.portalId, emailKey(w.record.email));
-      const entry = emails.get(k) ?? { portalId: w.portalId, key: emailKey(w.record.email) };
+      if (w.record.by !== 'email') return;
+      const key = emailKey(w.record.email);
+      if (key === '') return;
+      const k = emailMapKey(w.portalId, key);
+      const entry = emails.get(k) ?? { portalId: w.portalId, key };
       if (createContacts && fresh[i] === true && entry.create === undefined) {
         entry.create = { ...w.stamps, email: w.record.email };
       }
