@@ -28,12 +28,13 @@
  * database's machine). Build the other commit's tree and run its copy for a before/after.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import type { EventWrite, RecordRef } from '../src/domain/store.js';
 import { applyMigrations } from '../src/store/postgres/postgres-migrations.js';
 import { createPool } from '../src/store/postgres/postgres-pool.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { benchEvent } from './lib/bodies.js';
+import { backendSeconds } from './lib/cpu.js';
 
 const url = process.argv[2] ?? process.env.TIMELINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const list = (value: string | undefined, fallback: number[]): number[] =>
@@ -270,36 +271,25 @@ async function main(): Promise<void> {
   }
 }
 
-/** utime + stime of a process, in seconds (Linux /proc, 100 ticks a second). */
-function processSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 /** One bench:ingest event (bench/lib/bodies.ts) as the domain hands it to the store. */
 function benchWrite(stampEvery: boolean): EventWrite {
-  const n = Math.floor(Math.random() * 100_000);
-  const webinar = `Webinar ${stampEvery ? Math.floor(Math.random() * 1e9) : n % 50}`;
+  const input = benchEvent(String(TEMPLATE), 100_000, 'person', stampEvery);
   const now = Date.now();
+  const { eventTemplateId, email, tokens, extraData } = input;
   return {
     portalId: PORTAL,
     event: {
-      eventTemplateId: String(TEMPLATE),
+      eventTemplateId,
       id: randomUUID(),
       objectType: 'contacts',
       timestamp: now,
       createdAt: now,
-      tokens: { webinarName: webinar, seats: String(n % 9), tier: n % 2 ? 'paid' : 'free' },
-      extraData: { source: 'bench', questions: [{ question: 'Why?', answer: `Because ${n}` }] },
-      email: `person-${n}@example.com`,
+      tokens,
+      extraData,
+      email,
     },
-    record: { by: 'email', email: `person-${n}@example.com` },
-    stamps: { last_webinar: webinar },
+    record: { by: 'email', email },
+    stamps: { last_webinar: tokens.webinarName ?? '' },
     fingerprint: '',
   };
 }
@@ -313,11 +303,8 @@ async function measureCpu(): Promise<void> {
   const store = new PostgresStore(scoped.toString(), { poolSize: writers, schema });
   const admin = createPool(url, { poolSize: 1 });
   const backends = async (): Promise<number> => {
-    const { rows } = await admin.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
-      [schema],
-    );
-    return rows.reduce((total, row) => total + processSeconds(row.pid), 0);
+    const seconds = await backendSeconds(admin, schema);
+    return [...seconds.values()].reduce((total, s) => total + s, 0);
   };
   try {
     await store.migrate();

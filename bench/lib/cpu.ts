@@ -28,7 +28,7 @@ export function threadSeconds(pid: number): Map<string, number> {
 
 /** CPU seconds of each PostgreSQL backend whose connection has this application_name, by pid. */
 export async function backendSeconds(
-  admin: pg.Client,
+  admin: Pick<pg.Client, 'query'> | Pick<pg.Pool, 'query'>,
   applicationName: string,
 ): Promise<Map<string, number>> {
   const { rows } = await admin.query<{ pid: number }>(

@@ -7,6 +7,7 @@ import { type ErrorDetail, invalidInput } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import { CUSTOM_OBJECT_TYPE_MARKER } from './app-event-type-rules.js';
 import {
+  bytesIfOverLimit,
   describe,
   EMAIL,
   extraDataDepth,
@@ -102,8 +103,7 @@ export function toOccurrenceWrite(
   const properties = readProperties(input.properties, type, ctx.limits, problems);
   if (problems.length > 0 || id === undefined || objectType === undefined) throw invalidInput(problems);
 
-  const mayBeTooLarge = ctx.bodyBytes === undefined || ctx.bodyBytes > ctx.limits.MAX_EVENT_BYTES;
-  const eventBytes = mayBeTooLarge ? Buffer.byteLength(JSON.stringify(input)) : 0;
+  const eventBytes = bytesIfOverLimit(input, ctx);
   if (eventBytes > ctx.limits.MAX_EVENT_BYTES) {
     throw invalidInput([
       {

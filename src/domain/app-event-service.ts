@@ -52,7 +52,8 @@ export class AppEventService {
 
   /** One occurrence: stored, or the whole request's error (400, or 409 for an id already used). */
   async createOne(token: AccessToken, input: unknown, request: RequestFacts = {}): Promise<StoredOccurrence> {
-    const [stored] = await this.run(token, [input], request, (failures) => {
+    const requestedAt = request.requestedAt ?? this.clock.now();
+    const [stored] = await this.run(token, [input], requestedAt, request.bodyBytes, (failures) => {
       const [failure] = failures;
       if (failure?.conflict) throw new ApiError('OCCURRENCE_EXISTS', {}, { context: idContext(failure) });
       const first = failure?.details[0]?.message ?? 'the occurrence is not valid';
@@ -77,7 +78,7 @@ export class AppEventService {
   ): Promise<OccurrenceBatch> {
     const requestedAt = request.requestedAt ?? this.clock.now();
     const startedAt = this.clock.now();
-    const results = await this.run(token, inputs, { ...request, requestedAt }, (failures) => {
+    const results = await this.run(token, inputs, requestedAt, request.bodyBytes, (failures) => {
       const conflictsOnly = failures.every((failure) => failure.conflict);
       const params = { failed: failures.length, total: inputs.length };
       return new ApiError(conflictsOnly ? 'OCCURRENCE_BATCH_CONFLICT' : 'OCCURRENCE_BATCH_INVALID', params, {
@@ -96,16 +97,16 @@ export class AppEventService {
   private async run(
     token: AccessToken,
     inputs: unknown[],
-    request: RequestFacts,
+    requestedAt: number,
+    bodyBytes: number | undefined,
     failed: (failures: InputFailure[]) => ApiError,
   ): Promise<StoredOccurrence[]> {
-    const requestedAt = request.requestedAt ?? this.clock.now();
     const ctx: OccurrenceContext = {
       portalId: token.portalId,
       now: requestedAt,
       limits: this.options.limits,
     };
-    if (request.bodyBytes !== undefined) ctx.bodyBytes = request.bodyBytes;
+    if (bodyBytes !== undefined) ctx.bodyBytes = bodyBytes;
     // Each type once, then every input without waiting (a batch names one type or a few).
     const typeNames = inputs.map(eventTypeNameOf);
     const distinct = [...new Set(typeNames.flatMap(({ name }) => (name === undefined ? [] : [name])))];

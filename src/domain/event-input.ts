@@ -76,6 +76,18 @@ export function extraDataDepth(value: unknown, limits: Readonly<LimitValues>, pr
   });
 }
 
+/**
+ * The size of one event's JSON, or 0 when it cannot be over `MAX_EVENT_BYTES`: an event of a
+ * request body under the limit is smaller than the body (issue 16: most requests skip measuring).
+ */
+export function bytesIfOverLimit(
+  input: unknown,
+  ctx: { bodyBytes?: number; limits: Readonly<LimitValues> },
+): number {
+  if (ctx.bodyBytes !== undefined && ctx.bodyBytes <= ctx.limits.MAX_EVENT_BYTES) return 0;
+  return Buffer.byteLength(JSON.stringify(input));
+}
+
 /** Turns a valid input into a store write, or throws the ApiError that describes why it is not. */
 export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: EventContext): EventWrite {
   const problems: ErrorDetail[] = [];
@@ -111,8 +123,7 @@ export function toEventWrite(input: ParsedEvent, template: EventTemplate, ctx: E
   }
   if (problems.length > 0) throw invalidInput(problems);
 
-  const mayBeTooLarge = ctx.bodyBytes === undefined || ctx.bodyBytes > ctx.limits.MAX_EVENT_BYTES;
-  const eventBytes = mayBeTooLarge ? Buffer.byteLength(JSON.stringify(input)) : 0;
+  const eventBytes = bytesIfOverLimit(input, ctx);
   if (eventBytes > ctx.limits.MAX_EVENT_BYTES) {
     throw new ApiError(
       'EVENT_INVALID',

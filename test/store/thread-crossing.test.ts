@@ -43,7 +43,26 @@ it('writes come out of the crossing exactly as packEventWrite makes them, whatev
     write(2, { record: { by: 'objectId', objectId: '42', email: 'a@b.co', domain: 'b.co' } }),
     write(3, { record: { by: 'utk', utk: `utk\n${awkward}` }, stamps: {} }),
   ];
-  assert.deepEqual(writesFromCrossing(writesToCrossing(writes)), writes.map(packEventWrite));
+  const crossed = writesFromCrossing(writesToCrossing(writes));
+  assert.deepEqual(crossed, writes.map(packEventWrite));
+  // Spelled out once, so the comparison above does not rest on packEventWrite alone.
+  assert.deepEqual(crossed[1], {
+    portalId: 101,
+    templateId: 1000001,
+    eventId: `id-1-${awkward}`,
+    objectType: 'contacts',
+    timestamp: 1_764_490_000_001,
+    createdAt: 1_764_490_000_000,
+    fingerprint: '',
+    idIsNew: true,
+    record: { by: 'email', email: 'p1@example.com' },
+    stamps: { last_webinar: awkward },
+    body: JSON.stringify({
+      tokens: { name: awkward, empty: '' },
+      extraData: { nested: { list: [1, 'two\nlines', null, { deep: awkward }] } },
+      email: 'p1@example.com',
+    }),
+  });
 });
 
 it('an empty batch and a one-event batch cross too', () => {

@@ -13,6 +13,7 @@ import { CANONICAL_ID, type EventWrite } from '../../domain/store.js';
 import { emailKey, type RecordRow } from '../rows.js';
 import { bigintArray, textArray } from './postgres-arrays.js';
 import { run, type Sql } from './postgres-pool.js';
+import { recordKey } from './postgres-record-activity.js';
 
 const S = {
   byIds: {
@@ -61,9 +62,6 @@ const S = {
   },
 };
 
-/** A record's map key (a NUL cannot be in a portal id or an object type). */
-const recordKey = (portalId: number, objectType: string, id: number): string =>
-  `${portalId}\u0000${objectType}\u0000${id}`;
 /** An email's map key: the portal, then the normalised email. */
 const emailMapKey = (portalId: number, email: string): string => `${portalId}\u0000${email}`;
 

@@ -106,7 +106,7 @@ export interface InsertedEvent {
   objectId: number;
 }
 
-/** The key `recordKey` gives a record: the batch's set of records it may have changed uses it. */
+/** A record's map key, for the writer's and KnownRecords' sets (a NUL cannot be in a portal id or an object type). */
 export function recordKey(portalId: number, objectType: string, objectId: number): string {
   return `${portalId}\u0000${objectType}\u0000${objectId}`;
 }

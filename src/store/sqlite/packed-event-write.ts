@@ -30,21 +30,62 @@ export type PackedResult =
   | { ok: true; replayed: true; event: TimelineEvent }
   | StoreFailure;
 
-export function packEventWrite(write: EventWrite): PackedEventWrite {
+/**
+ * A packed write's fields other than its body, in one array: the form in which a batch crosses to
+ * the SQLite thread as one JSON text (thread-crossing.ts).
+ */
+export type PackedColumns = [
+  portalId: number,
+  templateId: number,
+  eventId: string,
+  objectType: string,
+  timestamp: number,
+  createdAt: number,
+  fingerprint: string,
+  idIsNew: 0 | 1,
+  record: RecordRef,
+  stamps: Record<string, string>,
+];
+
+export function packedColumns(write: EventWrite): PackedColumns {
   const { event } = write;
+  return [
+    write.portalId,
+    Number(event.eventTemplateId),
+    event.id,
+    event.objectType,
+    event.timestamp,
+    event.createdAt,
+    write.fingerprint,
+    write.idIsNew === true ? 1 : 0,
+    write.record,
+    write.stamps,
+  ];
+}
+
+/** The JSON of the write's `body` column. */
+export function packedBody(write: EventWrite): string {
+  return JSON.stringify(eventBody(write.event));
+}
+
+export function fromPackedColumns(c: PackedColumns, body: string): PackedEventWrite {
   return {
-    portalId: write.portalId,
-    templateId: Number(event.eventTemplateId),
-    eventId: event.id,
-    objectType: event.objectType,
-    timestamp: event.timestamp,
-    createdAt: event.createdAt,
-    fingerprint: write.fingerprint,
-    idIsNew: write.idIsNew === true,
-    record: write.record,
-    stamps: write.stamps,
-    body: JSON.stringify(eventBody(event)),
+    portalId: c[0],
+    templateId: c[1],
+    eventId: c[2],
+    objectType: c[3],
+    timestamp: c[4],
+    createdAt: c[5],
+    fingerprint: c[6],
+    idIsNew: c[7] === 1,
+    record: c[8],
+    stamps: c[9],
+    body,
   };
+}
+
+export function packEventWrite(write: EventWrite): PackedEventWrite {
+  return fromPackedColumns(packedColumns(write), packedBody(write));
 }
 
 export function unpackResults(writes: EventWrite[], results: PackedResult[]): EventWriteResult[] {

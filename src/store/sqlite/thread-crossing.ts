@@ -8,68 +8,32 @@
  * always, the answer crosses as its objectIds joined by commas (decimal ids never hold one).
  */
 import type { EventWrite } from '../../domain/store.js';
-import { type PackedEventWrite, type PackedResult, packEventWrite } from './packed-event-write.js';
+import {
+  fromPackedColumns,
+  type PackedColumns,
+  type PackedEventWrite,
+  type PackedResult,
+  packedBody,
+  packedColumns,
+} from './packed-event-write.js';
 
 export interface CrossingWrites {
-  /** JSON: one array per write, in `Columns` order. */
+  /** JSON: the `PackedColumns` of every write. */
   columns: string;
   /** The writes' `body` JSON, joined by '\n'. */
   bodies: string;
 }
 
-type Columns = [
-  portalId: number,
-  templateId: number,
-  eventId: string,
-  objectType: string,
-  timestamp: number,
-  createdAt: number,
-  fingerprint: string,
-  idIsNew: 0 | 1,
-  record: PackedEventWrite['record'],
-  stamps: PackedEventWrite['stamps'],
-];
-
 export function writesToCrossing(writes: EventWrite[]): CrossingWrites {
-  const columns: Columns[] = new Array(writes.length);
-  const bodies: string[] = new Array(writes.length);
-  for (let i = 0; i < writes.length; i++) {
-    const w = packEventWrite(writes[i] as EventWrite);
-    columns[i] = [
-      w.portalId,
-      w.templateId,
-      w.eventId,
-      w.objectType,
-      w.timestamp,
-      w.createdAt,
-      w.fingerprint,
-      w.idIsNew ? 1 : 0,
-      w.record,
-      w.stamps,
-    ];
-    bodies[i] = w.body;
-  }
-  return { columns: JSON.stringify(columns), bodies: bodies.join('\n') };
+  return { columns: JSON.stringify(writes.map(packedColumns)), bodies: writes.map(packedBody).join('\n') };
 }
 
 export function writesFromCrossing(crossing: CrossingWrites): PackedEventWrite[] {
-  const columns = JSON.parse(crossing.columns) as Columns[];
+  const columns = JSON.parse(crossing.columns) as PackedColumns[];
   if (columns.length === 0) return []; // ''.split gives one empty body
   const bodies = crossing.bodies.split('\n');
   if (bodies.length !== columns.length) throw new Error('crossing: bodies and columns differ in count');
-  return columns.map((c, i) => ({
-    portalId: c[0],
-    templateId: c[1],
-    eventId: c[2],
-    objectType: c[3],
-    timestamp: c[4],
-    createdAt: c[5],
-    fingerprint: c[6],
-    idIsNew: c[7] === 1,
-    record: c[8],
-    stamps: c[9],
-    body: bodies[i] as string,
-  }));
+  return columns.map((c, i) => fromPackedColumns(c, bodies[i] as string));
 }
 
 /** The answers as they cross back: objectIds joined by ',' when all are new events, else as they are. */
