@@ -20,6 +20,11 @@
  * `ours/ours (limiter on)` is what the limiter costs. Use --rounds 3 or more and read the medians.
  *   npm run bench:ingest -- --db postgres://... --vs-sqlite --stamp-every   (every event changes its contact)
  *   npm run bench:ingest -- --cpu [--db postgres://...]   (CPU per event of our server and its PostgreSQL backends)
+ *
+ * --stored-reference adds the reference storing every event durably and doing nothing else (see
+ * bench/reference-server.ts), on each database our server uses in the run; --prism adds Stoplight
+ * Prism as one more target of the same rounds (issue 16: what storing alone costs, against Prism):
+ *   npm run bench:ingest -- --stored-reference --prism --rounds 3 --cpu
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +37,7 @@ import {
   BATCH_PATH,
   batchBodies,
   REQUEST_NUMBER,
+  singleBodies,
 } from './lib/bodies.js';
 import { accumulate, backendSeconds, describeServerCpu, spent, threadSeconds } from './lib/cpu.js';
 import { type LoadResult, runLoad } from './lib/load.js';
@@ -42,6 +48,7 @@ import {
   startOurs,
   UNREACHABLE_RATE_LIMIT,
 } from './lib/ours.js';
+import { ensurePrism, startPrism, writeDocument } from './lib/prism.js';
 import { peakRssMb, startProcess } from './lib/processes.js';
 import { formatResult, ratio, summarize } from './lib/stats.js';
 import { runVsPrism } from './lib/vs-prism.js';
@@ -61,6 +68,9 @@ const args = benchArgs(
     'vs-prism': { type: 'boolean', default: false },
     'app-events': { type: 'boolean', default: false },
     'limiter-cost': { type: 'boolean', default: false },
+    // issue 16: the reference also storing each event (bench/reference-server.ts --store), and Prism.
+    'stored-reference': { type: 'boolean', default: false },
+    prism: { type: 'boolean', default: false },
     // issue 16: every event stamps a new value onto its contact (the stamped token varies).
     'stamp-every': { type: 'boolean', default: false },
     // issue 16: CPU per event of our server's threads (and of its PostgreSQL backends) over the rounds.
@@ -127,10 +137,14 @@ async function freshPostgres(url: string): Promise<{
   };
 }
 
+type FreshPostgres = Awaited<ReturnType<typeof freshPostgres>>;
+
 interface Target {
   label: string;
   url: string;
   pid?: number;
+  /** The target's own PostgreSQL schema, whose backends --cpu measures. */
+  postgres?: FreshPostgres | undefined;
   templateId: string;
   stop: () => Promise<void>;
   /** The app-events path (issue 14) instead of v3's batch create. */
@@ -148,21 +162,34 @@ async function againstReference(): Promise<void> {
       (args['stamp-every'] ? ', every event stamps a new value' : ''),
   );
   const deadlocksBefore = await postgres?.deadlocks();
-  let limitedPostgres: Awaited<ReturnType<typeof freshPostgres>> | undefined;
+  let limitedPostgres: FreshPostgres | undefined;
   const targets: Target[] = [];
   const dropLater: (() => Promise<void>)[] = [];
-  const addOurs = async (label: string, path: string, rateLimit?: string) => {
+  const addOurs = async (label: string, path: string, schema?: FreshPostgres, rateLimit?: string) => {
     const server = await startOurs(path, rateLimit);
     targets.push({
       label,
       url: server.url,
       pid: server.child.pid,
+      postgres: schema,
       templateId: await createTemplate(server.url),
       stop: server.stop,
     });
   };
+  const addReference = async (label: string, store?: string, schema?: FreshPostgres) => {
+    const script = join(import.meta.dirname, 'reference-server.js');
+    const reference = await startProcess(process.execPath, store ? [script, '--store', store] : [script]);
+    targets.push({
+      label,
+      url: reference.url,
+      pid: reference.child.pid,
+      postgres: schema,
+      templateId: targets[0]?.templateId ?? '',
+      stop: reference.stop,
+    });
+  };
   try {
-    await addOurs(postgres ? 'ours (PostgreSQL)' : 'ours', db);
+    await addOurs(postgres ? 'ours (PostgreSQL)' : 'ours', db, postgres);
     // One process on PostgreSQL against one on SQLite, in the same run (issue: scale-out figures).
     if (args['vs-sqlite']) await addOurs('ours (SQLite)', join(scratch, 'bench-sqlite.db'));
     // The app-events path on the same server and database, in the same rounds as v3's (issue 14).
@@ -185,19 +212,28 @@ async function againstReference(): Promise<void> {
       await addOurs(
         'ours (limiter on)',
         limited?.url ?? join(scratch, 'bench-limited.db'),
+        limited,
         UNREACHABLE_RATE_LIMIT,
       );
     }
-    if (!args['no-reference']) {
-      const reference = await startProcess(process.execPath, [
-        join(import.meta.dirname, 'reference-server.js'),
-      ]);
-      targets.push({
-        label: 'reference',
-        url: reference.url,
-        templateId: targets[0]?.templateId ?? '',
-        stop: reference.stop,
-      });
+    if (!args['no-reference']) await addReference('reference');
+    if (args['stored-reference']) {
+      // On each database our server runs on in this run, in a schema or file of its own.
+      if (postgres) {
+        const schema = await freshPostgres(args.db as string);
+        dropLater.push(schema.drop);
+        await addReference('stored ref (PG)', schema.url, schema);
+      }
+      if (!postgres || args['vs-sqlite'])
+        await addReference('stored reference', join(scratch, 'stored-reference.db'));
+    }
+    if (args.prism) {
+      await ensurePrism();
+      const templateId = targets[0]?.templateId ?? '';
+      writeDocument(templateId, batchSize);
+      const probe = singleBodies(templateId, poolSize, 1)[0] as string;
+      const prism = await startPrism(probe, ACCESS_TOKEN);
+      targets.push({ label: 'prism', url: prism.url, pid: prism.child.pid, templateId, stop: prism.stop });
     }
     const results = new Map<string, LoadResult[]>();
     // --cpu: CPU seconds of each target's server threads (and PostgreSQL backends) during its loads.
@@ -206,14 +242,8 @@ async function againstReference(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       for (const target of targets) {
         const measureCpu = args.cpu && target.pid !== undefined && !target.appEvents;
-        // Each PostgreSQL target's own schema names its backends: ours, and the limiter's (--limiter-cost).
-        const targetPostgres =
-          target === targets[0]
-            ? postgres
-            : target.label === 'ours (limiter on)'
-              ? limitedPostgres
-              : undefined;
-        const pgTarget = measureCpu ? targetPostgres : undefined;
+        // Each PostgreSQL target's own schema names its backends.
+        const pgTarget = measureCpu ? target.postgres : undefined;
         const threadsBefore = measureCpu ? threadSeconds(target.pid as number) : undefined;
         const backendsBefore = pgTarget ? await pgTarget.backends() : undefined;
         const result = await runLoad({
@@ -255,7 +285,12 @@ async function againstReference(): Promise<void> {
       medians.set(target.label, median);
       const rss =
         target.pid === undefined ? '' : `   peak RSS ${(await peakRssMb(target.pid))?.toFixed(0) ?? '?'} MB`;
-      const note = target.label === 'reference' ? '   (bare node:http + JSON, stores nothing)' : '';
+      const note =
+        target.label === 'reference'
+          ? '   (bare node:http + JSON, stores nothing)'
+          : target.label.startsWith('stored ref')
+            ? '   (bare node:http + JSON + one row per event, durable)'
+            : '';
       console.log(`median  ${target.label.padEnd(18)} ${formatResult(median)}${rss}${note}`);
     }
     for (const target of targets) {
