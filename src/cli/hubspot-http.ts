@@ -28,8 +28,15 @@ export interface HubSpotHttpOptions {
   maxRetries?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
-  /** Told of every retry, with why (for progress and logs). */
+  /** Told of every retry, with why (for progress and logs); by default a line on stderr. */
   onRetry?: (reason: string, delayMs: number) => void;
+  /** The command's flag that allows more attempts, named when giving up (if it has one). */
+  retriesFlag?: string;
+}
+
+/** The default `onRetry`: a wait of several seconds is never silent. */
+function retryLine(reason: string, delayMs: number): void {
+  process.stderr.write(`retrying in ${(delayMs / 1000).toFixed(1)}s: ${reason}\n`);
 }
 
 export class HubSpotHttp {
@@ -85,8 +92,8 @@ export class HubSpotHttp {
     if (attempt >= this.maxRetries) {
       throw new CliError(
         `gave up after ${attempt + 1} attempts: ${reason}`,
-        `check that ${this.options.baseUrl} is up and healthy, then run the same command again ` +
-          '(add --resume to an import to skip what was done; --max-retries allows more attempts)',
+        `check that ${this.options.baseUrl} is up and healthy, then run the same command again` +
+          (this.options.retriesFlag ? ` (${this.options.retriesFlag} allows more attempts)` : ''),
       );
     }
     const backoff = backoffDelay(attempt, {
@@ -96,7 +103,7 @@ export class HubSpotHttp {
     const after = answer ? retryAfterMs(answer.headers.get('retry-after')) : undefined;
     const delay = Math.max(backoff, after ?? 0);
     this.retries += 1;
-    this.options.onRetry?.(reason, delay);
+    (this.options.onRetry ?? retryLine)(reason, delay);
     this.gate.closeFor(delay);
   }
 
@@ -149,7 +156,8 @@ function summary(answer: HttpAnswer): string {
   return typeof message === 'string' ? message : answer.text.slice(0, 200);
 }
 
-function networkReason(error: unknown): string {
+/** What a failed fetch met (`network error ECONNREFUSED`), for error texts. */
+export function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   if (typeof cause?.code === 'string') return `network error ${cause.code}`;
   return error instanceof Error ? error.message : String(error);

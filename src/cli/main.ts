@@ -6,10 +6,11 @@ import { StoreCannotOpenError, StoreCorruptError, StoreUnavailableError } from '
 import { ApiError } from '../errors.js';
 import { redactDatabase } from '../redact.js';
 import { type RunningServer, readFixture, startServer } from '../server.js';
-import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, usageError } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerTemplates } from './commands/templates.js';
 import { limitHeapGrowth } from './heap-growth.js';
+import { networkReason } from './hubspot-http.js';
 import { packageVersion } from './package-version.js';
 
 const program = new Command('timeline-server')
@@ -138,15 +139,38 @@ program
   )
   .action(async (file: string, flags: { url: string; adminToken: string }) => {
     const fixture = await readFixture(file);
-    const response = await fetch(new URL('/_admin/v1/seed', flags.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${flags.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(fixture),
-    });
+    let url: URL;
+    try {
+      url = new URL('/_admin/v1/seed', flags.url);
+    } catch {
+      throw usageError(
+        `--url '${flags.url}' is not a URL`,
+        "give the server's address, e.g. http://127.0.0.1:8080",
+      );
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${flags.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(fixture),
+      });
+    } catch (error) {
+      throw new CliError(
+        `cannot reach ${flags.url}: ${networkReason(error)}`,
+        'check that the server is running (timeline-server serve) and that --url names it',
+      );
+    }
     const body = (await response.json().catch(() => ({}))) as {
       message?: string;
       errors?: { in?: string; message: string }[];
     };
+    if (response.status === 401) {
+      throw new CliError(
+        `${flags.url} refused the admin token (401)`,
+        "pass the token `serve` printed as 'admin token:' (--admin-token or TIMELINE_ADMIN_TOKEN)",
+      );
+    }
     if (response.status !== 201) {
       console.error(`timeline-server: ${response.status} ${body.message ?? ''}`);
       for (const detail of body.errors ?? []) console.error(`  ${detail.in ?? ''}: ${detail.message}`);

@@ -1,11 +1,11 @@
 /** `timeline-server events export`: a portal's events as NDJSON or CSV that `events import` reads back. */
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { usageError } from '../cli-error.js';
 import { csvOutput, type EventOutput, ndjsonOutput } from '../export/event-output.js';
 import { type ExportFilter, timelineEvents } from '../export/timeline-reader.js';
 import { HubSpotHttp } from '../hubspot-http.js';
+import { openOutputFile } from '../output-file.js';
 import { createProgress } from '../progress.js';
 import {
   addTargetOptions,
@@ -106,7 +106,8 @@ async function exportCommand(flags: ExportFlags): Promise<number> {
   if (flags.since !== undefined) filter.since = flags.since;
   if (flags.until !== undefined) filter.until = flags.until;
 
-  const stream: Writable = flags.output === '-' ? process.stdout : createWriteStream(flags.output);
+  const file = flags.output === '-' ? undefined : openOutputFile(flags.output, '--output');
+  const stream: Writable = file?.stream ?? process.stdout;
   const output: EventOutput = flags.format === 'csv' ? csvOutput(stream, tokenNames) : ndjsonOutput(stream);
   // The data may be on stdout: progress goes to stderr.
   const progress = createProgress(process.stderr, { intervalMs: flags.progressInterval * 1000 });
@@ -128,7 +129,7 @@ async function exportCommand(flags: ExportFlags): Promise<number> {
     await output.finish();
   } finally {
     progress.stop();
-    if (stream !== process.stdout) await new Promise<void>((resolve) => stream.end(resolve));
+    await file?.close();
   }
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write(

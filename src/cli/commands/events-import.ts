@@ -9,6 +9,7 @@ import { RejectsWriter } from '../import/rejects-writer.js';
 import { TemplateChecker } from '../import/template-checker.js';
 import { parseMapFlags } from '../input/csv-mapping.js';
 import { INPUT_FORMATS, type InputFormat, openInput } from '../input/open-input.js';
+import { checkReplaceableFile } from '../output-file.js';
 import { createProgress } from '../progress.js';
 import { addTargetOptions, integerIn, requireAccessToken, type TargetOptions } from '../target-options.js';
 
@@ -125,6 +126,8 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
   const base = file === '-' ? 'stdin' : file;
   const rejectsPath = flags.rejects ?? `${base}.rejects.ndjson`;
   const checkpointPath = flags.checkpoint ?? (file === '-' ? undefined : `${file}.checkpoint.json`);
+  // Both files are written as the import goes: a path that cannot be is refused before it starts.
+  if (checkpointPath !== undefined) checkReplaceableFile(checkpointPath, '--checkpoint');
 
   let resumeFrom = 0;
   if (flags.resume) {
@@ -149,11 +152,15 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
     );
   }
 
+  const rejects = new RejectsWriter(rejectsPath, flags.resume && existsSync(rejectsPath));
+
   const http = new HubSpotHttp({
     baseUrl: flags.baseUrl,
     accessToken,
     concurrency: flags.concurrency,
     maxRetries: flags.maxRetries,
+    retriesFlag: '--max-retries',
+    onRetry: (reason, delayMs) => progress.log(`retrying in ${(delayMs / 1000).toFixed(1)}s: ${reason}`),
     ...(flags.developerApiKey === undefined ? {} : { developerApiKey: flags.developerApiKey }),
   });
   let checker: TemplateChecker | undefined;
@@ -163,7 +170,6 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
       'note: local check skipped (events are checked by the target only): pass --app-id and --developer-api-key to check each event against its template first',
     );
   }
-  const rejects = new RejectsWriter(rejectsPath, flags.resume && existsSync(rejectsPath));
 
   let stop = false;
   const onSigint = () => {

@@ -5,7 +5,7 @@
  */
 
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { type OutputFile, openOutputFile } from '../output-file.js';
 
 export interface RejectError {
   /** `local`: refused by the check before sending; `server`: refused by the target. */
@@ -26,22 +26,20 @@ export interface RejectLine {
 }
 
 export class RejectsWriter {
-  private readonly stream: WriteStream | undefined;
+  private readonly file: OutputFile | undefined;
 
+  /** Opens the file at once: a path that cannot be written fails before any event is sent. */
   constructor(path: string | undefined, append: boolean) {
-    this.stream = path === undefined ? undefined : createWriteStream(path, { flags: append ? 'a' : 'w' });
+    this.file = path === undefined ? undefined : openOutputFile(path, '--rejects', append);
   }
 
   async write(reject: RejectLine): Promise<void> {
-    if (!this.stream) return;
-    if (!this.stream.write(`${JSON.stringify(reject)}\n`)) await once(this.stream, 'drain');
+    if (!this.file) return;
+    const { stream } = this.file;
+    if (!stream.write(`${JSON.stringify(reject)}\n`)) await once(stream, 'drain');
   }
 
   async close(): Promise<void> {
-    if (!this.stream) return;
-    const stream = this.stream;
-    await new Promise<void>((resolve, reject) =>
-      stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    await this.file?.close();
   }
 }

@@ -1,0 +1,65 @@
+/**
+ * The files a command writes (an export's output, an import's rejects and checkpoint), checked
+ * before any work starts: a path that cannot be written (a folder, a missing folder, no permission)
+ * is a usage error that names the flag, not a stack trace after events were already sent.
+ */
+import { closeSync, createWriteStream, openSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { usageError } from './cli-error.js';
+
+const FIX = 'give the path of a file in a folder that exists and that you can write to';
+
+function reason(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOENT') return 'its folder does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface OutputFile {
+  stream: WriteStream;
+  /** Ends the file; rejects with the first error writing it met (a full disk, say). */
+  close(): Promise<void>;
+}
+
+/** Opens `path` for writing (or appending) now, so a path that cannot be written fails at once. */
+export function openOutputFile(path: string, flag: string, append = false): OutputFile {
+  let fd: number;
+  try {
+    fd = openSync(path, append ? 'a' : 'w');
+  } catch (error) {
+    throw usageError(`cannot write ${flag} '${path}': ${reason(error)}`, FIX);
+  }
+  const stream = createWriteStream(path, { fd });
+  // Kept, not thrown from an event: a pending write's 'drain' wait rejects with it, and close() too.
+  let failure: Error | undefined;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+  return {
+    stream,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        const done = () => (failure ? reject(failure) : resolve());
+        if (stream.destroyed) done();
+        else stream.end(done);
+      }),
+  };
+}
+
+/**
+ * Checks that a file written later by replacing it (write `path.tmp`, rename onto `path`) can be:
+ * `path` is not a folder, and `path.tmp` can be made in its folder.
+ */
+export function checkReplaceableFile(path: string, flag: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw usageError(`cannot write ${flag} '${path}': it is a folder`, FIX);
+  }
+  const temporary = `${path}.tmp`;
+  try {
+    closeSync(openSync(temporary, 'w'));
+    rmSync(temporary, { force: true });
+  } catch (error) {
+    throw usageError(`cannot write ${flag} '${path}': ${reason(error)}`, FIX);
+  }
+}
