@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mappingFor, parseMapFlags, rowToEvent } from '../../src/cli/input/csv-mapping.js';
+import { readCsv } from '../../src/cli/input/csv-reader.js';
 import type { InputRecord } from '../../src/cli/input/input-record.js';
 import { readJsonArray } from '../../src/cli/input/json-array-reader.js';
 import { readNdjson } from '../../src/cli/input/ndjson-reader.js';
@@ -53,6 +54,27 @@ describe('import readers', () => {
         `chunks of ${size}`,
       );
     }
+  });
+
+  it('CSV: a row with more or fewer cells than the header is an error of its line, not a guess', async () => {
+    const text =
+      'email,tokens.plan,tokens.seats\na@example.com,pro,1\nb@example.com,pro,1,extra\nc@example.com,pro\n"d,@example.com",pro,2\n';
+    const records = await all(readCsv(chunks(text, 7), { bytes: 0 }, new Map(), () => {}));
+    assert.deepEqual(
+      records.map((r) => [r.line, r.parseError ?? (r.value as { email: string }).email]),
+      [
+        [2, 'a@example.com'],
+        [
+          3,
+          'line 3: 4 cells, but the header has 3 columns (quote a cell that holds a comma; leave an empty cell empty between its commas)',
+        ],
+        [
+          4,
+          'line 4: 2 cells, but the header has 3 columns (quote a cell that holds a comma; leave an empty cell empty between its commas)',
+        ],
+        [5, 'd,@example.com'],
+      ],
+    );
   });
 
   it('JSON array: a cut-short file is an error, not a silent end', async () => {

@@ -1,5 +1,6 @@
 /**
- * CSV with a header row, each row an event through the column mapping. csv-parse handles quoting,
+ * CSV with a header row, each row an event through the column mapping; a row whose cell count is
+ * not the header's is an input error of its line. csv-parse handles quoting,
  * embedded newlines and CRLF; it is pulled row by row so the file is never held whole.
  */
 import { Readable } from 'node:stream';
@@ -31,6 +32,18 @@ export async function* readCsv(
       continue;
     }
     const line = info.lines;
+    // A row with more or fewer cells than the header (an unquoted comma, a cell left out) would
+    // put values under the wrong columns or drop them: it is rejected, never guessed at.
+    if (record.length !== header.length) {
+      yield {
+        position: line,
+        line,
+        parseError:
+          `line ${line}: ${record.length} cells, but the header has ${header.length} columns ` +
+          '(quote a cell that holds a comma; leave an empty cell empty between its commas)',
+      };
+      continue;
+    }
     const row: Record<string, string> = {};
     header.forEach((column, i) => {
       const cell = record[i];
