@@ -2,9 +2,9 @@
  * Wires the concrete objects together: store, services, renderer and HTTP app. The CLI, the
  * programmatic API (`src/index.ts`) and the tests all start servers through `startServer`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { type Config, ConfigError } from './config.js';
 import { AppEventService } from './domain/app-event-service.js';
 import { AppEventTypeService } from './domain/app-event-type-service.js';
 import {
@@ -166,12 +166,12 @@ export async function readFixture(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the seed fixture ${path}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read the seed fixture ${path}: ${(error as Error).message}`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`the seed fixture ${path} is not JSON: ${(error as Error).message}`);
+    throw new ConfigError(`the seed fixture ${path} is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -206,6 +206,12 @@ async function startProject(
   appId: number,
 ): Promise<ProjectWatcher | undefined> {
   if (config.project === undefined) return undefined;
+  const folder = await stat(config.project).catch(() => undefined);
+  if (!folder?.isDirectory()) {
+    throw new ConfigError(
+      `--project ${config.project} is not a folder (give the root of a HubSpot project, the folder holding src/app/app-events)`,
+    );
+  }
   const load = await loadProject(config.project, appId, types);
   if (load.problems.length > 0) {
     throw new Error(`the project's app event types are not valid:\n  ${load.problems.join('\n  ')}`);

@@ -48,6 +48,12 @@ serve.action(async (flags: Record<string, unknown>) => {
       for (const detail of error.details) console.error(`  ${detail.in ?? ''}: ${detail.message}`);
       process.exit(EXIT_USAGE);
     }
+    // A setting that cannot work: a --seed or --project that cannot be read, a port taken.
+    const setting = settingFailure(error, config.port);
+    if (setting !== undefined) {
+      console.error(`timeline-server: ${setting}`);
+      process.exit(EXIT_USAGE);
+    }
     console.error(`timeline-server: ${startFailure(error, config.db)}`);
     // A database the settings name but that cannot be used is the user's setting to fix (2); a
     // database that is down, or anything else, is a runtime failure (1).
@@ -71,6 +77,19 @@ serve.action(async (flags: Record<string, unknown>) => {
 });
 
 /** Why the server could not start, in words a user can act on; secrets redacted. */
+/** The message of a start-up failure that a setting caused (exit 2), or undefined. */
+function settingFailure(error: unknown, port: number): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') {
+    return `port ${port} is in use by another process (choose another --port, or --port 0 for a free one)`;
+  }
+  if (code === 'EACCES') {
+    return `port ${port} needs privileges this user does not have (choose a --port above 1023)`;
+  }
+  return undefined;
+}
+
 function startFailure(error: unknown, db: string): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof StoreUnavailableError) {
@@ -138,7 +157,11 @@ program
     new Option('--admin-token <token>', 'its admin token').env('TIMELINE_ADMIN_TOKEN').makeOptionMandatory(),
   )
   .action(async (file: string, flags: { url: string; adminToken: string }) => {
-    const fixture = await readFixture(file);
+    const fixture = await readFixture(file).catch((error: unknown) => {
+      throw error instanceof ConfigError
+        ? usageError(error.message, 'give the path of a JSON fixture (see docs/testing.md)')
+        : error;
+    });
     let url: URL;
     try {
       url = new URL('/_admin/v1/seed', flags.url);

@@ -120,6 +120,70 @@ describe('seed against a server that is not there, or with a wrong token', () =>
   });
 });
 
+describe('serve with a setting that cannot work: exit 2, what and how to fix, no stack trace', () => {
+  const cases: [string, () => Promise<string[]>, RegExp][] = [
+    [
+      '--seed naming a file that is not JSON',
+      async () => {
+        const file = join(dir, 'not-json.json');
+        writeFileSync(file, 'garbage');
+        return ['--seed', file];
+      },
+      /the seed fixture .*not-json\.json is not JSON/,
+    ],
+    [
+      '--seed naming no file',
+      async () => ['--seed', join(dir, 'none.json')],
+      /cannot read the seed fixture .*none\.json: ENOENT/,
+    ],
+    [
+      '--project naming no folder',
+      async () => ['--project', join(dir, 'no-project')],
+      /--project .*no-project is not a folder \(give the root of a HubSpot project/,
+    ],
+  ];
+  for (const [name, flags, message] of cases) {
+    it(name, async () => {
+      const result = await runCli(['serve', '--db', ':memory:', '--port', '0', ...(await flags())]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /at .*\.js:\d+/);
+    });
+  }
+
+  it('--port taken by another process', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const result = await runCli([
+        'serve',
+        '--db',
+        ':memory:',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+      ]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`port ${port} is in use by another process \\(choose another --port`),
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('the seed command: a fixture that is not JSON is a usage error (exit 2)', async () => {
+    const file = join(dir, 'not-json-either.json');
+    writeFileSync(file, '{');
+    const result = await runCli(['seed', file, '--url', server.url, '--admin-token', 't']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /is not JSON[^\n]*\n {2}fix: give the path of a JSON fixture/);
+  });
+});
+
 describe('retries', () => {
   it('are shown as they happen; giving up names --max-retries and --resume once each', async () => {
     const proxy = await startProxy(server.url, () => ({
