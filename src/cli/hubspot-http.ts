@@ -156,6 +156,17 @@ function summary(answer: HttpAnswer): string {
   return typeof message === 'string' ? message : answer.text.slice(0, 200);
 }
 
+/** True when the answer is "this route does not exist" rather than "this object does not". */
+export function isMissingRoute(answer: HttpAnswer): boolean {
+  const message = (answer.json as { message?: unknown } | undefined)?.message;
+  return answer.status === 404 && typeof message === 'string' && message.startsWith('No route for');
+}
+
+/** A 404 about the object asked for, not about a path the target does not serve (a wrong --base-url). */
+export function isNotFound(answer: HttpAnswer): boolean {
+  return answer.status === 404 && !isMissingRoute(answer);
+}
+
 /** What a failed fetch met (`network error ECONNREFUSED`), for error texts. */
 export function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;

@@ -184,6 +184,45 @@ describe('serve with a setting that cannot work: exit 2, what and how to fix, no
   });
 });
 
+describe('a --base-url with a path too many', () => {
+  const wrong = () => `${server.url}/wrong-prefix`;
+
+  it('events import: the template check says the path does not exist, instead of rejecting every event', async () => {
+    const result = await runCli([
+      'events',
+      'import',
+      input,
+      ...serverFlags(server, wrong()),
+      '--rejects',
+      join(dir, 'prefix.rejects.ndjson'),
+    ]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /reading event template \d+ failed: 404 No route for GET \/wrong-prefix\/[^\n]*\n {2}fix: check --base-url/,
+    );
+    assert.doesNotMatch(result.stdout, /rejected [1-9]/);
+    await neverSent();
+  });
+
+  it('templates pull: names --base-url, not the push advice', async () => {
+    const result = await runCli(['templates', 'pull', join(dir, 'pulled'), ...serverFlags(server, wrong())]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /listing the templates of app \d+ failed: 404 No route[^\n]*\n {2}fix: check --base-url/,
+    );
+  });
+});
+
+describe('events export with a filter the target refuses', () => {
+  it('names the filters to check', async () => {
+    const result = await runCli(['events', 'export', ...serverFlags(server), '--object-type', 'bogus']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /answered 400 [^\n]*\n {2}fix: check the filters: --object-type/);
+  });
+});
+
 describe('retries', () => {
   it('are shown as they happen; giving up names --max-retries and --resume once each', async () => {
     const proxy = await startProxy(server.url, () => ({

@@ -1,6 +1,6 @@
 /** `templates pull` and `templates push` against a real server: files, plans, idempotence, prune. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -150,5 +150,40 @@ describe('templates pull and push', () => {
     assert.equal(push.code, 1);
     assert.match(push.stdout, /cannot change objectType; remove "id" from the file/);
     assert.match(push.stderr, /fix: /);
+  });
+
+  it('refuses two files for one template, applying neither', async () => {
+    const twins = join(dir, 'twins');
+    mkdirSync(twins);
+    const doc = { name: 'Twin', objectType: 'contacts', headerTemplate: 'a', tokens: [] };
+    writeFileSync(join(twins, 'a.json'), JSON.stringify(doc));
+    writeFileSync(join(twins, 'b.json'), JSON.stringify({ ...doc, headerTemplate: 'b' }));
+    const push = await cli('templates', 'push', twins, '--yes');
+    assert.equal(push.code, 1, push.stderr);
+    assert.match(push.stdout, /b\.json.*a\.json has the same name "Twin" \(contacts\)/s);
+    assert.equal((await listTemplates()).filter((t) => t.name === 'Twin').length, 0);
+  });
+
+  it('says where a push stopped when a change fails, and the next push finishes without repeating', async () => {
+    const partial = join(dir, 'partial');
+    mkdirSync(partial);
+    const doc = (name: string, headerTemplate: string) =>
+      JSON.stringify({ name, objectType: 'contacts', headerTemplate, tokens: [] });
+    writeFileSync(join(partial, 'a.json'), doc('Partial 1', 'one'));
+    writeFileSync(join(partial, 'b.json'), doc('Partial 2', '{{#if}}'));
+    writeFileSync(join(partial, 'c.json'), doc('Partial 3', 'three'));
+    const push = await cli('templates', 'push', partial, '--yes');
+    assert.equal(push.code, 1, push.stderr);
+    assert.match(push.stdout, /created \d+ "Partial 1"/);
+    assert.match(
+      push.stderr,
+      /creating template 'Partial 2' failed: 400 .*\npush stopped after 1 of 3 changes; 1 not tried\n {2}fix: .*the next push plans again/s,
+    );
+    writeFileSync(join(partial, 'b.json'), doc('Partial 2', 'two'));
+    const again = await cli('templates', 'push', partial, '--yes');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /applied 2 changes/);
+    const names = (await listTemplates()).map((t) => t.name).filter((n) => n.startsWith('Partial'));
+    assert.deepEqual(names.sort(), ['Partial 1', 'Partial 2', 'Partial 3']);
   });
 });

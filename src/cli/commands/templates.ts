@@ -76,7 +76,20 @@ export function registerTemplates(program: Command): void {
         console.log('not applied: run the same command with --yes to apply this plan');
         return;
       }
-      for (const step of plan.steps) await apply(http, appId, step);
+      for (const [done, step] of plan.steps.entries()) {
+        try {
+          await apply(http, appId, step);
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          // The changes before it stay applied, the rest were not tried: say so, and that a second
+          // push (which plans again from what the app now has) finishes the job.
+          throw new CliError(
+            `${error.message}\npush stopped after ${done} of ${plan.steps.length} changes; ${plan.steps.length - done - 1} not tried`,
+            `${error.fix}; the next push plans again from the app as it is now, so the changes made are not repeated`,
+            error.exitCode,
+          );
+        }
+      }
       console.log(`applied ${plan.steps.length} changes`);
     });
 }

@@ -5,7 +5,7 @@
  * without that API (HubSpot itself, or an older server) it stops with an error saying so.
  */
 import { CliError } from '../cli-error.js';
-import { answerMessage, type HttpAnswer, type HubSpotHttp } from '../hubspot-http.js';
+import { answerMessage, type HttpAnswer, type HubSpotHttp, isMissingRoute } from '../hubspot-http.js';
 
 export const TIMELINE_READ_PATH = '/_timeline/v1/objects';
 
@@ -24,12 +24,6 @@ interface Page<T> {
 }
 
 export type WireEvent = Record<string, unknown>;
-
-/** True when the answer is "this route does not exist" rather than "this record does not". */
-export function isMissingRoute(answer: HttpAnswer): boolean {
-  const message = (answer.json as { message?: unknown } | undefined)?.message;
-  return answer.status === 404 && typeof message === 'string' && message.startsWith('No route for');
-}
 
 async function* pages<T>(
   http: HubSpotHttp,
@@ -60,6 +54,12 @@ function pageError(answer: HttpAnswer, path: string): CliError {
     return new CliError(
       `the target refused the access token: ${answerMessage(answer)}`,
       'check --access-token (or HUBSPOT_ACCESS_TOKEN): it must be of the portal to export, with scope timeline',
+    );
+  }
+  if (answer.status === 400) {
+    return new CliError(
+      `${path} answered ${answerMessage(answer)}`,
+      'check the filters: --object-type, --object-id, --since and --until',
     );
   }
   return new CliError(`${path} answered ${answerMessage(answer)}`, 'check --base-url and try again');

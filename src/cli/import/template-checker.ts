@@ -13,7 +13,7 @@ import { ApiError, type ErrorDetail } from '../../errors.js';
 import { Limits } from '../../limits.js';
 import { TEMPLATE_PATH } from '../api-paths.js';
 import { CliError } from '../cli-error.js';
-import { answerMessage, type HubSpotHttp } from '../hubspot-http.js';
+import { answerMessage, type HubSpotHttp, isNotFound } from '../hubspot-http.js';
 import type { RejectError } from './rejects-writer.js';
 
 export class TemplateChecker {
@@ -67,7 +67,8 @@ export class TemplateChecker {
       `${TEMPLATE_PATH}/${this.appId}/event-templates/${encodeURIComponent(id)}`,
       { auth: 'hapikey' },
     );
-    if (answer.status === 404) return undefined;
+    // A path the target does not serve is not a missing template: it fails below, naming --base-url.
+    if (isNotFound(answer)) return undefined;
     if (answer.status === 401 || answer.status === 403) {
       throw new CliError(
         `the target refused the developer API key for app ${this.appId} (${answerMessage(answer)})`,

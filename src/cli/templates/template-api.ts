@@ -5,22 +5,30 @@ import { CliError } from '../cli-error.js';
 import { answerMessage, type HttpAnswer, type HubSpotHttp } from '../hubspot-http.js';
 import { type TemplateDocument, toDocument, writeBody } from './template-document.js';
 
-function refused(answer: HttpAnswer, doing: string): CliError {
+/** `fix`: what to do about an answer that is not about credentials (by default, a file's content). */
+function refused(
+  answer: HttpAnswer,
+  doing: string,
+  fix = 'fix what the message names in the template file, then push again',
+): CliError {
   if (answer.status === 401 || answer.status === 403) {
     return new CliError(
       `${doing}: the target refused the developer API key (${answerMessage(answer)})`,
       'check --developer-api-key and --app-id: the key must be of the developer account owning the app',
     );
   }
-  return new CliError(
-    `${doing} failed: ${answerMessage(answer)}`,
-    'fix what the message names in the template file, then push again',
-  );
+  return new CliError(`${doing} failed: ${answerMessage(answer)}`, fix);
 }
 
 export async function listTemplates(http: HubSpotHttp, appId: string): Promise<TemplateDocument[]> {
   const answer = await http.request('GET', `${TEMPLATE_PATH}/${appId}/event-templates`, { auth: 'hapikey' });
-  if (answer.status !== 200) throw refused(answer, `listing the templates of app ${appId}`);
+  if (answer.status !== 200) {
+    throw refused(
+      answer,
+      `listing the templates of app ${appId}`,
+      "check --base-url (the server's root, without an API path) and --app-id",
+    );
+  }
   const results = (answer.json as { results?: Record<string, unknown>[] }).results ?? [];
   return results.map(toDocument);
 }

@@ -32,7 +32,22 @@ export function planPush(
   const matched = new Set<string>();
   const steps: PlanStep[] = [];
   let unchanged = 0;
+  // Two files for one template (the same id, or no id and the same name and type) would both be
+  // applied, the second undoing or duplicating the first: the second is a conflict.
+  const claimedBy = new Map<string, string>();
   for (const { file, doc } of files) {
+    const claim =
+      doc.id !== undefined ? `id ${doc.id}` : `name ${JSON.stringify(doc.name)} (${doc.objectType})`;
+    const earlier = claimedBy.get(claim);
+    if (earlier !== undefined) {
+      steps.push({
+        kind: 'conflict',
+        file,
+        reason: `${earlier} has the same ${claim}; files without "id" are matched by name: remove one file, or rename it`,
+      });
+      continue;
+    }
+    claimedBy.set(claim, file);
     const current =
       target.find((t) => doc.id !== undefined && t.id === doc.id) ??
       target.find((t) => t.name === doc.name && t.objectType === doc.objectType && !matched.has(t.id ?? ''));
