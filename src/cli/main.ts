@@ -45,7 +45,7 @@ serve.action(async (flags: Record<string, unknown>) => {
     // A fixture given with --seed that is not valid: every problem, by its path in the fixture.
     if (error instanceof ApiError) {
       console.error(`timeline-server: ${error.message}`);
-      for (const detail of error.details) console.error(`  ${detail.in ?? ''}: ${detail.message}`);
+      for (const detail of error.details) console.error(`  ${describeDetail(detail)}`);
       process.exit(EXIT_USAGE);
     }
     // A setting that cannot work: a --seed or --project that cannot be read, a port taken.
@@ -77,6 +77,12 @@ serve.action(async (flags: Record<string, unknown>) => {
 });
 
 /** Why the server could not start, in words a user can act on; secrets redacted. */
+/** One problem of a fixture: its path, then what is wrong (once, when the message starts with it). */
+function describeDetail(detail: { in?: string | undefined; message: string }): string {
+  if (detail.in === undefined || detail.message.startsWith(detail.in)) return detail.message;
+  return `${detail.in}: ${detail.message}`;
+}
+
 /** The message of a start-up failure that a setting caused (exit 2), or undefined. */
 function settingFailure(error: unknown, port: number): string | undefined {
   if (error instanceof ConfigError) return error.message;
@@ -196,7 +202,7 @@ program
     }
     if (response.status !== 201) {
       console.error(`timeline-server: ${response.status} ${body.message ?? ''}`);
-      for (const detail of body.errors ?? []) console.error(`  ${detail.in ?? ''}: ${detail.message}`);
+      for (const detail of body.errors ?? []) console.error(`  ${describeDetail(detail)}`);
       process.exit(1);
     }
     console.log(JSON.stringify(body, null, 2));

@@ -224,7 +224,7 @@ describe('events export with a filter the target refuses', () => {
 });
 
 describe('retries', () => {
-  it('are shown as they happen; giving up names --max-retries and --resume once each', async () => {
+  it('are shown as they happen; giving up names --max-retries once, and no --resume when nothing was done', async () => {
     const proxy = await startProxy(server.url, () => ({
       kind: 'answer',
       status: 503,
@@ -249,7 +249,8 @@ describe('retries', () => {
       assert.match(result.stdout, /retrying in \d+\.\ds: (GET|POST) \S+: 503 down for a moment/);
       assert.match(result.stderr, /gave up after 2 attempts/);
       assert.equal(result.stderr.match(/--max-retries allows more attempts/g)?.length, 1, result.stderr);
-      assert.equal(result.stderr.match(/--resume/g)?.length, 1, result.stderr);
+      // Position 0: a plain re-run is the same as a resume, so it is not offered.
+      assert.doesNotMatch(result.stderr, /--resume/);
     } finally {
       await proxy.close();
     }

@@ -204,9 +204,11 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
   if (summary.rejected > 0) out.write(`rejected events are in ${rejectsPath}\n`);
   if (summary.fatal !== undefined) {
     const error = summary.fatal;
-    const resumeHint = checkpointPath
-      ? `; run the same command with --resume to go on from position ${summary.position}`
-      : '';
+    // Worth saying only when something was done: from position 0 a plain re-run is the same.
+    const resumeHint =
+      checkpointPath && summary.position > 0
+        ? `; run the same command with --resume to go on from position ${summary.position}`
+        : '';
     if (error instanceof CliError)
       throw new CliError(error.message, `${error.fix}${resumeHint}`, error.exitCode);
     throw new CliError(
