@@ -34,10 +34,12 @@ export interface HubSpotHttpOptions {
   retriesFlag?: string;
 }
 
-/** The default `onRetry`: a wait of several seconds is never silent. */
-function retryLine(reason: string, delayMs: number): void {
-  process.stderr.write(`retrying in ${(delayMs / 1000).toFixed(1)}s: ${reason}\n`);
+/** An `onRetry` that tells `log` of each retry, so a wait of several seconds is never silent. */
+export function logRetries(log: (line: string) => void): (reason: string, delayMs: number) => void {
+  return (reason, delayMs) => log(`retrying in ${(delayMs / 1000).toFixed(1)}s: ${reason}`);
 }
+
+const retryLine = logRetries((line) => process.stderr.write(`${line}\n`));
 
 export class HubSpotHttp {
   /** Requests sent again after a 429, a 5xx or a network error. */
@@ -142,7 +144,7 @@ function retryReason(answer: HttpAnswer): string | undefined {
     if (policy === 'DAILY') {
       throw new CliError(
         "the portal's daily API limit is used up (429, policy DAILY)",
-        'wait until the limit resets (midnight in the portal time zone), then run the same command with --resume',
+        'wait until the limit resets (midnight in the portal time zone), then run the same command again',
       );
     }
     return `429 rate limited${typeof policy === 'string' ? ` (${policy})` : ''}`;

@@ -76,7 +76,6 @@ serve.action(async (flags: Record<string, unknown>) => {
   stopOnSignals(server, config.shutdownTimeout);
 });
 
-/** Why the server could not start, in words a user can act on; secrets redacted. */
 /** One problem of a fixture: its path, then what is wrong (once, when the message starts with it). */
 function describeDetail(detail: { in?: string | undefined; message: string }): string {
   if (detail.in === undefined || detail.message.startsWith(detail.in)) return detail.message;
@@ -86,7 +85,9 @@ function describeDetail(detail: { in?: string | undefined; message: string }): s
 /** The message of a start-up failure that a setting caused (exit 2), or undefined. */
 function settingFailure(error: unknown, port: number): string | undefined {
   if (error instanceof ConfigError) return error.message;
-  const code = (error as { code?: unknown }).code;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  // Only the listening socket's: an EACCES reading a --project folder is not about the port.
+  if (syscall !== 'listen') return undefined;
   if (code === 'EADDRINUSE') {
     return `port ${port} is in use by another process (choose another --port, or --port 0 for a free one)`;
   }
@@ -96,6 +97,7 @@ function settingFailure(error: unknown, port: number): string | undefined {
   return undefined;
 }
 
+/** Why the server could not start, in words a user can act on; secrets redacted. */
 function startFailure(error: unknown, db: string): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof StoreUnavailableError) {

@@ -3,7 +3,8 @@
  * before any work starts: a path that cannot be written (a folder, a missing folder, no permission)
  * is a usage error that names the flag, not a stack trace after events were already sent.
  */
-import { closeSync, createWriteStream, openSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, createWriteStream, openSync, rmSync, statSync } from 'node:fs';
 import { usageError } from './cli-error.js';
 
 const FIX = 'give the path of a file in a folder that exists and that you can write to';
@@ -17,7 +18,8 @@ function reason(error: unknown): string {
 }
 
 export interface OutputFile {
-  stream: WriteStream;
+  /** Writes `text`, waiting for the stream to drain; rejects once writing the file has failed. */
+  write(text: string): Promise<void>;
   /** Ends the file; rejects with the first error writing it met (a full disk, say). */
   close(): Promise<void>;
 }
@@ -31,18 +33,35 @@ export function openOutputFile(path: string, flag: string, append = false): Outp
     throw usageError(`cannot write ${flag} '${path}': ${reason(error)}`, FIX);
   }
   const stream = createWriteStream(path, { fd });
-  // Kept, not thrown from an event: a pending write's 'drain' wait rejects with it, and close() too.
+  // Kept, not thrown from an event. A failed stream is destroyed and emits nothing more (not
+  // 'drain', not 'error' again), so every later write and the close check it first.
   let failure: Error | undefined;
   stream.on('error', (error) => {
     failure ??= error;
   });
+  const failed = (): Error | undefined =>
+    failure ?? stream.errored ?? (stream.destroyed ? new Error(`${path} was closed`) : undefined);
+  const writeFailure = (error: Error) => new Error(`writing ${flag} '${path}' failed: ${error.message}`);
   return {
-    stream,
+    write: async (text) => {
+      const before = failed();
+      if (before) throw writeFailure(before);
+      if (stream.write(text)) return;
+      try {
+        await once(stream, 'drain');
+      } catch (error) {
+        throw writeFailure(error as Error);
+      }
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        const done = () => (failure ? reject(failure) : resolve());
-        if (stream.destroyed) done();
-        else stream.end(done);
+        const settle = (error?: Error | null) => {
+          const cause = error ?? failed();
+          if (cause) reject(writeFailure(cause));
+          else resolve();
+        };
+        if (stream.destroyed) settle();
+        else stream.end(settle);
       }),
   };
 }

@@ -88,6 +88,46 @@ describe('paths a command cannot write', () => {
   }
 });
 
+describe('a file that fails while it is written (/dev/full: every write is ENOSPC)', () => {
+  it('events export --output: the failure is reported, not an exit 0 with nothing written', async () => {
+    const created = await server.request('POST', '/integrators/timeline/v3/events/batch/create', {
+      body: {
+        inputs: Array.from({ length: 300 }, (_, i) => ({
+          eventTemplateId: templateId,
+          id: `export-${i}`,
+          email: `e${i}@example.com`,
+          tokens: { plan: 'x'.repeat(200) },
+        })),
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const result = await runCli(['events', 'export', ...serverFlags(server), '--output', '/dev/full']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /writing --output '\/dev\/full' failed: .*ENOSPC/);
+    assert.doesNotMatch(result.stderr, /^exported /m);
+  });
+
+  it('events import --rejects: a reject that cannot be written fails the import', async () => {
+    const rejected = join(dir, 'rejected.ndjson');
+    writeFileSync(
+      rejected,
+      `${JSON.stringify({ eventTemplateId: templateId, email: 'r@example.com', tokens: { nope: 1 } })}\n`,
+    );
+    const result = await runCli([
+      'events',
+      'import',
+      rejected,
+      ...serverFlags(server),
+      '--rejects',
+      '/dev/full',
+      '--checkpoint',
+      join(dir, 'rejected.checkpoint.json'),
+    ]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /writing --rejects '\/dev\/full' failed: .*ENOSPC/);
+  });
+});
+
 describe('seed against a server that is not there, or with a wrong token', () => {
   const fixture = join(dir, 'fixture.json');
   before(() =>

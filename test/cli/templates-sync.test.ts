@@ -160,8 +160,25 @@ describe('templates pull and push', () => {
     writeFileSync(join(twins, 'b.json'), JSON.stringify({ ...doc, headerTemplate: 'b' }));
     const push = await cli('templates', 'push', twins, '--yes');
     assert.equal(push.code, 1, push.stderr);
-    assert.match(push.stdout, /b\.json.*a\.json has the same name "Twin" \(contacts\)/s);
+    assert.match(push.stdout, /b\.json.*a\.json already stands for the template named "Twin" \(contacts\)/s);
     assert.equal((await listTemplates()).filter((t) => t.name === 'Twin').length, 0);
+
+    // A pulled file (with its id) and a hand-written one of the same name; two files with one id.
+    const mixed = join(dir, 'mixed');
+    mkdirSync(mixed);
+    writeFileSync(join(mixed, 'pulled.json'), JSON.stringify({ ...doc, id: '999999' }));
+    writeFileSync(join(mixed, 'signup.json'), JSON.stringify(doc));
+    writeFileSync(join(mixed, 'copy.json'), JSON.stringify({ ...doc, name: 'Copy', id: '999999' }));
+    const mixedPush = await cli('templates', 'push', mixed);
+    assert.equal(mixedPush.code, 1, mixedPush.stderr);
+    assert.match(
+      mixedPush.stdout,
+      /signup\.json.*pulled\.json already stands for the template named "Twin"/s,
+    );
+    assert.match(
+      mixedPush.stdout,
+      /cannot apply pulled\.json: copy\.json has the same "id" 999999: delete one of the two files, or remove "id"/,
+    );
   });
 
   it('says where a push stopped when a change fails, and the next push finishes without repeating', async () => {

@@ -1,10 +1,9 @@
 /** `timeline-server events export`: a portal's events as NDJSON or CSV that `events import` reads back. */
-import type { Writable } from 'node:stream';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { usageError } from '../cli-error.js';
-import { csvOutput, type EventOutput, ndjsonOutput } from '../export/event-output.js';
+import { csvOutput, type EventOutput, ndjsonOutput, streamSink } from '../export/event-output.js';
 import { type ExportFilter, timelineEvents } from '../export/timeline-reader.js';
-import { HubSpotHttp } from '../hubspot-http.js';
+import { HubSpotHttp, logRetries } from '../hubspot-http.js';
 import { openOutputFile } from '../output-file.js';
 import { createProgress } from '../progress.js';
 import {
@@ -82,9 +81,12 @@ async function exportCommand(flags: ExportFlags): Promise<number> {
       'add --object-type contacts (or the record type)',
     );
   }
+  // The data may be on stdout: progress (and each retry) goes to stderr.
+  const progress = createProgress(process.stderr, { intervalMs: flags.progressInterval * 1000 });
   const http = new HubSpotHttp({
     baseUrl: flags.baseUrl,
     accessToken,
+    onRetry: logRetries((line) => progress.log(line)),
     ...(flags.developerApiKey === undefined ? {} : { developerApiKey: flags.developerApiKey }),
   });
   let tokenNames: string[] = [];
@@ -107,10 +109,8 @@ async function exportCommand(flags: ExportFlags): Promise<number> {
   if (flags.until !== undefined) filter.until = flags.until;
 
   const file = flags.output === '-' ? undefined : openOutputFile(flags.output, '--output');
-  const stream: Writable = file?.stream ?? process.stdout;
-  const output: EventOutput = flags.format === 'csv' ? csvOutput(stream, tokenNames) : ndjsonOutput(stream);
-  // The data may be on stdout: progress goes to stderr.
-  const progress = createProgress(process.stderr, { intervalMs: flags.progressInterval * 1000 });
+  const sink = file?.write ?? streamSink(process.stdout);
+  const output: EventOutput = flags.format === 'csv' ? csvOutput(sink, tokenNames) : ndjsonOutput(sink);
   const started = Date.now();
   let written = 0;
   try {

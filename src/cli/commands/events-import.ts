@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_OK, usageError } from '../cli-error.js';
-import { HubSpotHttp } from '../hubspot-http.js';
+import { HubSpotHttp, logRetries } from '../hubspot-http.js';
 import { readCheckpoint } from '../import/checkpoint.js';
 import { type ImportSummary, runImport } from '../import/importer.js';
 import { RejectsWriter } from '../import/rejects-writer.js';
@@ -160,7 +160,7 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
     concurrency: flags.concurrency,
     maxRetries: flags.maxRetries,
     retriesFlag: '--max-retries',
-    onRetry: (reason, delayMs) => progress.log(`retrying in ${(delayMs / 1000).toFixed(1)}s: ${reason}`),
+    onRetry: logRetries((line) => progress.log(line)),
     ...(flags.developerApiKey === undefined ? {} : { developerApiKey: flags.developerApiKey }),
   });
   let checker: TemplateChecker | undefined;

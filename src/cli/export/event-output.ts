@@ -31,25 +31,31 @@ export interface EventOutput {
   finish(): Promise<void>;
 }
 
-async function put(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+/** Where the text goes: resolves once it may be given more (the stream has drained). */
+export type Sink = (text: string) => Promise<void>;
+
+/** A sink onto a stream that stays open whatever happens (stdout). */
+export function streamSink(stream: Writable): Sink {
+  return async (text) => {
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
 }
 
-export function ndjsonOutput(stream: Writable): EventOutput {
+export function ndjsonOutput(put: Sink): EventOutput {
   return {
-    write: (event) => put(stream, `${JSON.stringify(toImportable(event))}\n`),
+    write: (event) => put(`${JSON.stringify(toImportable(event))}\n`),
     finish: async () => {},
   };
 }
 
 /** CSV needs its columns before the first row: the token names come from the templates. */
-export function csvOutput(stream: Writable, tokenNames: readonly string[]): EventOutput {
+export function csvOutput(put: Sink, tokenNames: readonly string[]): EventOutput {
   const columns = [...FIELDS, ...tokenNames.map((name) => `tokens.${name}`), ...JSON_FIELDS];
   let headerWritten = false;
   const header = async () => {
     if (headerWritten) return;
     headerWritten = true;
-    await put(stream, stringify([columns]));
+    await put(stringify([columns]));
   };
   return {
     finish: header,
@@ -64,7 +70,7 @@ export function csvOutput(stream: Writable, tokenNames: readonly string[]): Even
         if (value === undefined || value === null) return '';
         return typeof value === 'object' ? JSON.stringify(value) : String(value);
       });
-      await put(stream, stringify([row]));
+      await put(stringify([row]));
     },
   };
 }

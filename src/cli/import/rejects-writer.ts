@@ -1,10 +1,10 @@
 /**
  * The rejects file: one NDJSON line per event that was not stored, with its input line, the event
  * as sent, and why. Fixing the lines and importing the rejects file is the way to retry them.
- * Writes wait for the stream to drain, so a flood of rejects cannot grow memory.
+ * Writes wait for the stream to drain, so a flood of rejects cannot grow memory; a failed write
+ * (a full disk) fails the import instead of losing the line.
  */
 
-import { once } from 'node:events';
 import { type OutputFile, openOutputFile } from '../output-file.js';
 
 export interface RejectError {
@@ -34,9 +34,7 @@ export class RejectsWriter {
   }
 
   async write(reject: RejectLine): Promise<void> {
-    if (!this.file) return;
-    const { stream } = this.file;
-    if (!stream.write(`${JSON.stringify(reject)}\n`)) await once(stream, 'drain');
+    await this.file?.write(`${JSON.stringify(reject)}\n`);
   }
 
   async close(): Promise<void> {

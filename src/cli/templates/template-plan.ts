@@ -32,22 +32,13 @@ export function planPush(
   const matched = new Set<string>();
   const steps: PlanStep[] = [];
   let unchanged = 0;
-  // Two files for one template (the same id, or no id and the same name and type) would both be
-  // applied, the second undoing or duplicating the first: the second is a conflict.
-  const claimedBy = new Map<string, string>();
+  const conflicts = duplicateFiles(files);
   for (const { file, doc } of files) {
-    const claim =
-      doc.id !== undefined ? `id ${doc.id}` : `name ${JSON.stringify(doc.name)} (${doc.objectType})`;
-    const earlier = claimedBy.get(claim);
-    if (earlier !== undefined) {
-      steps.push({
-        kind: 'conflict',
-        file,
-        reason: `${earlier} has the same ${claim}; files without "id" are matched by name: remove one file, or rename it`,
-      });
+    const duplicate = conflicts.get(file);
+    if (duplicate !== undefined) {
+      steps.push({ kind: 'conflict', file, reason: duplicate });
       continue;
     }
-    claimedBy.set(claim, file);
     const current =
       target.find((t) => doc.id !== undefined && t.id === doc.id) ??
       target.find((t) => t.name === doc.name && t.objectType === doc.objectType && !matched.has(t.id ?? ''));
@@ -129,4 +120,43 @@ export function describeStep(step: PlanStep): string {
     case 'conflict':
       return `! cannot apply ${step.file}: ${step.reason}`;
   }
+}
+
+/**
+ * Files that stand for a template another file already stands for, with why: the same id; or, for
+ * a file without id (matched by name), the same name and type as an earlier file without id or as
+ * any file with an id. Both would be applied, the second duplicating or undoing the first.
+ */
+function duplicateFiles(files: readonly { file: string; doc: TemplateDocument }[]): Map<string, string> {
+  const nameKey = (doc: TemplateDocument) => `${JSON.stringify(doc.name)} (${doc.objectType})`;
+  const byId = new Map<string, string>();
+  const namedWithId = new Map<string, string>();
+  for (const { file, doc } of files) {
+    if (doc.id === undefined) continue;
+    if (!namedWithId.has(nameKey(doc))) namedWithId.set(nameKey(doc), file);
+  }
+  const byName = new Map<string, string>();
+  const found = new Map<string, string>();
+  for (const { file, doc } of files) {
+    if (doc.id !== undefined) {
+      const earlier = byId.get(doc.id);
+      if (earlier === undefined) byId.set(doc.id, file);
+      else {
+        found.set(
+          file,
+          `${earlier} has the same "id" ${doc.id}: delete one of the two files, or remove "id" from a copy to create a new template`,
+        );
+      }
+      continue;
+    }
+    const earlier = namedWithId.get(nameKey(doc)) ?? byName.get(nameKey(doc));
+    if (earlier === undefined) byName.set(nameKey(doc), file);
+    else {
+      found.set(
+        file,
+        `${earlier} already stands for the template named ${nameKey(doc)}; a file without "id" is matched by its name: delete one of the two files, or rename this one`,
+      );
+    }
+  }
+  return found;
 }
