@@ -72,7 +72,7 @@ describe('paths a command cannot write', () => {
     });
   }
 
-  it('leaves no temporary file behind when the checkpoint path is refused', () => {
+  it('leaves no file behind when a path is refused: no checkpoint .tmp, no rejects file', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['a-folder', 'events.ndjson']);
   });
 
