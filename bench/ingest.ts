@@ -145,6 +145,8 @@ interface Target {
   pid?: number;
   /** The target's own PostgreSQL schema, whose backends --cpu measures. */
   postgres?: FreshPostgres | undefined;
+  /** What the target is, printed after its medians (the references). */
+  note?: string;
   templateId: string;
   stop: () => Promise<void>;
   /** The app-events path (issue 14) instead of v3's batch create. */
@@ -184,6 +186,9 @@ async function againstReference(): Promise<void> {
       url: reference.url,
       pid: reference.child.pid,
       postgres: schema,
+      note: store
+        ? 'bare node:http + JSON + one row per event, durable'
+        : 'bare node:http + JSON, stores nothing',
       templateId: targets[0]?.templateId ?? '',
       stop: reference.stop,
     });
@@ -285,12 +290,7 @@ async function againstReference(): Promise<void> {
       medians.set(target.label, median);
       const rss =
         target.pid === undefined ? '' : `   peak RSS ${(await peakRssMb(target.pid))?.toFixed(0) ?? '?'} MB`;
-      const note =
-        target.label === 'reference'
-          ? '   (bare node:http + JSON, stores nothing)'
-          : target.label.startsWith('stored ref')
-            ? '   (bare node:http + JSON + one row per event, durable)'
-            : '';
+      const note = target.note ? `   (${target.note})` : '';
       console.log(`median  ${target.label.padEnd(18)} ${formatResult(median)}${rss}${note}`);
     }
     for (const target of targets) {

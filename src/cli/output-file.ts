@@ -67,14 +67,13 @@ export function openOutputFile(path: string, flag: string, append = false): Outp
 }
 
 /**
- * Checks that a file written later by replacing it (write `path.tmp`, rename onto `path`) can be:
- * `path` is not a folder, and `path.tmp` can be made in its folder.
+ * Checks that a file written later by replacing it (write `temporary`, rename onto `path`) can be:
+ * `path` is not a folder, and `temporary` can be made (and is removed again).
  */
-export function checkReplaceableFile(path: string, flag: string): void {
+export function checkReplaceableFile(path: string, temporary: string, flag: string): void {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
     throw usageError(`cannot write ${flag} '${path}': it is a folder`, FIX);
   }
-  const temporary = `${path}.tmp`;
   try {
     closeSync(openSync(temporary, 'w'));
     rmSync(temporary, { force: true });

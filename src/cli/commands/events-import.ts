@@ -3,13 +3,12 @@ import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_OK, usageError } from '../cli-error.js';
 import { HubSpotHttp, logRetries } from '../hubspot-http.js';
-import { readCheckpoint } from '../import/checkpoint.js';
+import { checkCheckpointPath, readCheckpoint } from '../import/checkpoint.js';
 import { type ImportSummary, runImport } from '../import/importer.js';
 import { RejectsWriter } from '../import/rejects-writer.js';
 import { TemplateChecker } from '../import/template-checker.js';
 import { parseMapFlags } from '../input/csv-mapping.js';
 import { INPUT_FORMATS, type InputFormat, openInput } from '../input/open-input.js';
-import { checkReplaceableFile } from '../output-file.js';
 import { createProgress } from '../progress.js';
 import { addTargetOptions, integerIn, requireAccessToken, type TargetOptions } from '../target-options.js';
 
@@ -127,7 +126,7 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
   const rejectsPath = flags.rejects ?? `${base}.rejects.ndjson`;
   const checkpointPath = flags.checkpoint ?? (file === '-' ? undefined : `${file}.checkpoint.json`);
   // Both files are written as the import goes: a path that cannot be is refused before it starts.
-  if (checkpointPath !== undefined) checkReplaceableFile(checkpointPath, '--checkpoint');
+  if (checkpointPath !== undefined) checkCheckpointPath(checkpointPath);
 
   let resumeFrom = 0;
   if (flags.resume) {

@@ -41,13 +41,13 @@ async function* pages<T>(
 }
 
 function pageError(answer: HttpAnswer, path: string): CliError {
-  if (isMissingRoute(answer) || answer.status === 404) {
-    if (isMissingRoute(answer)) {
-      return new CliError(
-        `${path} does not exist on the target: HubSpot's v3 API has no way to list events, and export reads the timeline-server's own /_timeline/v1 API`,
-        'point --base-url at a timeline-server that serves /_timeline/v1 (the records and timeline read API)',
-      );
-    }
+  if (isMissingRoute(answer)) {
+    return new CliError(
+      `${path} does not exist on the target: HubSpot's v3 API has no way to list events, and export reads the timeline-server's own /_timeline/v1 API`,
+      'point --base-url at a timeline-server that serves /_timeline/v1 (the records and timeline read API)',
+    );
+  }
+  if (answer.status === 404) {
     return new CliError(`${path} answered ${answerMessage(answer)}`, 'check --object-type and --object-id');
   }
   if (answer.status === 401 || answer.status === 403) {

@@ -6,6 +6,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { usageError } from '../cli-error.js';
+import { checkReplaceableFile } from '../output-file.js';
 
 export interface ImportCounts {
   read: number;
@@ -51,8 +52,16 @@ export function readCheckpoint(path: string): CheckpointData | undefined {
   return data;
 }
 
+/** Where a checkpoint is written before it is renamed onto its path. */
+const temporaryOf = (path: string): string => `${path}.tmp`;
+
+/** Before an import starts: a checkpoint path that could not be written is refused (exit 2). */
+export function checkCheckpointPath(path: string): void {
+  checkReplaceableFile(path, temporaryOf(path), '--checkpoint');
+}
+
 export function writeCheckpoint(path: string, data: CheckpointData): void {
-  const temporary = `${path}.tmp`;
+  const temporary = temporaryOf(path);
   writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`);
   renameSync(temporary, path);
 }
