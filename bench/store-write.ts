@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomIds } from '../src/domain/clock.js';
-import { toEventWrite } from '../src/domain/event-input.js';
+import { toEventWrite } from '../src/domain/events/v3-event-input.js';
 import type { EventWrite } from '../src/domain/store.js';
 import type { EventTemplate } from '../src/domain/types.js';
 import { Limits } from '../src/limits.js';

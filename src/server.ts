@@ -5,7 +5,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { type Config, ConfigError } from './config.js';
-import { AppEventService } from './domain/app-event-service.js';
 import { AppEventTypeService } from './domain/app-event-type-service.js';
 import {
   type Clock,
@@ -16,7 +15,9 @@ import {
   systemClock,
 } from './domain/clock.js';
 import { EventRendering } from './domain/event-rendering.js';
-import { EventService } from './domain/event-service.js';
+import { AppEventService } from './domain/events/app-event-service.js';
+import { EventIntake } from './domain/events/event-intake.js';
+import { EventService } from './domain/events/v3-event-service.js';
 import { FaultRules } from './domain/faults.js';
 import { OAuthService } from './domain/oauth-service.js';
 import { ObjectSchemaService } from './domain/object-schema-service.js';
@@ -78,13 +79,13 @@ export function createDeps(
   // issue 12: the services write through a store whose event writes are timed for /metrics.
   const metrics = new Metrics();
   const store = metrics.measure(givenStore);
-  const events = new EventService(store, clock, ids, { autoCreateRecords: config.autoCreateRecords, limits });
+  // One intake, one queue: the pending-write limit holds for the whole process.
+  const intake = new EventIntake(store, { autoCreateRecords: config.autoCreateRecords, limits });
+  intake.countInto(metrics);
+  metrics.showQueueDepth(intake);
+  const events = new EventService(store, intake, clock, ids);
   const appEventTypes = new AppEventTypeService(store, clock, limits);
-  const appEvents = new AppEventService(store, appEventTypes, clock, {
-    autoCreateRecords: config.autoCreateRecords,
-    limits,
-  });
-  metrics.showQueueDepth({ v3: events, 'app-events': appEvents });
+  const appEvents = new AppEventService(intake, appEventTypes, clock);
   const journal = new RequestJournal(config.journalSize);
   const faults = new FaultRules(ids);
   const rateLimiter = new RateLimiter(store, clock, config.rateLimit);

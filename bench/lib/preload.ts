@@ -7,7 +7,7 @@
  * difference left is the size of what is stored (1M events, their contacts, the indexes).
  */
 import { randomIds } from '../../src/domain/clock.js';
-import { toEventWrite } from '../../src/domain/event-input.js';
+import { toEventWrite } from '../../src/domain/events/v3-event-input.js';
 import { Limits } from '../../src/limits.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { packEventWrite } from '../../src/store/sqlite/packed-event-write.js';

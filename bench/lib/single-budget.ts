@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { randomIds } from '../../src/domain/clock.js';
-import { toEventWrite } from '../../src/domain/event-input.js';
+import { toEventWrite } from '../../src/domain/events/v3-event-input.js';
 import type { EventTemplate } from '../../src/domain/types.js';
 import { Limits } from '../../src/limits.js';
 import { packEventWrite } from '../../src/store/sqlite/packed-event-write.js';

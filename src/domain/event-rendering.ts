@@ -5,7 +5,7 @@
  * rendering of existing events).
  */
 import type { Renderer, TemplateKind } from '../render/renderer.js';
-import type { EventService } from './event-service.js';
+import type { EventService } from './events/v3-event-service.js';
 import type { Store } from './store.js';
 import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
 

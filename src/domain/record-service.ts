@@ -5,7 +5,7 @@
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
 import type { Clock } from './clock.js';
 import { contactEmail, withContactEmail } from './contact-email.js';
-import { describe } from './event-input.js';
+import { describe } from './events/event-values.js';
 import { isObject, setOwn } from './json.js';
 import type { Store } from './store.js';
 import type { CrmRecord, ObjectType } from './types.js';

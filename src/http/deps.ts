@@ -1,10 +1,10 @@
 /** What the HTTP layer is given by `server.ts`: the domain services and the few shared objects. */
 import type { Config } from '../config.js';
-import type { AppEventService } from '../domain/app-event-service.js';
 import type { AppEventTypeService } from '../domain/app-event-type-service.js';
 import type { IdGenerator, MovableClock } from '../domain/clock.js';
 import type { EventRendering } from '../domain/event-rendering.js';
-import type { EventService } from '../domain/event-service.js';
+import type { AppEventService } from '../domain/events/app-event-service.js';
+import type { EventService } from '../domain/events/v3-event-service.js';
 import type { FaultRules } from '../domain/faults.js';
 import type { OAuthService } from '../domain/oauth-service.js';
 import type { ObjectSchemaService } from '../domain/object-schema-service.js';

@@ -4,7 +4,7 @@
  * and anything unexpected into a 500 (or a 503 when the store is unreachable) that leaks nothing.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InputParseFailure, TooManyInputs } from '../domain/event-parsing.js';
+import { InputParseFailure, TooManyInputs } from '../domain/events/v3-event-parsing.js';
 import { isStoreUnavailable } from '../domain/store-errors.js';
 import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
 import { locate } from './json-location.js';

@@ -4,7 +4,7 @@
  * Only failed requests pay for it: the body is parsed again with offsets (jsonc-parser).
  */
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import type { JsonPath } from '../domain/event-parsing.js';
+import type { JsonPath } from '../domain/events/v3-event-parsing.js';
 
 export interface TextPosition {
   line: number;

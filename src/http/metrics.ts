@@ -4,14 +4,12 @@
  * Every name, its labels and what to alert on are listed in docs/operations.md.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventApi, IntakeCounter } from '../domain/events/event-intake.js';
 import type { Store } from '../domain/store.js';
 
-/** The event APIs whose events are counted apart. */
-export type EventApi = 'v3' | 'app-events';
-
-/** The write queues whose depth is shown: each service's event-create requests waiting for the store. */
+/** The event intake, whose waiting event-create requests are shown by API. */
 export interface PendingWrites {
-  readonly pendingWriteCount: number;
+  pendingWrites(api: EventApi): number;
 }
 
 let processRegistry: Registry | undefined;
@@ -29,7 +27,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-export class Metrics {
+export class Metrics implements IntakeCounter {
   readonly registry = new Registry();
 
   readonly requests = new Counter({
@@ -86,17 +84,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private queues: Partial<Record<EventApi, PendingWrites>> = {};
+  private intake: PendingWrites | undefined;
 
   constructor() {
-    const queues = () => this.queues;
+    const intake = () => this.intake;
     new Gauge({
       name: 'timeline_write_queue_depth',
       help: 'Event-create requests waiting for the store now, by API (more than --max-pending-writes answer 503)',
       labelNames: ['api'] as const,
       registers: [this.registry],
       collect() {
-        for (const [api, queue] of Object.entries(queues())) this.set({ api }, queue.pendingWriteCount);
+        const queue = intake();
+        if (!queue) return;
+        for (const api of ['v3', 'app-events'] as const) this.set({ api }, queue.pendingWrites(api));
       },
     });
   }
@@ -106,9 +106,9 @@ export class Metrics {
     return `${await processMetrics().metrics()}\n${await this.registry.metrics()}`;
   }
 
-  /** The services whose waiting writes `timeline_write_queue_depth` shows. */
-  showQueueDepth(queues: Record<EventApi, PendingWrites>): void {
-    this.queues = queues;
+  /** The intake whose waiting writes `timeline_write_queue_depth` shows. */
+  showQueueDepth(intake: PendingWrites): void {
+    this.intake = intake;
   }
 
   countEvents(api: EventApi, created: number, rejected: number): void {
@@ -137,11 +137,4 @@ export class Metrics {
       },
     });
   }
-}
-
-/** How many events a create body holds: its `inputs` when it is a batch, else one. */
-export function inputCount(body: unknown): number {
-  if (typeof body === 'object' && body !== null && 'inputs' in body && Array.isArray(body.inputs))
-    return body.inputs.length;
-  return 1;
 }

@@ -3,10 +3,10 @@
  * JSON (ISO-8601 times, field names and presence exactly as HubSpot answers them).
  */
 
-import type { OccurrenceBatch, StoredOccurrence } from '../domain/app-event-service.js';
 import { CUSTOM_OBJECT_TYPE_MARKER, wireObjectType } from '../domain/app-event-type-rules.js';
 import { fullyQualifiedName } from '../domain/app-event-type-service.js';
-import type { BatchOutcome } from '../domain/event-service.js';
+import type { OccurrenceBatch, StoredOccurrence } from '../domain/events/app-event-service.js';
+import type { BatchOutcome } from '../domain/events/v3-event-service.js';
 import { ownValue, setOwn } from '../domain/json.js';
 import { fullyQualifiedName as schemaFullyQualifiedName } from '../domain/object-schema-service.js';
 import type { RecordActivity } from '../domain/store.js';

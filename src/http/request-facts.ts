@@ -1,6 +1,6 @@
 /** What the event services are told of a create request, read from the request once. */
 import type { FastifyRequest } from 'fastify';
-import type { RequestFacts } from '../domain/event-service.js';
+import type { RequestFacts } from '../domain/events/v3-event-service.js';
 
 /**
  * When the request came, and how large its body was (from Content-Length, when sent; Node's parser

@@ -1,7 +1,7 @@
 /** Reading one event input: the parts whose behaviour does not show through HTTP in a UTC test run. */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { toEventWrite } from '../../src/domain/event-input.js';
+import { toEventWrite } from '../../src/domain/events/v3-event-input.js';
 import type { EventTemplate } from '../../src/domain/types.js';
 import { Limits } from '../../src/limits.js';
 

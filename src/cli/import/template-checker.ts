@@ -6,8 +6,8 @@
  * exist? is the id taken?) stay the server's.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { toEventWrite } from '../../domain/event-input.js';
-import { InputParseFailure, parseEvent } from '../../domain/event-parsing.js';
+import { toEventWrite } from '../../domain/events/v3-event-input.js';
+import { InputParseFailure, parseEvent } from '../../domain/events/v3-event-parsing.js';
 import type { EventTemplate, TemplateToken, TokenType } from '../../domain/types.js';
 import { ApiError, type ErrorDetail } from '../../errors.js';
 import { Limits } from '../../limits.js';

@@ -26,7 +26,7 @@ export interface AppEventRouteOptions extends AppDeps, FastifyPluginOptions {
 }
 
 export async function appEventRoutes(app: FastifyInstance, options: AppEventRouteOptions): Promise<void> {
-  const { store, appEvents, appEventTypes, config, version, clock, metrics } = options;
+  const { store, appEvents, appEventTypes, config, version, clock } = options;
   app.addHook(
     'onRequest',
     accessTokenHook(
@@ -38,13 +38,7 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
   );
 
   app.post<{ Body: unknown }>('/events', { schema: { body: { type: 'object' } } }, async (request, reply) => {
-    try {
-      await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
-      metrics.countEvents('app-events', 1, 0);
-    } catch (error) {
-      metrics.countEvents('app-events', 0, 1);
-      throw error;
-    }
+    await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
     // HubSpot answers a stored occurrence with 200 and no body (its SDK types it `void`).
     return reply.code(200).send();
   });
@@ -61,16 +55,8 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
       },
     },
     async (request) => {
-      const { inputs } = request.body;
-      try {
-        const batch = await appEvents.createBatch(tokenOf(request), inputs, requestFacts(request));
-        metrics.countEvents('app-events', batch.results.length, 0);
-        return occurrenceBatchToWire(batch);
-      } catch (error) {
-        // All or nothing: a failed batch stored none of its inputs.
-        metrics.countEvents('app-events', 0, inputs.length);
-        throw error;
-      }
+      const batch = await appEvents.createBatch(tokenOf(request), request.body.inputs, requestFacts(request));
+      return occurrenceBatchToWire(batch);
     },
   );
 

@@ -2,37 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { accessTokenHook, TIMELINE_READ_SCOPES, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
-import { inputCount, type Metrics } from '../metrics.js';
 import { batchToWire, eventToWire } from '../presenters.js';
 import { booleanParam } from '../query-params.js';
 import { requestFacts } from '../request-facts.js';
 import { batchCreatedResponse, eventResponse } from '../schemas/event-response-schemas.js';
-
-/**
- * Runs a create and counts its events for /metrics: a batch's results and errors, one event for
- * the single create; when the whole request fails, every input it held is counted as rejected.
- */
-async function countedV3<T extends object>(
-  metrics: Metrics,
-  body: unknown,
-  create: () => Promise<T>,
-): Promise<T> {
-  try {
-    const outcome = await create();
-    if (
-      'results' in outcome &&
-      'errors' in outcome &&
-      Array.isArray(outcome.results) &&
-      Array.isArray(outcome.errors)
-    )
-      metrics.countEvents('v3', outcome.results.length, outcome.errors.length);
-    else metrics.countEvents('v3', 1, 0);
-    return outcome;
-  } catch (error) {
-    metrics.countEvents('v3', 0, inputCount(body));
-    throw error;
-  }
-}
 
 interface EventParams {
   eventTemplateId: string;
@@ -40,7 +13,7 @@ interface EventParams {
 }
 
 export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { store, events, rendering, metrics } = deps;
+  const { store, events, rendering } = deps;
   app.addHook(
     'onRequest',
     accessTokenHook(
@@ -56,18 +29,14 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
     '/events/batch/create',
     { schema: { response: { 201: batchCreatedResponse, 207: {} } } },
     async (request, reply) => {
-      const outcome = await countedV3(metrics, request.body, () =>
-        events.createBatch(tokenOf(request), request.body, requestFacts(request)),
-      );
+      const outcome = await events.createBatch(tokenOf(request), request.body, requestFacts(request));
       // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
       return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
     },
   );
 
   app.post('/events', { schema: { response: { 201: eventResponse } } }, async (request, reply) => {
-    const event = await countedV3(metrics, request.body, () =>
-      events.createOne(tokenOf(request), request.body, requestFacts(request)),
-    );
+    const event = await events.createOne(tokenOf(request), request.body, requestFacts(request));
     return reply.code(201).send(eventToWire(event));
   });
 

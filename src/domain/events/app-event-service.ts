@@ -3,14 +3,13 @@
  * checked against its type, then written by the store's event writer as a timeline event of that
  * type (`atomic` for a batch), so records, rendering and the record timeline treat both APIs alike.
  */
-import { ApiError, type ErrorDetail, errorMessage } from '../errors.js';
-import { eventTypeNameOf, type OccurrenceContext, toOccurrenceWrite } from './app-event-input.js';
-import type { AppEventTypeService } from './app-event-type-service.js';
-import type { Clock } from './clock.js';
-import type { RequestFacts } from './event-service.js';
-import { EventWriteQueue, type EventWriteQueueOptions, failedWriteField } from './event-write-queue.js';
-import type { EventWrite, Store } from './store.js';
-import type { AccessToken, TimelineEvent } from './types.js';
+import { ApiError, type ErrorDetail, errorMessage, invalidInput } from '../../errors.js';
+import type { AppEventTypeService } from '../app-event-type-service.js';
+import type { Clock } from '../clock.js';
+import type { AccessToken, TimelineEvent } from '../types.js';
+import { type EventIntake, failedWriteField } from './event-intake.js';
+import { eventTypeNameOf, type OccurrenceContext, toOccurrenceWrite } from './occurrence-input.js';
+import type { RequestFacts } from './v3-event-service.js';
 
 /** A stored occurrence with the name it was sent under. */
 export interface StoredOccurrence {
@@ -34,21 +33,11 @@ interface InputFailure {
 }
 
 export class AppEventService {
-  private readonly queue: EventWriteQueue;
-
-  /** Event-create requests waiting for the store now (the write queue's depth, shown by /metrics). */
-  get pendingWriteCount(): number {
-    return this.queue.pendingWriteCount;
-  }
-
   constructor(
-    store: Store,
+    private readonly intake: EventIntake,
     private readonly types: AppEventTypeService,
     private readonly clock: Clock,
-    private readonly options: EventWriteQueueOptions,
-  ) {
-    this.queue = new EventWriteQueue(store, options);
-  }
+  ) {}
 
   /** One occurrence: stored, or the whole request's error (400, or 409 for an id already used). */
   async createOne(token: AccessToken, input: unknown, request: RequestFacts = {}): Promise<StoredOccurrence> {
@@ -101,72 +90,59 @@ export class AppEventService {
     bodyBytes: number | undefined,
     failed: (failures: InputFailure[]) => ApiError,
   ): Promise<StoredOccurrence[]> {
-    const ctx: OccurrenceContext = {
-      portalId: token.portalId,
-      now: requestedAt,
-      limits: this.options.limits,
-    };
+    const ctx: OccurrenceContext = { portalId: token.portalId, now: requestedAt, limits: this.intake.limits };
     if (bodyBytes !== undefined) ctx.bodyBytes = bodyBytes;
-    // Each type once, then every input without waiting (a batch names one type or a few).
     const typeNames = inputs.map(eventTypeNameOf);
-    const distinct = [...new Set(typeNames.flatMap(({ name }) => (name === undefined ? [] : [name])))];
-    const found = await Promise.all(distinct.map((name) => this.types.find(token.appId, name)));
-    const types = new Map(distinct.map((name, i) => [name, found[i]]));
-    const writes: EventWrite[] = [];
-    const names: string[] = [];
-    const failures: InputFailure[] = [];
-    for (const [index, input] of inputs.entries()) {
-      const id = idOf(input);
-      try {
-        const { name, problems } = typeNames[index] as ReturnType<typeof eventTypeNameOf>;
-        if (name === undefined) {
-          failures.push({ index, id, conflict: false, details: problems });
-          continue;
-        }
-        const type = types.get(name);
-        if (!type) {
-          const message = errorMessage('APP_EVENT_TYPE_UNKNOWN', { eventTypeName: name, appId: token.appId });
-          failures.push({
-            index,
-            id,
-            conflict: false,
-            details: [{ message, code: 'INVALID_VALUE', in: 'eventTypeName' }],
-          });
-          continue;
-        }
-        writes.push(toOccurrenceWrite(input as Record<string, unknown>, type, ctx));
-        names.push(name);
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        failures.push({
-          index,
-          id,
-          conflict: false,
-          details: error.details.length > 0 ? error.details : [{ message: error.message }],
-        });
-      }
-    }
-    // Nothing is written unless every input is valid.
-    if (failures.length > 0) throw failed(failures);
-    const written = await this.queue.write(writes, { now: requestedAt, atomic: true });
+    const outcomes = await this.intake.take({
+      api: 'app-events',
+      inputs,
+      now: requestedAt,
+      atomic: true,
+      reader: async () => {
+        // Each type once, then every input without waiting (a batch names one type or a few).
+        const distinct = [...new Set(typeNames.flatMap(({ name }) => (name === undefined ? [] : [name])))];
+        const found = await Promise.all(distinct.map((name) => this.types.find(token.appId, name)));
+        const types = new Map(distinct.map((name, i) => [name, found[i]]));
+        return (input, index) => {
+          const { name, problems } = typeNames[index] as ReturnType<typeof eventTypeNameOf>;
+          if (name === undefined) throw invalidInput(problems);
+          const type = types.get(name);
+          if (!type) {
+            const message = errorMessage('APP_EVENT_TYPE_UNKNOWN', {
+              eventTypeName: name,
+              appId: token.appId,
+            });
+            throw invalidInput([{ message, code: 'INVALID_VALUE', in: 'eventTypeName' }]);
+          }
+          return toOccurrenceWrite(input as Record<string, unknown>, type, ctx);
+        };
+      },
+    });
     const stored: StoredOccurrence[] = [];
-    written.forEach((result, index) => {
-      if (result.ok) {
-        stored.push({ eventTypeName: names[index] as string, event: result.event });
+    const failures: InputFailure[] = [];
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) {
+        stored.push({ eventTypeName: typeNames[index]?.name as string, event: outcome.event });
         return;
       }
-      // The others of an atomic batch that failed: not stored, but not at fault either.
-      if (result.code === 'EVENT_NOT_STORED') return;
-      const message = errorMessage(result.code, result.params);
-      const conflict = result.code === 'EVENT_ID_IN_USE';
+      // The others of a batch that failed: not stored, but not at fault either.
+      if (outcome.stage === 'not-stored') return;
+      if (outcome.stage === 'input') {
+        const { error } = outcome;
+        const details = error.details.length > 0 ? error.details : [{ message: error.message }];
+        failures.push({ index, id: idOf(inputs[index]), conflict: false, details });
+        return;
+      }
+      const conflict = outcome.code === 'EVENT_ID_IN_USE';
+      const message = errorMessage(outcome.code, outcome.params);
       failures.push({
         index,
-        id: (writes[index] as EventWrite).event.id,
+        id: outcome.write.event.id,
         conflict,
         details: [
           conflict
             ? { message: errorMessage('OCCURRENCE_EXISTS'), in: 'id' }
-            : { message, code: 'INVALID_VALUE', in: failedWriteField(result.code, 'occurrence') },
+            : { message, code: 'INVALID_VALUE', in: failedWriteField(outcome.code, 'occurrence') },
         ],
       });
     });

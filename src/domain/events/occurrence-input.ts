@@ -3,24 +3,27 @@
  * turns it into a timeline-event write of that type: the same write, record resolution and
  * checks as a v3 event (`event-input.ts`), with the occurrence's own field names and rules.
  */
-import { type ErrorDetail, invalidInput } from '../errors.js';
-import type { LimitValues } from '../limits.js';
-import { CUSTOM_OBJECT_TYPE_MARKER } from './app-event-type-rules.js';
+import { type ErrorDetail, invalidInput } from '../../errors.js';
+import type { LimitValues } from '../../limits.js';
+import { CUSTOM_OBJECT_TYPE_MARKER } from '../app-event-type-rules.js';
+import { isObject, type JsonObject, setOwn } from '../json.js';
+import type { EventWrite } from '../store.js';
+import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent, type TimelineIFrame } from '../types.js';
 import {
   bytesIfOverLimit,
+  checkEmail,
+  checkIdLength,
+  checkValue,
   describe,
-  EMAIL,
+  EPOCH_MS,
   extraDataDepth,
   identifier,
   readTimestamp,
-  recordRef,
-  tokenValueProblem,
-} from './event-input.js';
-import { isObject, type JsonObject, setOwn } from './json.js';
-import type { EventWrite } from './store.js';
-import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent, type TimelineIFrame } from './types.js';
+  valueBytesOverLimit,
+} from './event-values.js';
+import { recordRef } from './record-ref.js';
+import { IFRAME_SIZE_FIELDS, IFRAME_TEXT_FIELDS, readIFrameFields } from './timeline-iframe.js';
 
-const EPOCH_MS = /^-?\d{1,16}$/;
 /** A custom object's fully qualified name: `2-123`, or `p{portalId}_{name}`. */
 const CUSTOM_OBJECT_NAME = /^p\d+_[A-Za-z0-9_]+$/;
 
@@ -71,24 +74,12 @@ export function toOccurrenceWrite(
   if (input.id === undefined || input.id === null)
     problems.push({ message: 'id is required', code: 'REQUIRED_FIELD', in: 'id' });
   else if (id === '') problems.push({ message: 'id must not be empty', code: 'INVALID_VALUE', in: 'id' });
-  else if (id !== undefined && Buffer.byteLength(id) > ctx.limits.MAX_EVENT_ID_BYTES) {
-    problems.push({
-      message: `id is ${Buffer.byteLength(id)} bytes long; the limit is ${ctx.limits.MAX_EVENT_ID_BYTES}`,
-      code: 'TOO_LONG',
-      in: 'id',
-    });
-  }
+  else if (id !== undefined) checkIdLength(id, ctx.limits, problems);
   const objectId = identifierField(input, 'objectId', problems);
   const email = identifierField(input, 'email', problems);
   const utk = identifierField(input, 'utk', problems);
   const domain = identifierField(input, 'domain', problems);
-  if (email !== undefined && !EMAIL.test(email.trim())) {
-    problems.push({
-      message: `email must be an email address, got ${describe(email)}`,
-      code: 'INVALID_FORMAT',
-      in: 'email',
-    });
-  }
+  checkEmail(email, problems);
   const objectType = readObjectType(input, type, problems);
   const timestamp = readTimestamp(input.timestamp, problems);
   const timelineIFrame = readIFrame(input.timelineIFrame, problems);
@@ -200,29 +191,18 @@ function readProperties(
       });
       continue;
     }
-    const bytes = Buffer.byteLength(raw);
-    if (bytes > limits.MAX_TOKEN_VALUE_BYTES) {
+    // A value too large is refused for its size (checkValue), whatever its type.
+    const text = declared.type === 'date' && valueBytesOverLimit(raw, limits) === 0 ? dateValue(raw) : raw;
+    if (text === undefined) {
       problems.push({
-        message: `Property '${name}' is ${bytes} bytes; the limit is ${limits.MAX_TOKEN_VALUE_BYTES}`,
-        code: 'TOO_LARGE',
-        in: at,
-      });
-      continue;
-    }
-    const text = declared.type === 'date' ? dateValue(raw) : raw;
-    const problem =
-      text === undefined
-        ? 'must be a date (epoch milliseconds or ISO-8601)'
-        : tokenValueProblem(declared.type, text, declared.options);
-    if (problem) {
-      problems.push({
-        message: `Property '${name}' ${problem}, got ${describe(raw)}`,
+        message: `Property '${name}' must be a date (epoch milliseconds or ISO-8601), got ${describe(raw)}`,
         code: 'INVALID_VALUE',
         in: at,
       });
       continue;
     }
-    setOwn(values, name, text as string);
+    if (!checkValue('Property', declared, text, raw, limits, problems)) continue;
+    setOwn(values, name, text);
   }
   return values;
 }
@@ -252,7 +232,7 @@ function identifierField(input: JsonObject, field: string, problems: ErrorDetail
   return undefined;
 }
 
-/** The occurrence's `timelineIFrame`: all five fields are required when it is present (contract section 4). */
+/** The occurrence's `timelineIFrame`: all five fields are required when it is present, exact types. */
 function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) {
@@ -263,31 +243,19 @@ function readIFrame(value: unknown, problems: ErrorDetail[]): TimelineIFrame | u
     });
     return undefined;
   }
-  const before = problems.length;
-  for (const field of ['linkLabel', 'headerLabel', 'url'] as const) {
-    if (typeof value[field] !== 'string') {
-      problems.push({
-        message: `timelineIFrame.${field} must be a string, got ${describe(value[field])}`,
-        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
-        in: `timelineIFrame.${field}`,
-      });
-    }
+  const reading = readIFrameFields(value, {
+    text: (raw) => (typeof raw === 'string' ? raw : undefined),
+    size: (raw) => (Number.isInteger(raw) ? (raw as number) : undefined),
+  });
+  for (const field of [...IFRAME_TEXT_FIELDS, ...IFRAME_SIZE_FIELDS]) {
+    if (!reading.missing.includes(field) && !reading.wrong.some((wrong) => wrong.field === field)) continue;
+    const kind = (IFRAME_TEXT_FIELDS as readonly string[]).includes(field) ? 'a string' : 'an integer';
+    problems.push({
+      message: `timelineIFrame.${field} must be ${kind}, got ${describe(value[field])}`,
+      // Exact types: a field sent as null is of the wrong type, not missing.
+      code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
+      in: `timelineIFrame.${field}`,
+    });
   }
-  for (const field of ['width', 'height'] as const) {
-    if (!Number.isInteger(value[field])) {
-      problems.push({
-        message: `timelineIFrame.${field} must be an integer, got ${describe(value[field])}`,
-        code: value[field] === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
-        in: `timelineIFrame.${field}`,
-      });
-    }
-  }
-  if (problems.length > before) return undefined;
-  return {
-    linkLabel: value.linkLabel as string,
-    headerLabel: value.headerLabel as string,
-    url: value.url as string,
-    width: value.width as number,
-    height: value.height as number,
-  };
+  return reading.frame;
 }

@@ -1,14 +1,14 @@
 /**
- * Timeline events: batch create, single create and get (operations 1 to 3). Each input is checked
- * against its template here; the store then writes every valid one with its record changes.
+ * Timeline events of the v3 API: batch create, single create and get. Each input is checked against
+ * its template (v3-event-input.ts); the intake then writes every valid one with its record changes.
  */
-import { ApiError, errorMessage } from '../errors.js';
-import type { Clock, IdGenerator } from './clock.js';
-import { type EventContext, toEventWrite } from './event-input.js';
-import { type ParsedEvent, parseBatchBody, parseEvent } from './event-parsing.js';
-import { EventWriteQueue, type EventWriteQueueOptions, failedWriteField } from './event-write-queue.js';
-import type { EventWrite, Store } from './store.js';
-import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
+import { ApiError, errorMessage } from '../../errors.js';
+import type { Clock, IdGenerator } from '../clock.js';
+import type { EventWrite, Store } from '../store.js';
+import type { AccessToken, EventTemplate, TimelineEvent } from '../types.js';
+import { type EventIntake, failedWriteField, type InputOutcome } from './event-intake.js';
+import { type EventContext, toEventWrite } from './v3-event-input.js';
+import { type ParsedEvent, parseBatchBody, parseEvent } from './v3-event-parsing.js';
 
 /** One input of a batch that was not stored: why, and which input (*ours*: its index and template). */
 export interface FailedInput {
@@ -32,34 +32,23 @@ export interface RequestFacts {
   bodyBytes?: number;
 }
 
-export type EventServiceOptions = EventWriteQueueOptions;
-
 export class EventService {
-  private readonly queue: EventWriteQueue;
-
-  /** Event-create requests waiting for the store now (the write queue's depth, shown by /metrics). */
-  get pendingWriteCount(): number {
-    return this.queue.pendingWriteCount;
-  }
-
   constructor(
     private readonly store: Store,
+    private readonly intake: EventIntake,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly options: EventServiceOptions,
-  ) {
-    this.queue = new EventWriteQueue(store, options);
-  }
+  ) {}
 
   /**
    * Parses the whole body first (a malformed input fails the request: InputParseFailure), then
    * stores every valid input, even when others fail; `errors` names each failed input by index.
    */
   async createBatch(token: AccessToken, body: unknown, request: RequestFacts = {}): Promise<BatchOutcome> {
-    const inputs = parseBatchBody(body, this.options.limits.MAX_BATCH_INPUTS);
+    const inputs = this.parsed(body, () => parseBatchBody(body, this.intake.limits.MAX_BATCH_INPUTS));
     const requestedAt = request.requestedAt ?? this.clock.now();
     const startedAt = this.clock.now();
-    const outcomes = await this.run(token, inputs, requestedAt, request.bodyBytes);
+    const outcomes = await this.take(token, inputs, requestedAt, request.bodyBytes);
     const results: TimelineEvent[] = [];
     const errors: FailedInput[] = [];
     outcomes.forEach((outcome, index) => {
@@ -72,9 +61,10 @@ export class EventService {
 
   /** The single create: the same rules; a failure is the whole request's error (a 400). */
   async createOne(token: AccessToken, body: unknown, request: RequestFacts = {}): Promise<TimelineEvent> {
-    const [outcome] = await this.run(
+    const input = this.parsed(body, () => parseEvent(body));
+    const [outcome] = await this.take(
       token,
-      [parseEvent(body)],
+      [input],
       request.requestedAt ?? this.clock.now(),
       request.bodyBytes,
     );
@@ -82,8 +72,18 @@ export class EventService {
     return outcome as TimelineEvent;
   }
 
+  /** The body's inputs; a body that does not parse is refused as a whole, and counted so. */
+  private parsed<T>(body: unknown, parse: () => T): T {
+    try {
+      return parse();
+    } catch (error) {
+      this.intake.refused('v3', inputCount(body));
+      throw error;
+    }
+  }
+
   /** One outcome per input, in input order: the stored event, or why it was not stored. */
-  private async run(
+  private async take(
     token: AccessToken,
     inputs: ParsedEvent[],
     requestedAt: number,
@@ -92,43 +92,24 @@ export class EventService {
     const ctx: EventContext = {
       portalId: token.portalId,
       now: requestedAt,
-      limits: this.options.limits,
+      limits: this.intake.limits,
       ids: this.ids,
     };
     if (bodyBytes !== undefined) ctx.bodyBytes = bodyBytes;
-    // Each template once, then every input without waiting (a batch names one template or a few).
-    const templateIds = [...new Set(inputs.map((input) => input.eventTemplateId))];
-    const found = await Promise.all(templateIds.map((id) => this.store.getTemplate(id)));
-    const templates = new Map(templateIds.map((id, i) => [id, found[i]]));
-    const outcomes: (TimelineEvent | ApiError)[] = new Array(inputs.length);
-    const writes: EventWrite[] = [];
-    const writeIndexes: number[] = [];
-    for (const [index, input] of inputs.entries()) {
-      try {
-        writes.push(this.prepare(token, input, ctx, templates.get(input.eventTemplateId)));
-        writeIndexes.push(index);
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        outcomes[index] = withEventId(error, input);
-      }
-    }
-    if (writes.length === 0) return outcomes;
-    const written = await this.queue.write(writes, { now: requestedAt });
-    written.forEach((result, i) => {
-      const index = writeIndexes[i] as number;
-      outcomes[index] = result.ok
-        ? result.event
-        : new ApiError(result.code, result.params, {
-            context: { id: [(writes[i] as EventWrite).event.id] },
-            details: [
-              {
-                message: errorMessage(result.code, result.params),
-                in: failedWriteField(result.code, 'event'),
-              },
-            ],
-          });
+    const outcomes = await this.intake.take({
+      api: 'v3',
+      inputs,
+      now: requestedAt,
+      atomic: false,
+      reader: async () => {
+        // Each template once, then every input without waiting (a batch names one template or a few).
+        const templateIds = [...new Set(inputs.map((input) => input.eventTemplateId))];
+        const found = await Promise.all(templateIds.map((id) => this.store.getTemplate(id)));
+        const templates = new Map(templateIds.map((id, i) => [id, found[i]]));
+        return (input) => prepare(token, input, ctx, templates.get(input.eventTemplateId));
+      },
     });
-    return outcomes;
+    return outcomes.map(toV3Outcome);
   }
 
   async get(token: AccessToken, eventTemplateId: string, eventId: string): Promise<TimelineEvent> {
@@ -142,7 +123,7 @@ export class EventService {
     eventId: string,
   ): Promise<{ event: TimelineEvent; template: EventTemplate }> {
     const template = await this.store.getTemplate(eventTemplateId);
-    // An app event occurrence (issue 14) is not a v3 event: the v3 reads do not see it.
+    // An app event occurrence is not a v3 event: the v3 reads do not see it.
     const event =
       template?.appId === token.appId && template.appEventUid === undefined
         ? await this.store.getEvent(token.portalId, eventTemplateId, eventId)
@@ -150,13 +131,15 @@ export class EventService {
     if (!template || !event) throw new ApiError('EVENT_NOT_FOUND', { id: eventId, eventTemplateId });
     return { event, template };
   }
+}
 
-  private prepare(
-    token: AccessToken,
-    input: ParsedEvent,
-    ctx: EventContext,
-    template: EventTemplate | undefined,
-  ): EventWrite {
+function prepare(
+  token: AccessToken,
+  input: ParsedEvent,
+  ctx: EventContext,
+  template: EventTemplate | undefined,
+): EventWrite {
+  try {
     const templateId = input.eventTemplateId;
     if (!template || template.appId !== token.appId || template.appEventUid !== undefined) {
       throw new ApiError(
@@ -174,7 +157,25 @@ export class EventService {
       );
     }
     return toEventWrite(input, template, ctx);
+  } catch (error) {
+    // Puts the given event id (when there is one) into a validation error's context.
+    if (error instanceof ApiError && input.id !== undefined && error.context.id === undefined)
+      error.context.id = [input.id];
+    throw error;
   }
+}
+
+/** The v3 answer for one input: the stored event, or its error. */
+function toV3Outcome(outcome: InputOutcome): TimelineEvent | ApiError {
+  if (outcome.ok) return outcome.event;
+  if (outcome.stage === 'input') return outcome.error;
+  if (outcome.stage === 'not-stored') return new ApiError('EVENT_NOT_STORED', {});
+  return new ApiError(outcome.code, outcome.params, {
+    context: { id: [outcome.write.event.id] },
+    details: [
+      { message: errorMessage(outcome.code, outcome.params), in: failedWriteField(outcome.code, 'event') },
+    ],
+  });
 }
 
 /** *Ours*: every failed item names its input position, and its template when known. */
@@ -184,8 +185,9 @@ function errorContext(input: ParsedEvent | undefined, index: number): Record<str
   return context;
 }
 
-/** Puts the given event id (when there is one) into a validation error's context. */
-function withEventId(error: ApiError, input: ParsedEvent): ApiError {
-  if (input.id !== undefined && error.context.id === undefined) error.context.id = [input.id];
-  return error;
+/** How many events a create body holds: its `inputs` when it is a batch, else one. */
+function inputCount(body: unknown): number {
+  if (typeof body === 'object' && body !== null && 'inputs' in body && Array.isArray(body.inputs))
+    return body.inputs.length;
+  return 1;
 }

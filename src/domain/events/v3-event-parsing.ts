@@ -5,8 +5,9 @@
  * impossible JSON type fails the whole request, and nothing is stored. Scalars are coerced as Jackson
  * does: a number or boolean where a string is expected, a numeric string where an integer is.
  */
-import { isObject, type JsonObject, setOwn } from './json.js';
-import type { TimelineIFrame } from './types.js';
+import { isObject, type JsonObject, setOwn } from '../json.js';
+import type { TimelineIFrame } from '../types.js';
+import { type IFrameReaders, readIFrameFields } from './timeline-iframe.js';
 
 /** Where in the body the failure is: a JSON path, and whether to point at the value or past its end. */
 export type JsonPath = (string | number)[];
@@ -44,8 +45,6 @@ export interface ParsedEvent {
   timelineIFrame?: TimelineIFrame;
 }
 
-const IFRAME_STRINGS = ['linkLabel', 'headerLabel', 'url'] as const;
-const IFRAME_INTEGERS = ['width', 'height'] as const;
 /** Jackson reads an int from a string of digits (with a sign); nothing else. */
 const INTEGER_TEXT = /^[+-]?\d{1,15}$/;
 
@@ -189,32 +188,29 @@ function iframeField(input: JsonObject, path: JsonPath): TimelineIFrame | undefi
   const here = [...path, 'timelineIFrame'];
   const at = `${fieldPrefix(path)}timelineIFrame`;
   if (!isObject(value)) throw typeMismatch('TimelineIFrame', value, here, at);
-  const missing: string[] = [];
-  const strings: Partial<Record<(typeof IFRAME_STRINGS)[number], string>> = {};
-  for (const field of IFRAME_STRINGS) {
-    const text = stringField(value, field, here);
-    if (text === undefined) missing.push(field);
-    else strings[field] = text;
+  const reading = readIFrameFields(value, JACKSON_IFRAME_READERS);
+  const [wrong] = reading.wrong;
+  if (wrong !== undefined) {
+    const type = wrong.expected === 'text' ? 'String' : 'int';
+    throw typeMismatch(type, value[wrong.field], [...here, wrong.field], `${at}.${wrong.field}`);
   }
-  const sizes: Partial<Record<(typeof IFRAME_INTEGERS)[number], number>> = {};
-  for (const field of IFRAME_INTEGERS) {
-    const raw = value[field];
-    if (raw === undefined || raw === null) {
-      missing.push(field);
-      continue;
-    }
-    if (typeof raw === 'number' && Number.isSafeInteger(raw)) sizes[field] = raw;
-    else if (typeof raw === 'string' && INTEGER_TEXT.test(raw)) sizes[field] = Number(raw);
-    else throw typeMismatch('int', raw, [...here, field], `${at}.${field}`);
+  if (!reading.frame) {
+    throw new InputParseFailure(
+      notSet('TimelineIFrame', reading.missing),
+      here,
+      'end',
+      `${at}.${reading.missing[0]}`,
+    );
   }
-  if (missing.length > 0) {
-    throw new InputParseFailure(notSet('TimelineIFrame', missing), here, 'end', `${at}.${missing[0]}`);
-  }
-  return {
-    linkLabel: strings.linkLabel as string,
-    headerLabel: strings.headerLabel as string,
-    url: strings.url as string,
-    width: sizes.width as number,
-    height: sizes.height as number,
-  };
+  return reading.frame;
 }
+
+/** Jackson's coercion for the frame's fields: scalars as text; an int from a number or digits. */
+const JACKSON_IFRAME_READERS: IFrameReaders = {
+  text: scalarText,
+  size: (raw) => {
+    if (typeof raw === 'number' && Number.isSafeInteger(raw)) return raw;
+    if (typeof raw === 'string' && INTEGER_TEXT.test(raw)) return Number(raw);
+    return undefined;
+  },
+};
