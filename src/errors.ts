@@ -56,6 +56,12 @@ export const ErrorCatalogue = {
     message:
       'This access token belongs to app {tokenAppId}; it cannot manage the event templates of app {appId}',
   },
+  PORTAL_CREDENTIAL_REQUIRED: {
+    status: 403,
+    category: 'FORBIDDEN',
+    message:
+      "This view spans the events of every app in the portal, and an app's token sees only its own app's events: use the portal's private-app token or the admin token",
+  },
   MISSING_SCOPES: {
     status: 403,
     category: 'MISSING_SCOPES',
@@ -228,6 +234,12 @@ export const ErrorCatalogue = {
     message: 'missing or invalid refresh token',
   },
   OAUTH_BAD_CLIENT_ID: { status: 400, category: 'BAD_CLIENT_ID', message: 'missing or invalid client_id' },
+  OAUTH_UNAUTHORIZED_CLIENT: {
+    status: 400,
+    category: 'UNAUTHORIZED_CLIENT',
+    message:
+      'app {appId} has not been approved for portal {portalId}: install it through /oauth/authorize, or have the admin trust it there',
+  },
   OAUTH_BAD_CLIENT_SECRET: {
     status: 400,
     category: 'BAD_CLIENT_SECRET',
@@ -419,6 +431,17 @@ export function toErrorBody(error: ApiError, correlationId: string): ErrorBody {
   if (error.details.length > 0) body.errors = error.details;
   if (Object.keys(error.links).length > 0) body.links = error.links;
   return body;
+}
+
+/**
+ * The body OAuth's endpoints answer an error with, their legacy shape: `status` names the failure
+ * (`BAD_AUTH_CODE`, ...; the error's category).
+ */
+export function toOAuthErrorBody(
+  error: ApiError,
+  correlationId: string,
+): { status: string; message: string; correlationId: string } {
+  return { status: error.category, message: error.message, correlationId };
 }
 
 const SCOPES_LINK = 'https://developers.hubspot.com/scopes';

@@ -1,12 +1,15 @@
 /**
  * Secrets never printed: whatever the server writes (logs, the start banner, error messages, the
- * request journal) passes URLs and database settings through these first.
+ * request journal) passes URLs, request bodies and database settings through these first. A
+ * credential can arrive in three places besides the Authorization header (which nothing records):
+ * a query parameter, a path segment (OAuth's token information routes), and the body of an OAuth
+ * request (form-encoded or JSON).
  */
 
 export const REDACTED = '[REDACTED]';
 
-/** Query parameters that carry a credential in HubSpot's and OAuth's URLs. */
-const SECRET_PARAMETERS = new Set([
+/** Parameters and fields that carry a credential in HubSpot's and OAuth's URLs and bodies. */
+const SECRET_FIELDS = new Set([
   'hapikey',
   'access_token',
   'refresh_token',
@@ -14,7 +17,13 @@ const SECRET_PARAMETERS = new Set([
   'code',
   'code_verifier',
   'token',
+  'client_assertion',
+  'assertion',
+  'csrf',
 ]);
+
+/** Paths whose last segment is a token: OAuth's token information and revocation routes. */
+const SECRET_PATH = /^(\/oauth\/v\d+\/(?:access-tokens|refresh-tokens)\/)[^/?#]+/i;
 
 /** `a=1&hapikey=secret` → `a=1&hapikey=[REDACTED]`: credential values never reach a journal or a log. */
 export function redactQuery(query: string): string {
@@ -24,15 +33,54 @@ export function redactQuery(query: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const name = decodeSafely(eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
-      return SECRET_PARAMETERS.has(name) ? `${pair.slice(0, eq < 0 ? pair.length : eq)}=${REDACTED}` : pair;
+      return SECRET_FIELDS.has(name) ? `${pair.slice(0, eq < 0 ? pair.length : eq)}=${REDACTED}` : pair;
     })
     .join('&');
 }
 
-/** A URL (path and query) with its credential parameters redacted. */
+/**
+ * A path without its query, with a token segment redacted: the token of OAuth's token information
+ * routes, and under `/oauth/` any long segment past the route's name (a token sent to a path that
+ * is not a route, `/oauth/v1/access-token/<token>`, must not be recorded either).
+ */
+export function redactPath(path: string): string {
+  const known = path.replace(SECRET_PATH, `$1${REDACTED}`);
+  if (!known.toLowerCase().startsWith('/oauth/')) return known;
+  return known
+    .split('/')
+    .map((segment, index) => (index > 3 && segment.length >= 20 ? REDACTED : segment))
+    .join('/');
+}
+
+/** A URL (path and query) with its credential segments and parameters redacted. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?${redactQuery(url.slice(q + 1))}`;
+  return q < 0 ? redactPath(url) : `${redactPath(url.slice(0, q))}?${redactQuery(url.slice(q + 1))}`;
+}
+
+/**
+ * A request body as it may be recorded: on OAuth's routes, the value of every credential field is
+ * redacted, whether the body is JSON (at any depth) or a form; other routes' bodies carry no
+ * credential and are kept as sent.
+ */
+export function redactBody(path: string, body: string): string {
+  if (!path.toLowerCase().startsWith('/oauth/')) return body;
+  try {
+    return JSON.stringify(redactJson(JSON.parse(body)));
+  } catch {
+    return redactQuery(body);
+  }
+}
+
+function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, field]) => [
+      name,
+      SECRET_FIELDS.has(name.toLowerCase()) ? REDACTED : redactJson(field),
+    ]),
+  );
 }
 
 function decodeSafely(text: string): string {

@@ -14,6 +14,9 @@ import {
   randomIds,
   systemClock,
 } from './domain/clock.js';
+import { AdminCredential } from './domain/credentials/authentication.js';
+import { hashSecret } from './domain/credentials/secrets.js';
+import { UiSessions } from './domain/credentials/ui-sessions.js';
 import { EventRendering } from './domain/event-rendering.js';
 import { AppEventService } from './domain/events/app-event-service.js';
 import { EventIntake } from './domain/events/event-intake.js';
@@ -30,6 +33,7 @@ import { SeedService } from './domain/seed-service.js';
 import type { Store } from './domain/store.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
+import { TimelineService } from './domain/timeline-service.js';
 import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { Metrics } from './http/metrics.js';
@@ -37,6 +41,9 @@ import { loadProject, type ProjectWatcher, watchProject } from './project/app-ev
 import { Renderer } from './render/renderer.js';
 import { setTemplateLog } from './render/template-engine.js';
 import { openStore } from './store/open-store.js';
+import { oauthApprovalRoutes } from './web/oauth-approval.js';
+import type { WebDeps } from './web/web-deps.js';
+import { webRoutes } from './web/web-routes.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -70,13 +77,12 @@ export function createDeps(
   config: Config,
   givenStore: Store,
   credentials: Provisioned,
-  provisionAgain: () => Promise<unknown>,
   options: ServerOptions = {},
 ): AppDeps {
   const clock: MovableClock = movableClock(options.clock ?? systemClock);
   const ids = options.ids ?? randomIds;
   const limits = config.limits;
-  // issue 12: the services write through a store whose event writes are timed for /metrics.
+  // The services write through a store whose event writes are timed for /metrics.
   const metrics = new Metrics();
   const store = metrics.measure(givenStore);
   // One intake, one queue: the pending-write limit holds for the whole process.
@@ -91,6 +97,8 @@ export function createDeps(
   const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
   const templates = new TemplateService(store, clock, limits);
   const records = new RecordService(store, clock);
+  const rendering = new EventRendering(store, events, new Renderer());
+  const { portalId, appId } = credentials;
   return {
     config,
     store,
@@ -99,28 +107,49 @@ export function createDeps(
     templates,
     events,
     records,
-    rendering: new EventRendering(store, events, new Renderer()),
-    tenants: new TenantService(store, ids),
+    rendering,
+    timeline: new TimelineService(store, rendering),
+    tenants: new TenantService(store),
     schemas: new ObjectSchemaService(store, clock),
-    adminToken: credentials.adminToken,
-    // issue 14: app events and the OAuth stand-in
+    admin: new AdminCredential(hashSecret(credentials.adminToken)),
     appEventTypes,
     appEvents,
-    oauth: new OAuthService(store, clock, ids, {
+    oauth: new OAuthService(store, clock, {
       tokenTtlSeconds: config.oauthTokenTtl,
-      defaultPortalId: credentials.portalId,
+      defaultPortalId: portalId,
+      defaultAppId: appId,
+      ...(config.oauthAutoApprove ? { trusted: { appId, portalId } } : {}),
     }),
-    credentials,
-    // issue 10: what a test suite controls through the admin API
     journal,
     faults,
     rateLimiter,
-    resets: new ResetService({ store, clock, journal, faults, rateLimiter, provision: provisionAgain }),
+    resets: new ResetService({
+      store,
+      clock,
+      journal,
+      faults,
+      rateLimiter,
+      keep: credentials.keep,
+      forgetEvents: (portal) => rendering.forgetEvents(portal),
+    }),
     seeds: new SeedService({ store, clock, ids, limits, templates, records, events, rateLimiter }),
-    seedDefaults: { portalId: credentials.portalId, appId: credentials.appId },
-    // issue 12: what GET /metrics shows
+    seedDefaults: { portalId, appId },
     metrics,
   };
+}
+
+/** The web UI and the OAuth approval page: browser pages over the domain, beside the API. */
+async function addWebPages(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const web: WebDeps = {
+    sessions: new UiSessions(deps.store, deps.clock, deps.admin),
+    timeline: deps.timeline,
+    rendering: deps.rendering,
+    oauth: deps.oauth,
+    oauthAutoApprove: deps.config.oauthAutoApprove,
+    defaultPortalId: deps.seedDefaults.portalId,
+  };
+  await app.register(webRoutes, web);
+  await app.register(oauthApprovalRoutes, web);
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -129,10 +158,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     const ids = options.ids ?? randomIds;
     const credentials = await provision(store, config, ids);
-    deps = createDeps(config, store, credentials, () => provision(store, config, ids), options);
+    deps = createDeps(config, store, credentials, options);
     await deps.rateLimiter.start();
     if (config.seed !== undefined) await deps.seeds.seed(await readFixture(config.seed), deps.seedDefaults);
     const app = await buildApp(deps);
+    await addWebPages(app, deps);
     setTemplateLog((level, message) => app.log[level]({ source: 'handlebars' }, message));
     const watcher = await startProject(config, app, deps.appEventTypes, credentials.appId);
     app.addHook('onClose', async () => watcher?.close());

@@ -13,6 +13,10 @@ import type { AccessToken, EventTemplate, TimelineEvent } from './types.js';
 const DEFAULT_TIME_ZONE = 'UTC';
 
 export class EventRendering {
+  /** Bumped when events are removed (a reset): the HTML cached before is never used again. */
+  private generation = 0;
+  private readonly portalGenerations = new Map<number, number>();
+
   constructor(
     private readonly store: Store,
     private readonly events: EventService,
@@ -51,8 +55,18 @@ export class EventRendering {
       event,
       kind,
       timeZone,
-      `${portalId}\u0000${template.id}\u0000${event.id}`,
+      // The event's creation time too: an event removed and sent again with the same id (by
+      // another process sharing the database) is another event.
+      `${this.generation}.${this.portalGenerations.get(portalId) ?? 0}\u0000${portalId}\u0000${template.id}\u0000${event.id}\u0000${event.createdAt}`,
     );
+  }
+
+  /** Events were removed (all portals', or one's): their rendered HTML must not be shown again. */
+  forgetEvents(portalId?: number): void {
+    if (portalId === undefined) {
+      this.generation += 1;
+      this.portalGenerations.clear();
+    } else this.portalGenerations.set(portalId, (this.portalGenerations.get(portalId) ?? 0) + 1);
   }
 
   async timeZoneOf(portalId: number): Promise<string> {

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
-import type { Clock, IdGenerator } from './clock.js';
-import { DEFAULT_SCOPES } from './credentials.js';
-import { sameSecret } from './secrets.js';
+import type { Clock } from './clock.js';
+import { DEFAULT_SCOPES } from './credentials/authentication.js';
+import { hashSecret, matchesHash, newSecret, sameSecret } from './credentials/secrets.js';
 import type { Store } from './store.js';
 import type { AccessToken, OAuthClient, OAuthCode } from './types.js';
 
@@ -76,9 +76,26 @@ export class OAuthService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly options: { tokenTtlSeconds: number; defaultPortalId: number },
+    private readonly options: {
+      tokenTtlSeconds: number;
+      /** The provisioned portal and app (one owner): client-credentials tokens are for them. */
+      defaultPortalId: number;
+      defaultAppId: number;
+      /** The app and portal `--oauth-auto-approve` trusts (the provisioned ones), when it is on. */
+      trusted?: { appId: number; portalId: number };
+    },
   ) {}
+
+  /**
+   * Whether the app may be installed into the portal without anyone of the portal approving it:
+   * only where the server was told to trust it (`--oauth-auto-approve` for the provisioned app and
+   * portal, or the admin API for others).
+   */
+  async trusts(appId: number, portalId: number): Promise<boolean> {
+    const { trusted } = this.options;
+    if (trusted?.appId === appId && trusted.portalId === portalId) return true;
+    return this.store.isTrustedPortal(appId, portalId);
+  }
 
   /** Checks an authorize request (`/oauth/authorize`'s query); the answer is what may be approved. */
   async authorize(request: AuthorizeRequest): Promise<Authorization> {
@@ -107,13 +124,22 @@ export class OAuthService {
     return authorization;
   }
 
-  /** The user approved for `portalId`: the URL to send the browser to, with `code` and `state`. */
-  async approve(authorization: Authorization, portalId = this.options.defaultPortalId): Promise<string> {
+  /** The admin trusts (or no longer trusts) the app with the portal (`trusts`). */
+  setTrusted(appId: number, portalId: number, trusted: boolean): Promise<void> {
+    return this.store.setTrustedPortal(appId, portalId, trusted);
+  }
+
+  /**
+   * Someone of `portalId` approved (or the server trusts the app there, `trusts`): the URL to send
+   * the browser to, with `code` and `state`. The caller has checked who approved.
+   */
+  async approve(authorization: Authorization, portalId: number): Promise<string> {
     if (!(await this.store.getPortal(portalId))) {
       throw new ApiError('OAUTH_BAD_REQUEST', { detail: `no portal ${portalId}` });
     }
+    const secret = newSecret('code-');
     const code: OAuthCode = {
-      code: this.ids.uuid(),
+      codeHash: hashSecret(secret),
       clientId: authorization.client.clientId,
       portalId,
       scopes: authorization.scopes,
@@ -125,7 +151,7 @@ export class OAuthService {
       code.codeChallengeMethod = authorization.codeChallengeMethod;
     await this.store.insertOAuthCode(code);
     const target = new URL(authorization.redirectUri);
-    target.searchParams.set('code', code.code);
+    target.searchParams.set('code', secret);
     if (authorization.state !== undefined) target.searchParams.set('state', authorization.state);
     return target.toString();
   }
@@ -145,7 +171,7 @@ export class OAuthService {
   }
 
   async accessTokenInfo(token: string): Promise<Record<string, unknown>> {
-    const found = await this.store.findAccessToken(token);
+    const found = await this.store.findAccessToken(hashSecret(token));
     const now = this.clock.now();
     if (!found || found.expiresAt === undefined || now >= found.expiresAt) {
       throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
@@ -161,7 +187,7 @@ export class OAuthService {
   }
 
   async refreshTokenInfo(token: string): Promise<Record<string, unknown>> {
-    const found = await this.store.findRefreshToken(token);
+    const found = await this.store.findRefreshToken(hashSecret(token));
     if (!found) throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
     return {
       token,
@@ -173,13 +199,14 @@ export class OAuthService {
   }
 
   async revokeRefreshToken(token: string): Promise<void> {
-    if (!(await this.store.revokeRefreshToken(token))) throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
+    if (!(await this.store.revokeRefreshToken(hashSecret(token))))
+      throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
   }
 
   private async client(request: TokenRequest): Promise<OAuthClient> {
     const client = request.client_id ? await this.store.findOAuthClient(request.client_id) : undefined;
     if (!client) throw new ApiError('OAUTH_BAD_CLIENT_ID');
-    if (!request.client_secret || !sameSecret(request.client_secret, client.clientSecret)) {
+    if (!request.client_secret || !matchesHash(request.client_secret, client.clientSecretHash)) {
       throw new ApiError('OAUTH_BAD_CLIENT_SECRET');
     }
     return client;
@@ -189,15 +216,15 @@ export class OAuthService {
     const client = await this.client(request);
     if (request.redirect_uri !== client.redirectUri) throw new ApiError('OAUTH_BAD_REDIRECT_URI');
     // Used up by this call whatever follows, so a code can never be exchanged twice.
-    const code = request.code ? await this.store.useOAuthCode(request.code) : undefined;
+    const code = request.code ? await this.store.useOAuthCode(hashSecret(request.code)) : undefined;
     if (!code || code.clientId !== client.clientId) throw new ApiError('OAUTH_BAD_AUTH_CODE');
     if (this.clock.now() >= code.expiresAt) throw new ApiError('OAUTH_EXPIRED_AUTH_CODE');
     if (code.codeChallenge !== undefined && !pkceMatches(code, request.code_verifier)) {
       throw new ApiError('OAUTH_BAD_CODE_VERIFIER');
     }
-    const refresh = `rt-${this.ids.uuid()}`;
+    const refresh = newSecret('rt-');
     await this.store.insertRefreshToken({
-      token: refresh,
+      tokenHash: hashSecret(refresh),
       clientId: client.clientId,
       portalId: code.portalId,
       appId: client.appId,
@@ -213,25 +240,30 @@ export class OAuthService {
   /** HubSpot keeps the refresh token: a refresh answers a new access token and the same refresh token. */
   private async refresh(request: TokenRequest): Promise<IssuedTokens> {
     const client = await this.client(request);
-    const refresh = request.refresh_token
-      ? await this.store.findRefreshToken(request.refresh_token)
-      : undefined;
-    if (!refresh || refresh.clientId !== client.clientId) throw new ApiError('OAUTH_BAD_REFRESH_TOKEN');
+    const given = request.refresh_token;
+    const refresh = given ? await this.store.findRefreshToken(hashSecret(given)) : undefined;
+    if (!given || !refresh || refresh.clientId !== client.clientId)
+      throw new ApiError('OAUTH_BAD_REFRESH_TOKEN');
     const issued = await this.issue(client, refresh.portalId, refresh.scopes, 'access_token');
-    return { ...issued, refresh_token: refresh.token };
+    return { ...issued, refresh_token: given };
   }
 
   /**
    * *Ours*: a client-credentials token acts for the app on the provisioned portal, with the scopes
-   * asked for (default: every grantable one); it has no refresh token.
+   * asked for (default: every grantable one); it has no refresh token. Only the provisioned app
+   * (whose owner is the provisioned portal's) or an app trusted there may have one: no app gets a
+   * token for a portal nobody of which approved it.
    */
   private async clientCredentials(request: TokenRequest): Promise<IssuedTokens> {
     const client = await this.client(request);
+    const portalId = this.options.defaultPortalId;
+    if (client.appId !== this.options.defaultAppId && !(await this.trusts(client.appId, portalId)))
+      throw new ApiError('OAUTH_UNAUTHORIZED_CLIENT', { appId: client.appId, portalId });
     const asked = splitScopes(request.scope);
     const unknown = asked.find((scope) => !GRANTABLE_SCOPES.includes(scope));
     if (unknown !== undefined) throw new ApiError('OAUTH_BAD_SCOPE', { scope: unknown });
     const scopes = asked.length > 0 ? asked : [...GRANTABLE_SCOPES];
-    return this.issue(client, this.options.defaultPortalId, scopes, 'client_credentials');
+    return this.issue(client, portalId, scopes, 'client_credentials');
   }
 
   private async issue(
@@ -241,8 +273,11 @@ export class OAuthService {
     use: IssuedTokens['token_use'],
   ): Promise<IssuedTokens> {
     const ttl = this.options.tokenTtlSeconds;
+    const secret = newSecret('oauth-');
     const token: AccessToken = {
-      token: `oauth-${this.ids.secret(24)}`,
+      tokenHash: hashSecret(secret),
+      // An installed app's token: it sees its own app's data in the portal (credentials/viewer.ts).
+      kind: 'app',
       portalId,
       appId: client.appId,
       scopes,
@@ -250,7 +285,7 @@ export class OAuthService {
     };
     await this.store.ensureAccessToken(token);
     return {
-      access_token: token.token,
+      access_token: secret,
       expires_in: ttl,
       token_type: 'bearer',
       token_use: use,

@@ -9,7 +9,8 @@
 import { ApiError, type ErrorDetail } from '../errors.js';
 import type { LimitValues } from '../limits.js';
 import type { Clock, IdGenerator } from './clock.js';
-import { DEFAULT_SCOPES } from './credentials.js';
+import { DEFAULT_SCOPES } from './credentials/authentication.js';
+import { hashSecret } from './credentials/secrets.js';
 import { toEventWrite } from './events/v3-event-input.js';
 import { InputParseFailure, parseEvent } from './events/v3-event-parsing.js';
 import type { EventService } from './events/v3-event-service.js';
@@ -20,7 +21,13 @@ import { type RecordService, readProperties } from './record-service.js';
 import type { Store } from './store.js';
 import type { TemplateCreateInput, TemplateService } from './template-service.js';
 import { isTimeZone } from './time-zone.js';
-import { type AccessToken, type EventTemplate, STANDARD_OBJECT_TYPES } from './types.js';
+import {
+  type AccessToken,
+  type EventTemplate,
+  STANDARD_OBJECT_TYPES,
+  TOKEN_KINDS,
+  type TokenKind,
+} from './types.js';
 
 const SECTIONS = ['portals', 'developerAccounts', 'accessTokens', 'templates', 'records', 'events'] as const;
 
@@ -53,7 +60,7 @@ export interface SeedServices {
 interface Checked {
   portals: { id: number; timeZone?: string; rateLimit?: string | null }[];
   accounts: { apiKey: string; appIds: number[] }[];
-  tokens: AccessToken[];
+  tokens: { token: string; kind: TokenKind; portalId: number; appId: number; scopes: string[] }[];
   templates: { ref: string; appId: number; body: JsonObject }[];
   records: { portalId: number; objectType: string; properties: Record<string, string> }[];
   events: { portalId: number; ref: string; input: JsonObject }[];
@@ -158,7 +165,7 @@ export class SeedService {
         continue;
       }
       if (typeof apiKey !== 'string') continue;
-      const existing = await this.s.store.findDeveloperAccount(apiKey);
+      const existing = await this.s.store.findDeveloperAccount(hashSecret(apiKey));
       for (const [j, appId] of appIds.entries()) {
         const owner = appOwners.get(appId);
         const stored = await this.s.store.findApp(appId);
@@ -197,8 +204,12 @@ export class SeedService {
           scopes = entry.scopes as string[];
         else problem(path, 'scopes', 'must be an array of strings', 'INVALID_TYPE');
       }
+      const kind = entry.kind ?? 'app';
+      if (!(TOKEN_KINDS as readonly unknown[]).includes(kind))
+        problem(path, 'kind', `must be one of ${TOKEN_KINDS.join(', ')}`, 'INVALID_ENUM');
       out.tokens.push({
         token: token as string,
+        kind: kind as TokenKind,
         portalId: portalId as number,
         appId: appId as number,
         scopes,
@@ -334,7 +345,7 @@ export class SeedService {
       result.portals.push(portal.id);
     }
     for (const account of checked.accounts) {
-      const stored = await store.ensureDeveloperAccount(account.apiKey);
+      const stored = await store.ensureDeveloperAccount(hashSecret(account.apiKey));
       for (const appId of account.appIds) {
         const app = await store.ensureApp({ id: appId, developerAccountId: stored.id });
         if (!app.ok) throw new ApiError(app.code, app.params);
@@ -342,7 +353,8 @@ export class SeedService {
       result.developerAccounts.push({ id: stored.id, apiKey: account.apiKey, appIds: account.appIds });
     }
     for (const token of checked.tokens) {
-      await store.ensureAccessToken(token);
+      const { token: secret, ...rest } = token;
+      await store.ensureAccessToken({ ...rest, tokenHash: hashSecret(secret) });
       result.accessTokens.push({ token: token.token, portalId: token.portalId, appId: token.appId });
     }
     const ids = new Map<string, EventTemplate>();
@@ -363,7 +375,8 @@ export class SeedService {
     for (const event of checked.events) {
       const template = ids.get(event.ref) as EventTemplate;
       const token: AccessToken = {
-        token: '',
+        tokenHash: '',
+        kind: 'app',
         portalId: event.portalId,
         appId: template.appId,
         scopes: ['timeline'],

@@ -19,6 +19,7 @@ import type {
   Portal,
   RefreshToken,
   TimelineEvent,
+  UiSession,
 } from './types.js';
 
 /** A template before the store gives it an id, an app, a version and an update time. */
@@ -189,9 +190,23 @@ export interface DailyRequestCount {
   hits: number;
 }
 
-/** What `Store.reset` empties: everything, or the data of one portal. */
+/**
+ * The start credentials, which a reset keeps: their rows are never deleted, and are written back as
+ * they were provisioned in the same transaction, so a request made with them during a reset is
+ * never refused.
+ */
+export interface KeptCredentials {
+  portal: Portal;
+  developerAccount: DeveloperAccount;
+  app: App;
+  accessToken: AccessToken;
+  oauthClient: OAuthClient;
+}
+
+/** What `Store.reset` empties: everything, or the data of one portal; the start credentials stay. */
 export interface ResetScope {
   portalId?: number;
+  keep: KeptCredentials;
 }
 
 export interface Store {
@@ -204,13 +219,25 @@ export interface Store {
   setMeta(key: string, value: string): Promise<void>;
   ensurePortal(portal: Portal): Promise<void>;
   getPortal(portalId: number): Promise<Portal | undefined>;
-  ensureDeveloperAccount(apiKey: string): Promise<DeveloperAccount>;
-  findDeveloperAccount(apiKey: string): Promise<DeveloperAccount | undefined>;
+  /**
+   * The developer account of that key hash, created when missing; with `replacing`, the account of
+   * that older hash takes the new one instead (a key changed, its apps kept).
+   */
+  ensureDeveloperAccount(apiKeyHash: string, replacing?: string): Promise<DeveloperAccount>;
+  findDeveloperAccount(apiKeyHash: string): Promise<DeveloperAccount | undefined>;
   /** Creates the app for that developer account; fails when another account owns the id. */
   ensureApp(app: App): Promise<{ ok: true } | StoreFailure>;
   findApp(appId: number): Promise<App | undefined>;
-  ensureAccessToken(token: AccessToken): Promise<void>;
-  findAccessToken(token: string): Promise<AccessToken | undefined>;
+  /** Creates or overwrites the token of that hash; with `replacing`, deletes that older token at once. */
+  ensureAccessToken(token: AccessToken, replacing?: string): Promise<void>;
+  findAccessToken(tokenHash: string): Promise<AccessToken | undefined>;
+  /** Deletes the token; false when there was none. */
+  deleteAccessToken(tokenHash: string): Promise<boolean>;
+  // Web UI sessions
+  /** Stores a new session, and forgets the sessions that expired before `now`. */
+  insertSession(session: UiSession, now: number): Promise<void>;
+  findSession(idHash: string): Promise<UiSession | undefined>;
+  deleteSession(idHash: string): Promise<void>;
 
   // Event templates (tokens live inside their template)
   listTemplates(appId: number): Promise<EventTemplate[]>;
@@ -268,12 +295,15 @@ export interface Store {
   findOAuthClient(clientId: string): Promise<OAuthClient | undefined>;
   insertOAuthCode(code: OAuthCode): Promise<void>;
   /** Marks the code used and answers it; `undefined` when it is unknown or was used already. */
-  useOAuthCode(code: string): Promise<OAuthCode | undefined>;
+  useOAuthCode(codeHash: string): Promise<OAuthCode | undefined>;
   insertRefreshToken(token: RefreshToken): Promise<void>;
   /** A refresh token that exists and is not revoked. */
-  findRefreshToken(token: string): Promise<RefreshToken | undefined>;
+  findRefreshToken(tokenHash: string): Promise<RefreshToken | undefined>;
   /** Revokes it; false when it is unknown or revoked already. */
-  revokeRefreshToken(token: string): Promise<boolean>;
+  revokeRefreshToken(tokenHash: string): Promise<boolean>;
+  /** Whether the admin said an app may be installed into a portal without its users' approval. */
+  isTrustedPortal(appId: number, portalId: number): Promise<boolean>;
+  setTrustedPortal(appId: number, portalId: number, trusted: boolean): Promise<void>;
   // Record timelines (issue 11)
   /**
    * A record's events, newest first (timestamp, then id, then template id, descending). Sees every
@@ -307,9 +337,10 @@ export interface Store {
   setPortalRateLimit(portalId: number, rateLimit: string | null): Promise<void>;
   getPortalRateLimit(portalId: number): Promise<string | undefined>;
   /**
-   * Deletes tenant data: with no portal, every portal, developer account, app, token, template,
-   * record, event and request count (meta, with the start credentials, stays); with a portal, that
-   * portal with its tokens, records, events and counts (templates belong to apps and stay).
+   * Deletes tenant data, in one transaction: with no portal, every portal, developer account, app,
+   * token, template, record, event and request count; with a portal, that portal with its tokens,
+   * records, events and counts (templates belong to apps and stay). Meta, web sessions and the
+   * start credentials (`scope.keep`, written back as given) stay.
    */
   reset(scope: ResetScope): Promise<void>;
 }

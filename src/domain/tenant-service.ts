@@ -4,12 +4,21 @@
  * an emulator needs a way to make several, for multi-tenant use and for tests.
  */
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
-import type { IdGenerator } from './clock.js';
-import { DEFAULT_SCOPES } from './credentials.js';
+import { DEFAULT_SCOPES } from './credentials/authentication.js';
+import { hashSecret, newSecret } from './credentials/secrets.js';
 import { isObject } from './json.js';
 import type { Store } from './store.js';
 import { isTimeZone } from './time-zone.js';
-import type { AccessToken, App, DeveloperAccount, Portal } from './types.js';
+import { type App, type Portal, TOKEN_KINDS, type TokenKind } from './types.js';
+
+/** A credential the admin API made, as it answers it: the secret in clear, this once. */
+export interface CreatedAccessToken {
+  token: string;
+  kind: TokenKind;
+  portalId: number;
+  appId: number;
+  scopes: string[];
+}
 
 function positiveInteger(
   body: Record<string, unknown>,
@@ -42,10 +51,7 @@ function readBody(body: unknown): Record<string, unknown> {
 }
 
 export class TenantService {
-  constructor(
-    private readonly store: Store,
-    private readonly ids: IdGenerator,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   /** Creates the portal or changes its time zone (a new portal's default UTC; omitted: unchanged). */
   async putPortal(portalId: number, body: unknown): Promise<Portal> {
@@ -66,32 +72,43 @@ export class TenantService {
   }
 
   /** A developer account with its API key (given, or generated), and optionally an app of it. */
-  async createDeveloperAccount(body: unknown): Promise<DeveloperAccount & { appIds: number[] }> {
+  async createDeveloperAccount(body: unknown): Promise<{ id: number; apiKey: string; appIds: number[] }> {
     const input = readBody(body);
     const problems: ErrorDetail[] = [];
-    const apiKey = optionalText(input, 'apiKey', problems) ?? this.ids.uuid();
+    const apiKey = optionalText(input, 'apiKey', problems) ?? newSecret('dev-');
     const appId = positiveInteger(input, 'appId', problems);
     if (problems.length > 0) throw invalidInput(problems);
     // Refuse before writing anything: an app of another account leaves no new account behind.
     if (appId !== undefined) {
       const [app, existing] = await Promise.all([
         this.store.findApp(appId),
-        this.store.findDeveloperAccount(apiKey),
+        this.store.findDeveloperAccount(hashSecret(apiKey)),
       ]);
       if (app && app.developerAccountId !== existing?.id) throw new ApiError('APP_NOT_OWNED', { appId });
     }
-    const account = await this.store.ensureDeveloperAccount(apiKey);
+    const account = await this.store.ensureDeveloperAccount(hashSecret(apiKey));
     if (appId !== undefined) await this.ensureApp({ id: appId, developerAccountId: account.id });
-    return { ...account, appIds: appId === undefined ? [] : [appId] };
+    return { id: account.id, apiKey, appIds: appId === undefined ? [] : [appId] };
   }
 
-  /** An access token for a portal and app (both must exist), with the default scopes unless given. */
-  async createAccessToken(body: unknown): Promise<AccessToken> {
+  /**
+   * An access token for a portal and app (both must exist), with the default scopes unless given;
+   * an app's token unless `kind` says `private-app` (credentials/viewer.ts).
+   */
+  async createAccessToken(body: unknown): Promise<CreatedAccessToken> {
     const input = readBody(body);
     const problems: ErrorDetail[] = [];
     const portalId = positiveInteger(input, 'portalId', problems);
     const appId = positiveInteger(input, 'appId', problems);
-    const token = optionalText(input, 'token', problems) ?? `pat-local-${this.ids.uuid()}`;
+    const kind = input.kind ?? 'app';
+    if (!(TOKEN_KINDS as readonly unknown[]).includes(kind))
+      problems.push({
+        message: `kind must be one of ${TOKEN_KINDS.join(', ')}`,
+        code: 'INVALID_ENUM',
+        in: 'kind',
+      });
+    const token =
+      optionalText(input, 'token', problems) ?? newSecret(kind === 'private-app' ? 'pat-local-' : 'app-');
     if (portalId === undefined && input.portalId === undefined)
       problems.push({ message: 'portalId is required', code: 'REQUIRED_FIELD', in: 'portalId' });
     if (appId === undefined && input.appId === undefined)
@@ -122,9 +139,14 @@ export class TenantService {
         },
       ]);
     }
-    const accessToken: AccessToken = { token, portalId, appId, scopes };
-    await this.store.ensureAccessToken(accessToken);
-    return accessToken;
+    await this.store.ensureAccessToken({
+      tokenHash: hashSecret(token),
+      kind: kind as TokenKind,
+      portalId,
+      appId,
+      scopes,
+    });
+    return { token, kind: kind as TokenKind, portalId, appId, scopes };
   }
 
   private async ensureApp(app: App): Promise<void> {

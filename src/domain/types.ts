@@ -83,8 +83,21 @@ export interface Portal {
   timeZone: string;
 }
 
+/**
+ * What an access token may see. `app`: its app's data in its portal (an installed app's OAuth token,
+ * and tokens the admin API makes by default). `private-app`: its portal's, every app's events
+ * included, as the portal's own users see them (HubSpot's private-app tokens; the start token).
+ */
+export type TokenKind = 'app' | 'private-app';
+export const TOKEN_KINDS: readonly TokenKind[] = ['app', 'private-app'];
+
+/**
+ * An access token as stored: only the hash of its secret (`hashSecret`), so a copy of the database
+ * gives no working credential.
+ */
 export interface AccessToken {
-  token: string;
+  tokenHash: string;
+  kind: TokenKind;
   portalId: number;
   appId: number;
   scopes: string[];
@@ -97,14 +110,16 @@ export interface AccessToken {
 /** An OAuth app's client: what `/oauth/authorize` and `/oauth/v1/token` check. */
 export interface OAuthClient {
   clientId: string;
-  clientSecret: string;
+  /** The hash of the client secret (`hashSecret`). */
+  clientSecretHash: string;
   redirectUri: string;
   appId: number;
 }
 
 /** An authorization code, issued by `/oauth/authorize` and exchanged once at `/oauth/v1/token`. */
 export interface OAuthCode {
-  code: string;
+  /** The hash of the code (`hashSecret`). */
+  codeHash: string;
   clientId: string;
   portalId: number;
   scopes: string[];
@@ -116,7 +131,8 @@ export interface OAuthCode {
 }
 
 export interface RefreshToken {
-  token: string;
+  /** The hash of the refresh token (`hashSecret`). */
+  tokenHash: string;
   clientId: string;
   portalId: number;
   appId: number;
@@ -126,7 +142,22 @@ export interface RefreshToken {
 
 export interface DeveloperAccount {
   id: number;
-  apiKey: string;
+  /** The hash of its developer API key (`hashSecret`). */
+  apiKeyHash: string;
+}
+
+/**
+ * A signed-in web UI session (the browser holds only its random id; the server keeps the hash). It
+ * lasts while its credential does: a token session ends when the token expires or is deleted, an
+ * admin session when the admin token changes.
+ */
+export interface UiSession {
+  idHash: string;
+  credential: { kind: 'token'; tokenHash: string } | { kind: 'admin'; adminTokenHash: string };
+  /** The portals the session may open (one for a token; those the admin signed in to). */
+  portalIds: number[];
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface App {

@@ -6,17 +6,17 @@
 import { isUtf8 } from 'node:buffer';
 import { maxHeaderSize } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { API_VERSIONS } from '../domain/api-versions.js';
 import { type BodyProblem, bodyProblem, pathText } from '../domain/json.js';
 import { ApiError, invalidInput } from '../errors.js';
-import { redactUrl } from '../redact.js';
-import { webRoutes } from '../web/web-routes.js';
+import { redactPath, redactUrl } from '../redact.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { faultHook } from './hooks/faults.js';
 import { journalHooks } from './hooks/journal.js';
 import { rateLimitHook } from './hooks/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
-import { APP_EVENT_VERSIONS, appEventRoutes } from './routes/app-events.js';
+import { appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { crmSchemaRoutes } from './routes/crm-schemas.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
@@ -63,8 +63,6 @@ function bodyRefused({ path, problem }: BodyProblem, limit: number): ApiError {
       : `${where} must not hold U+0000 or unpaired surrogates`;
   return invalidInput([{ message, code: problem === 'depth' ? 'TOO_LARGE' : 'INVALID_VALUE', in: where }]);
 }
-
-export const TIMELINE_PREFIXES = ['/integrators/timeline/v3', '/crm/v3/timeline'] as const;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ids } = deps;
@@ -177,7 +175,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,
-      new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' }),
+      new ApiError('ROUTE_NOT_FOUND', {
+        method: request.method,
+        path: redactPath(request.url.split('?')[0] ?? ''),
+      }),
     ),
   );
 
@@ -195,20 +196,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // issue 12: Prometheus metrics
   await app.register(metricsRoutes, deps);
-  for (const prefix of TIMELINE_PREFIXES) {
-    await app.register(eventTemplateRoutes, { prefix, ...deps });
-    await app.register(timelineEventRoutes, { prefix, ...deps });
-  }
-  // issue 14: app events (HubSpot's current platform) beside v3
-  for (const version of APP_EVENT_VERSIONS) {
-    await app.register(appEventRoutes, { prefix: `/integrators/timeline/${version}`, ...deps, version });
+  // Every API version of the table, at each of its prefixes: v3's templates and events, and the
+  // current platform's app events beside them.
+  for (const version of API_VERSIONS) {
+    for (const prefix of version.prefixes) {
+      const options = { prefix, ...deps, version };
+      if (version.kind === 'timeline-v3') {
+        await app.register(eventTemplateRoutes, options);
+        await app.register(timelineEventRoutes, options);
+      } else await app.register(appEventRoutes, options);
+    }
   }
   await app.register(oauthRoutes, deps);
   await app.register(crmObjectRoutes, deps);
   await app.register(crmSchemaRoutes, deps);
   await app.register(adminRoutes, deps);
-  // issue 11: record timelines (ours)
+  // Record timelines (ours)
   await app.register(recordTimelineRoutes, deps);
-  await app.register(webRoutes, deps);
   return app;
 }

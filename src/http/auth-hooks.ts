@@ -3,15 +3,14 @@
  * validated: HubSpot answers 401 to a bad key even when the body is bad too.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ApiVersion, scopesFor } from '../domain/api-versions.js';
 import type { Clock } from '../domain/clock.js';
 import {
   authenticateAccessToken,
   authenticateDeveloperKey,
   authorizeDeveloperApp,
   authorizeTokenApp,
-  DEVELOPER_READ_SCOPES,
-  DEVELOPER_WRITE_SCOPES,
-} from '../domain/credentials.js';
+} from '../domain/credentials/authentication.js';
 import type { Store } from '../domain/store.js';
 import type { AccessToken } from '../domain/types.js';
 import { ApiError } from '../errors.js';
@@ -24,21 +23,15 @@ declare module 'fastify' {
   }
 }
 
-const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets'];
-/** Timeline writes accept `timeline` or any CRM object write scope; reads, any read scope too. */
-export const TIMELINE_WRITE_SCOPES = ['timeline', ...OBJECT_TYPES.map((t) => `crm.objects.${t}.write`)];
-export const TIMELINE_READ_SCOPES = [
-  ...TIMELINE_WRITE_SCOPES,
-  ...OBJECT_TYPES.map((t) => `crm.objects.${t}.read`),
-];
-
 /**
  * The template and token routes: `?hapikey=` of the developer account owning the app, or (HubSpot's
  * current spec) a Bearer token of that app with `developers-read` (GET) or `developers-write`.
  * A key wins when both are sent: the official client sends its token on every call it is given.
  * Credentials are checked before the path's appId, as HubSpot's filters run before its resources.
  */
-export function developerHook(store: Store, clock: Clock) {
+export function developerHook(store: Store, clock: Clock, version: ApiVersion) {
+  const readScopes = scopesFor(version, 'templates.read');
+  const writeScopes = scopesFor(version, 'templates.write');
   return async (
     request: FastifyRequest<{ Params: { appId: string }; Querystring: { hapikey?: string | string[] } }>,
   ) => {
@@ -47,7 +40,7 @@ export function developerHook(store: Store, clock: Clock) {
     // (rather than guessing which one counts).
     if (Array.isArray(hapikey)) throw new ApiError('INVALID_API_KEY');
     if (hapikey === undefined && request.headers.authorization !== undefined) {
-      const scopes = request.method === 'GET' ? DEVELOPER_READ_SCOPES : DEVELOPER_WRITE_SCOPES;
+      const scopes = request.method === 'GET' ? readScopes : writeScopes;
       const token = await authenticateAccessToken(store, request.headers.authorization, scopes, clock.now());
       authorizeTokenApp(token, integerPathParam('appId', request.params.appId));
       return;

@@ -1,7 +1,9 @@
 /** What the HTTP layer is given by `server.ts`: the domain services and the few shared objects. */
 import type { Config } from '../config.js';
+import type { ApiVersion } from '../domain/api-versions.js';
 import type { AppEventTypeService } from '../domain/app-event-type-service.js';
 import type { IdGenerator, MovableClock } from '../domain/clock.js';
+import type { AdminCredential } from '../domain/credentials/authentication.js';
 import type { EventRendering } from '../domain/event-rendering.js';
 import type { AppEventService } from '../domain/events/app-event-service.js';
 import type { EventService } from '../domain/events/v3-event-service.js';
@@ -16,6 +18,7 @@ import type { SeedDefaults, SeedService } from '../domain/seed-service.js';
 import type { Store } from '../domain/store.js';
 import type { TemplateService } from '../domain/template-service.js';
 import type { TenantService } from '../domain/tenant-service.js';
+import type { TimelineService } from '../domain/timeline-service.js';
 import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
@@ -27,17 +30,15 @@ export interface AppDeps {
   events: EventService;
   records: RecordService;
   rendering: EventRendering;
+  timeline: TimelineService;
   tenants: TenantService;
   schemas: ObjectSchemaService;
-  /** The secret of the `/_admin` routes (given, or generated and remembered at provisioning). */
-  adminToken: string;
-  // issue 14: app events and the OAuth stand-in
+  /** The admin token of the `/_admin` routes (given, or made at start), known by its hash. */
+  admin: AdminCredential;
   appEventTypes: AppEventTypeService;
   appEvents: AppEventService;
   oauth: OAuthService;
-  /** What was provisioned at start (the portal the OAuth approval page offers first). */
-  credentials: { portalId: number; appId: number };
-  // issue 10: what a test suite controls through the admin API
+  // What a test suite controls through the admin API
   journal: RequestJournal;
   faults: FaultRules;
   rateLimiter: RateLimiter;
@@ -45,6 +46,11 @@ export interface AppDeps {
   seeds: SeedService;
   /** The portal and app a fixture entry without one belongs to: the provisioned ones. */
   seedDefaults: SeedDefaults;
-  // issue 12: what GET /metrics shows
+  /** What GET /metrics shows. */
   metrics: Metrics;
+}
+
+/** The deps of the routes of one API version (registered once per version and prefix). */
+export interface VersionedDeps extends AppDeps {
+  version: ApiVersion;
 }

@@ -3,10 +3,12 @@
  * (body parsing, size, schema validation, unknown routes) mapped to the matching catalogue code,
  * and anything unexpected into a 500 (or a 503 when the store is unreachable) that leaks nothing.
  */
+
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InputParseFailure, TooManyInputs } from '../domain/events/v3-event-parsing.js';
 import { isStoreUnavailable } from '../domain/store-errors.js';
 import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
+import { redactPath } from '../redact.js';
 import { locate } from './json-location.js';
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
@@ -22,7 +24,10 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
   // A path no route serves is a 404 even when its body could not be read: Fastify parses the body
   // before it calls the not-found handler.
   if (request.is404) {
-    return new ApiError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '' });
+    return new ApiError('ROUTE_NOT_FOUND', {
+      method: request.method,
+      path: redactPath(request.url.split('?')[0] ?? ''),
+    });
   }
   if (error instanceof ApiError) return error;
   if (error instanceof InputParseFailure) return parseFailureError(error, request.rawBody);

@@ -5,7 +5,7 @@
 import { invalidInput } from '../errors.js';
 
 /**
- * One query parameter's text (issue 12): a parameter given twice parses as an array, which a
+ * One query parameter's text: a parameter given twice parses as an array, which a
  * single-valued parameter refuses, naming it, rather than guessing which value counts.
  */
 export function singleParam(name: string, raw: unknown): string | undefined {
@@ -38,7 +38,7 @@ export function limitParam(given: unknown, fallback: number, max: number): numbe
   return limit;
 }
 
-// issue 11: the record timeline API's time bounds and cursors
+// The record timeline API's time bounds
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** An ISO-8601 date or date-time as epoch ms; `undefined` when absent. */
@@ -58,31 +58,15 @@ export function isoTimeParam(name: string, given: unknown): number | undefined {
   return ms;
 }
 
-/** An opaque cursor: base64url JSON of an array of values. */
-export function encodeCursor(values: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
 /**
- * The values of a cursor made by `encodeCursor`, checked against `shape` (the type of each value);
- * a 400 naming `after` for anything else.
+ * The position of an `after` cursor (decoded by one of `domain/cursors.ts`'s codecs); a 400 naming
+ * `after` for anything the codec does not recognise.
  */
-export function cursorParam(given: unknown, shape: readonly ('string' | 'number')[]): unknown[] | undefined {
+export function cursorParam<P>(given: unknown, decode: (text: string) => P | undefined): P | undefined {
   const raw = singleParam('after', given);
   if (raw === undefined) return undefined;
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    values = undefined;
-  }
-  const valid =
-    Array.isArray(values) &&
-    values.length === shape.length &&
-    values.every((value, i) =>
-      shape[i] === 'number' ? Number.isSafeInteger(value) : typeof value === 'string' && value !== '',
-    );
-  if (!valid) {
+  const position = decode(raw);
+  if (position === undefined) {
     throw invalidInput([
       {
         message: 'after is not a cursor this API returned (paging.next.after)',
@@ -91,7 +75,7 @@ export function cursorParam(given: unknown, shape: readonly ('string' | 'number'
       },
     ]);
   }
-  return values as unknown[];
+  return position;
 }
 
 /**
@@ -105,7 +89,7 @@ export function integerPathParam(name: string, raw: string): number {
   ]);
 }
 
-// issue 10: the admin API's filters
+// The admin API's filters
 /** A whole number from `min` to `max`, or undefined when absent. */
 export function integerParam(
   name: string,

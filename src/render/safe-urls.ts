@@ -69,3 +69,13 @@ export function isSafeUrl(url: string): boolean {
   // Still changing after several rounds: nobody writes URLs like that on purpose.
   return false;
 }
+
+/**
+ * True when `url` may be the address of an event's `timelineIFrame`: an absolute http(s) URL (a
+ * frame of a relative or mailto URL means nothing), that `isSafeUrl` accepts too.
+ */
+export function isSafeFrameUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol } = new URL(url);
+  return (protocol === 'https:' || protocol === 'http:') && isSafeUrl(url);
+}

@@ -1,65 +1,39 @@
 /**
- * The web UI under `/ui` (issue 11): server-rendered pages over the same domain services and
- * renderer as the API. Sign-in takes an access token (its portal) or the admin token with a portal
- * id, kept in a session cookie (no expiry: the browser drops it when the session ends; HttpOnly,
- * SameSite=Strict, so page scripts cannot read it and other sites cannot send it).
+ * The web UI under `/ui`: server-rendered pages over the same domain services and renderer as the
+ * API. Sign-in takes the admin token (with the portals to open) or a portal's private-app token;
+ * the browser keeps only a session id (browser-session.ts), and every request asks the domain
+ * again who that is (credentials/ui-sessions.ts) and what it may see (credentials/viewer.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sameSecret } from '../domain/secrets.js';
+import { type SignedIn, SignInRefused } from '../domain/credentials/ui-sessions.js';
+import { activityCursor, timelineCursor } from '../domain/cursors.js';
 import type { TimelineEntry } from '../domain/timeline-service.js';
-import { TimelineService } from '../domain/timeline-service.js';
 import { isObjectType } from '../domain/types.js';
-import { ApiError } from '../errors.js';
-import { TIMELINE_READ_SCOPES } from '../http/auth-hooks.js';
-import type { AppDeps } from '../http/deps.js';
-import { sendError } from '../http/error-handler.js';
-import { encodeCursor } from '../http/query-params.js';
+import { ApiError, toErrorBody } from '../errors.js';
+import { isSafeFrameUrl } from '../render/safe-urls.js';
+import {
+  clearSessionCookie,
+  csrfToken,
+  formFields,
+  postIsOurs,
+  sendPage,
+  sessionIdOf,
+  setSessionCookie,
+} from './browser-session.js';
 import { WEB_ASSETS } from './web-assets.js';
+import type { WebDeps } from './web-deps.js';
 import { page, views } from './web-views.js';
 
-const COOKIE = 'timeline_ui';
 const TIMELINE_PAGE = 50;
 const RECORDS_PAGE = 25;
-
-interface Session {
-  token: string;
-  portalId?: number;
-}
-
-function readCookie(request: FastifyRequest): Session | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, value] = part.trim().split('=');
-    if (name !== COOKIE || !value) continue;
-    try {
-      const session = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Session;
-      if (typeof session.token === 'string') return session;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-function html(reply: FastifyReply, body: string, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(body);
-}
 
 function recordLabel(properties: Record<string, string>, id: string): string {
   return properties.email || properties.domain || properties.name || properties.dealname || `Record ${id}`;
 }
 
-function safeFrameUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:';
-  } catch {
-    return false;
-  }
+/** Where to go after signing in: a path of this server only (never another site). */
+function nextPath(next: string | undefined): string {
+  return next !== undefined && /^\/(?![/\\])/.test(next) ? next : '/ui/records/contacts';
 }
 
 /** Events grouped by their day in the portal's time zone, newest first. */
@@ -90,36 +64,56 @@ function eventsView(entries: TimelineEntry[], timeZone: string, more: boolean) {
       time: timeLabel.format(event.timestamp),
       header: entry.header,
       detail: entry.detail,
-      iframe: frame && safeFrameUrl(frame.url) ? frame : undefined,
+      iframe: frame && isSafeFrameUrl(frame.url) ? frame : undefined,
     });
   }
   return views.events({ days, more, shown: entries.length });
 }
 
-export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const timeline = new TimelineService(deps.store, deps.rendering);
+export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { sessions, timeline, rendering } = deps;
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
 
-  /** The portal of the signed-in session, or undefined (then the page sends the login form). */
-  async function portalOf(request: FastifyRequest): Promise<number | undefined> {
-    const session = readCookie(request);
-    if (!session) return undefined;
-    if (sameSecret(session.token, deps.adminToken)) return session.portalId;
-    const token = await deps.store.findAccessToken(session.token);
-    if (!token || !TIMELINE_READ_SCOPES.some((scope) => token.scopes.includes(scope))) return undefined;
-    return token.portalId;
-  }
+  /** Who is signed in, looking at the `?portalId=` of the page (one of the session's). */
+  const signedIn = (request: FastifyRequest): Promise<SignedIn | undefined> => {
+    const raw = (request.query as { portalId?: unknown } | undefined)?.portalId;
+    const portalId = typeof raw === 'string' && /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined;
+    return sessions.find(sessionIdOf(request), portalId);
+  };
 
   const signIn = (reply: FastifyReply) => reply.redirect('/ui', 303);
-  const notFound = (reply: FastifyReply, message: string) =>
-    html(
+  const render = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: Omit<Parameters<typeof page>[0], 'csrf'>,
+    status = 200,
+  ) => sendPage(reply, page({ ...options, csrf: csrfToken(request, reply) }), status);
+  const notFound = (request: FastifyRequest, reply: FastifyReply, message: string) =>
+    render(
+      request,
       reply,
-      page({ title: 'Not found', signedIn: true, body: views.error({ title: 'Not found', message }) }),
+      { title: 'Not found', signedIn: true, body: views.error({ title: 'Not found', message }) },
       404,
+    );
+  const loginPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    fields: Record<string, unknown>,
+    status = 200,
+  ) =>
+    render(
+      request,
+      reply,
+      {
+        title: 'Sign in',
+        signedIn: false,
+        body: views.login({ ...fields, csrf: csrfToken(request, reply) }),
+      },
+      status,
     );
 
   for (const [name, asset] of Object.entries(WEB_ASSETS)) {
@@ -128,60 +122,55 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     );
   }
 
-  app.get('/ui', async (_request, reply) =>
-    html(reply, page({ title: 'Sign in', signedIn: false, body: views.login({}) })),
+  app.get<{ Querystring: { next?: string } }>('/ui', async (request, reply) =>
+    loginPage(request, reply, { next: typeof request.query.next === 'string' ? request.query.next : '' }),
   );
 
-  app.post<{ Body: { token?: string; portalId?: string } }>('/ui/login', async (request, reply) => {
-    const token = (request.body?.token ?? '').trim();
-    const portalText = (request.body?.portalId ?? '').trim();
-    const fail = (error: string) =>
-      html(
-        reply,
-        page({ title: 'Sign in', signedIn: false, body: views.login({ error, portalId: portalText }) }),
-        401,
-      );
-    let session: Session;
-    if (token !== '' && sameSecret(token, deps.adminToken)) {
-      if (!/^[1-9]\d{0,14}$/.test(portalText))
-        return fail('With the admin token, give the portal id to open.');
-      session = { token, portalId: Number(portalText) };
-    } else {
-      const found = token === '' ? undefined : await deps.store.findAccessToken(token);
-      if (!found) return fail('That token is not valid.');
-      if (!TIMELINE_READ_SCOPES.some((scope) => found.scopes.includes(scope)))
-        return fail('That token has no timeline or CRM read scope.');
-      session = { token };
+  app.post('/ui/login', async (request, reply) => {
+    const fields = formFields(request.body);
+    const token = (fields.token ?? '').trim();
+    const portalText = (fields.portalId ?? '').trim();
+    const shown = { portalId: portalText, next: fields.next ?? '' };
+    if (!postIsOurs(request, fields.csrf))
+      return loginPage(request, reply, { ...shown, error: 'This form expired: sign in again.' }, 403);
+    const portalIds = portalText
+      .split(/[\s,]+/)
+      .filter((part) => part !== '')
+      .map((part) => (/^[1-9]\d{0,14}$/.test(part) ? Number(part) : Number.NaN));
+    if (portalIds.some(Number.isNaN))
+      return loginPage(request, reply, { ...shown, error: 'Portal ids are whole numbers.' }, 401);
+    try {
+      setSessionCookie(request, reply, await sessions.signIn(token, portalIds));
+    } catch (error) {
+      if (!(error instanceof SignInRefused)) throw error;
+      return loginPage(request, reply, { ...shown, error: error.message }, 401);
     }
-    const value = Buffer.from(JSON.stringify(session)).toString('base64url');
-    reply.header('set-cookie', `${COOKIE}=${value}; Path=/ui; HttpOnly; SameSite=Strict`);
-    return reply.redirect('/ui/records/contacts', 303);
+    return reply.redirect(nextPath(fields.next), 303);
   });
 
-  app.post('/ui/logout', async (_request, reply) => {
-    reply.header('set-cookie', `${COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0`);
+  app.post('/ui/logout', async (request, reply) => {
+    if (postIsOurs(request, formFields(request.body).csrf)) await sessions.signOut(sessionIdOf(request));
+    clearSessionCookie(request, reply);
     return signIn(reply);
   });
 
   app.get<{ Params: { objectType: string }; Querystring: { q?: string; after?: string } }>(
     '/ui/records/:objectType',
     async (request, reply) => {
-      const portalId = await portalOf(request);
-      if (portalId === undefined) return signIn(reply);
+      const who = await signedIn(request);
+      if (!who) return signIn(reply);
       const { objectType } = request.params;
-      if (!isObjectType(objectType)) return notFound(reply, `There is no object type ${objectType}.`);
+      if (!isObjectType(objectType))
+        return notFound(request, reply, `There is no object type ${objectType}.`);
       const q = typeof request.query.q === 'string' ? request.query.q : '';
-      const afterParts = typeof request.query.after === 'string' ? request.query.after.split('.') : [];
       const after =
-        afterParts.length === 2 && /^\d+$/.test(afterParts[0] ?? '') && /^\d+$/.test(afterParts[1] ?? '')
-          ? { lastEventAt: Number(afterParts[0]), objectId: afterParts[1] as string }
-          : undefined;
-      const result = await timeline.records(portalId, objectType, {
+        typeof request.query.after === 'string' ? activityCursor.decode(request.query.after) : undefined;
+      const result = await timeline.records(who.viewer, objectType, {
         limit: RECORDS_PAGE,
         ...(q ? { q } : {}),
         ...(after ? { after } : {}),
       });
-      const timeZone = await deps.rendering.timeZoneOf(portalId);
+      const timeZone = await rendering.timeZoneOf(who.viewer.portalId);
       const when = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
       const records = result.records.map((r) => ({
         id: r.record.id,
@@ -191,42 +180,45 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
         lastEventAtText: when.format(r.lastEventAt),
       }));
       const next = result.next
-        ? new URLSearchParams({
-            ...(q ? { q } : {}),
-            after: `${result.next.lastEventAt}.${result.next.objectId}`,
-          }).toString()
+        ? new URLSearchParams({ ...(q ? { q } : {}), after: activityCursor.encode(result.next) }).toString()
         : undefined;
       const body = views.records({ objectType, q, records, next });
-      return html(reply, page({ title: objectType, signedIn: true, objectType, body }));
+      return render(request, reply, { title: objectType, signedIn: true, objectType, body });
     },
   );
 
   /** The newest events of a record as HTML, and the key of the newest (to tell when it changed). */
-  async function recordEvents(portalId: number, objectType: string, objectId: string) {
-    const result = await timeline.events(portalId, objectType, objectId, {
+  async function recordEvents(who: SignedIn, objectType: string, objectId: string) {
+    const result = await timeline.events(who.viewer, objectType, objectId, {
       limit: TIMELINE_PAGE,
       detail: true,
     });
-    const timeZone = await deps.rendering.timeZoneOf(portalId);
+    const timeZone = await rendering.timeZoneOf(who.viewer.portalId);
     const first = result.entries[0]?.event;
-    const top = first ? encodeCursor([first.timestamp, first.id, first.eventTemplateId]) : '';
+    const top = first
+      ? timelineCursor.encode({
+          timestamp: first.timestamp,
+          id: first.id,
+          eventTemplateId: first.eventTemplateId,
+        })
+      : '';
     return { html: eventsView(result.entries, timeZone, result.next !== undefined), top };
   }
 
   app.get<{ Params: { objectType: string; objectId: string } }>(
     '/ui/records/:objectType/:objectId',
     async (request, reply) => {
-      const portalId = await portalOf(request);
-      if (portalId === undefined) return signIn(reply);
+      const who = await signedIn(request);
+      if (!who) return signIn(reply);
       const { objectType, objectId } = request.params;
       const record = isObjectType(objectType)
-        ? await deps.store.getRecord(portalId, objectType, objectId)
+        ? await timeline.record(who.viewer, objectType, objectId).catch(() => undefined)
         : undefined;
-      if (!record) return notFound(reply, `No ${objectType} record ${objectId} in this portal.`);
-      const events = await recordEvents(portalId, objectType, objectId);
+      if (!record) return notFound(request, reply, `No ${objectType} record ${objectId} in this portal.`);
+      const events = await recordEvents(who, objectType, objectId);
       const label = recordLabel(record.properties, record.id);
       const body = views.timeline({ objectType, objectId, label, eventsHtml: events.html, top: events.top });
-      return html(reply, page({ title: label, signedIn: true, objectType, body }));
+      return render(request, reply, { title: label, signedIn: true, objectType, body });
     },
   );
 
@@ -234,25 +226,25 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
   app.get<{ Params: { objectType: string; objectId: string } }>(
     '/ui/records/:objectType/:objectId/events-fragment',
     async (request, reply) => {
-      const portalId = await portalOf(request);
-      // Fetched by the page's script, not shown: its failures answer HubSpot's envelope (issue 12).
-      if (portalId === undefined) return sendError(reply, new ApiError('MISSING_CREDENTIALS'));
-      const events = await recordEvents(portalId, request.params.objectType, request.params.objectId);
-      return html(reply.header('x-timeline-top', events.top), events.html);
+      const who = await signedIn(request);
+      // Fetched by the page's script, not shown: its failures answer HubSpot's envelope.
+      if (!who) return reply.code(401).send(toErrorBody(new ApiError('MISSING_CREDENTIALS'), request.id));
+      const events = await recordEvents(who, request.params.objectType, request.params.objectId);
+      return sendPage(reply.header('x-timeline-top', events.top), events.html);
     },
   );
 
   app.get<{ Params: { templateId: string } }>('/ui/templates/:templateId', async (request, reply) => {
-    const portalId = await portalOf(request);
-    if (portalId === undefined) return signIn(reply);
-    const template = await deps.store.getTemplate(request.params.templateId);
-    // A template belongs to an app: an access token sees its own app's only (issue 12), the admin all.
-    const session = readCookie(request);
-    const admin = session !== undefined && sameSecret(session.token, deps.adminToken);
-    const token = admin || !session ? undefined : await deps.store.findAccessToken(session.token);
-    if (!template || (!admin && template.appId !== token?.appId))
-      return notFound(reply, `No event template ${request.params.templateId}.`);
+    const who = await signedIn(request);
+    if (!who) return signIn(reply);
+    const template = await timeline.template(who.viewer, request.params.templateId);
+    if (!template) return notFound(request, reply, `No event template ${request.params.templateId}.`);
     const body = views.template({ template });
-    return html(reply, page({ title: template.name, signedIn: true, objectType: template.objectType, body }));
+    return render(request, reply, {
+      title: template.name,
+      signedIn: true,
+      objectType: template.objectType,
+      body,
+    });
   });
 }

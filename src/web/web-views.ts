@@ -25,7 +25,7 @@ const layout = hbs.compile(`<!doctype html>
   <nav aria-label="Object types">
     <ul>{{#each objectTypes}}<li><a href="/ui/records/{{this}}"{{#if (eq this ../objectType)}} aria-current="page"{{/if}}>{{this}}</a></li>{{/each}}</ul>
   </nav>
-  <form method="post" action="/ui/logout"><button type="submit">Sign out</button></form>
+  <form method="post" action="/ui/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
   {{/if}}
 </header>
 <main id="main" tabindex="-1">
@@ -38,13 +38,15 @@ hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
 export const views = {
   login: hbs.compile(`<h1>Sign in</h1>
-<p>Give an access token of a portal, or the admin token and a portal id. It is kept for this browser session only.</p>
+<p>Give a portal's private-app token, or the admin token and the portal ids to open. The server keeps the session; this browser keeps only its id, until it closes.</p>
 {{#if error}}<p class="error" role="alert">{{error}}</p>{{/if}}
 <form method="post" action="/ui/login" class="stack">
-  <label for="token">Access token or admin token</label>
+  <input type="hidden" name="csrf" value="{{csrf}}">
+  <input type="hidden" name="next" value="{{next}}">
+  <label for="token">Private-app token or admin token</label>
   <input id="token" name="token" type="password" autocomplete="off" required>
-  <label for="portalId">Portal id <span class="hint">(with the admin token only)</span></label>
-  <input id="portalId" name="portalId" inputmode="numeric" pattern="[0-9]*" value="{{portalId}}">
+  <label for="portalId">Portal ids <span class="hint">(with the admin token only; several separated by commas)</span></label>
+  <input id="portalId" name="portalId" inputmode="numeric" pattern="[0-9, ]*" value="{{portalId}}">
   <button type="submit">Sign in</button>
 </form>`),
 
@@ -127,6 +129,23 @@ export const views = {
 </table>
 {{else}}<p>No tokens.</p>{{/if}}`),
 
+  approval: hbs.compile(`<h1>Connect app {{appId}}</h1>
+<p>It asks for:</p>
+<ul>{{#each scopes}}<li><code>{{this}}</code></li>{{/each}}</ul>
+{{#if error}}<p class="error" role="alert">{{error}}</p>{{/if}}
+{{#if portals}}
+<form method="post" action="/oauth/authorize" class="stack">
+  <input type="hidden" name="csrf" value="{{csrf}}">
+  {{#each hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/each}}
+  <label for="portal_id">Portal (HubSpot account) to install it into</label>
+  <select id="portal_id" name="portal_id">{{#each portals}}<option value="{{id}}"{{#if selected}} selected{{/if}}>{{id}}</option>{{/each}}</select>
+  <button type="submit">Connect app</button>
+</form>
+{{else}}
+<p>Only someone signed in to the portal it is installed into may approve it.</p>
+<p><a href="{{signInLink}}">Sign in to approve</a></p>
+{{/if}}`),
+
   error: hbs.compile(
     `<h1>{{title}}</h1><p>{{message}}</p><p><a href="/ui/records/contacts">Back to records</a></p>`,
   ),
@@ -137,6 +156,8 @@ export interface PageOptions {
   body: string;
   signedIn: boolean;
   objectType?: string;
+  /** The CSRF token of the page's forms (browser-session.ts). */
+  csrf: string;
 }
 
 export function page(options: PageOptions): string {

@@ -1,7 +1,7 @@
 /** `timeline-server serve` as a user runs it: a real process, its printed lines, restarts, signals. */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -52,7 +52,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 }
 
 describe('timeline-server serve', () => {
-  it('starts on a fresh file, prints its credentials, and keeps them across a restart', async () => {
+  it('starts on a fresh file, prints its credentials, keeps its ids across a restart and makes new secrets', async () => {
     const db = join(dir, 'fresh', 'timeline.db');
     const first = await serve(['--db', db]);
     const health = await fetch(`${first.url}/_health`);
@@ -62,25 +62,40 @@ describe('timeline-server serve', () => {
     assert.match(first.lines['developer API key'] ?? '', /\S+/);
     assert.equal(await stop(first.child, 'SIGTERM'), 0);
 
+    // The file keeps no secret in readable form: only their hashes.
+    const stored = ['', '-wal']
+      .map((suffix) =>
+        existsSync(`${db}${suffix}`) ? readFileSync(`${db}${suffix}`).toString('latin1') : '',
+      )
+      .join('');
+    for (const key of ['access token', 'developer API key', 'admin token', 'oauth secret']) {
+      const secret = first.lines[key] ?? '';
+      assert.match(secret, /^[a-z-]+[A-Za-z0-9_-]{43}$/, `${key}: 256 random bits`);
+      assert.ok(!stored.includes(secret), `the database file holds the ${key}`);
+    }
+
     const second = await serve(['--db', db]);
     assert.match(first.lines['oauth client id'] ?? '', /\S+/);
-    for (const key of [
-      'portal id',
-      'app id',
-      'access token',
-      'developer API key',
-      'admin token',
-      'oauth client id',
-      'oauth secret',
-      'oauth redirect uri',
-    ]) {
+    for (const key of ['portal id', 'app id', 'oauth client id', 'oauth redirect uri']) {
       assert.equal(second.lines[key], first.lines[key], key);
     }
-    // The printed token and key work.
+    // Secrets not given are made anew at each start (the file cannot show the old ones again).
+    for (const key of ['access token', 'developer API key', 'admin token', 'oauth secret']) {
+      assert.notEqual(second.lines[key], first.lines[key], key);
+    }
+    // The printed token and key work; the last start's no longer do.
     const list = await fetch(
       `${second.url}/integrators/timeline/v3/${second.lines['app id']}/event-templates?hapikey=${second.lines['developer API key']}`,
     );
     assert.equal(list.status, 200);
+    const old = await fetch(`${second.url}/crm/v3/objects/contacts`, {
+      headers: { authorization: `Bearer ${first.lines['access token']}` },
+    });
+    assert.equal(old.status, 401);
+    const current = await fetch(`${second.url}/crm/v3/objects/contacts`, {
+      headers: { authorization: `Bearer ${second.lines['access token']}` },
+    });
+    assert.equal(current.status, 200);
     assert.equal(await stop(second.child, 'SIGINT'), 0);
   });
 

@@ -1,7 +1,7 @@
 /** Secrets are compared in constant time on equal-length digests (issue 12). */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { sameSecret } from '../../src/domain/secrets.js';
+import { sameSecret } from '../../src/domain/credentials/secrets.js';
 
 it('sameSecret: equal secrets match; any other text, of any length, does not', () => {
   assert.equal(sameSecret('admin-token', 'admin-token'), true);

@@ -1,5 +1,7 @@
 /** Templates and events the HTTP suites share. */
-import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
+import { DEFAULT_SCOPES } from '../../src/domain/credentials/authentication.js';
+import { hashSecret } from '../../src/domain/credentials/secrets.js';
+import type { AccessToken, TokenKind } from '../../src/domain/types.js';
 import type { TestServer } from './test-server.js';
 import { webinarTemplate } from './webinar-template.js';
 
@@ -54,6 +56,24 @@ export async function createEvents(
 /** Another portal of the server's app, and an access token for it with the default scopes. */
 export async function otherPortalToken(server: TestServer, portalId: number, token: string): Promise<string> {
   await server.store.ensurePortal({ id: portalId, timeZone: 'UTC' });
-  await server.store.ensureAccessToken({ token, portalId, appId: server.appId, scopes: DEFAULT_SCOPES });
+  await server.store.ensureAccessToken(
+    storedToken({ token, portalId, appId: server.appId, scopes: DEFAULT_SCOPES }),
+  );
   return token;
+}
+
+/**
+ * An access token as the store keeps it (its secret's hash), from its secret: a portal's
+ * private-app token unless `kind` says otherwise.
+ */
+export function storedToken(given: {
+  token: string;
+  portalId: number;
+  appId: number;
+  scopes: string[];
+  kind?: TokenKind;
+  expiresAt?: number;
+}): AccessToken {
+  const { token, kind = 'private-app', ...rest } = given;
+  return { ...rest, kind, tokenHash: hashSecret(token) };
 }

@@ -78,8 +78,22 @@ describe('admin API', () => {
       token: admin,
     });
     assert.equal(token.status, 201, token.text);
-    assert.match(token.json.token, /^pat-local-/);
+    // An app's token by default (it sees its own app's events), 256 random bits.
+    assert.match(token.json.token, /^app-[A-Za-z0-9_-]{43}$/);
+    assert.equal(token.json.kind, 'app');
     assert.deepEqual(token.json.scopes, ['timeline']);
+    const portalWide = await server.request('POST', '/_admin/v1/access-tokens', {
+      body: { portalId: 880001, appId: 880002, kind: 'private-app' },
+      token: admin,
+    });
+    assert.match(portalWide.json.token, /^pat-local-[A-Za-z0-9_-]{43}$/);
+    assert.equal(portalWide.json.kind, 'private-app');
+    const badKind = await server.request('POST', '/_admin/v1/access-tokens', {
+      body: { portalId: 880001, appId: 880002, kind: 'super' },
+      token: admin,
+    });
+    assert.equal(badKind.status, 400);
+    assert.equal(badKind.json.errors[0].in, 'kind');
 
     const templateId = await createTemplate(
       server,

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { hashSecret } from '../../src/domain/credentials/secrets.js';
 import { ErrorCatalogue, errorMessage } from '../../src/errors.js';
-import { PREFIXES } from '../helpers/fixtures.js';
+import { PREFIXES, storedToken } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { webinarTemplateBody } from '../helpers/webinar-template.js';
 import {
@@ -26,7 +27,7 @@ let otherTemplateId: string;
 
 before(async () => {
   test = await startTestServer();
-  const account = await test.store.findDeveloperAccount(test.apiKey);
+  const account = await test.store.findDeveloperAccount(hashSecret(test.apiKey));
   assert.ok(account);
   otherAppId = uniqueNumber();
   await test.store.ensureApp({ id: otherAppId, developerAccountId: account.id });
@@ -37,12 +38,14 @@ before(async () => {
     ['dev-write', ['developers-write']],
     ['dev-read', ['developers-read']],
   ] as const) {
-    await test.store.ensureAccessToken({
-      token,
-      portalId: test.portalId,
-      appId: test.appId,
-      scopes: [...scopes],
-    });
+    await test.store.ensureAccessToken(
+      storedToken({
+        token,
+        portalId: test.portalId,
+        appId: test.appId,
+        scopes: [...scopes],
+      }),
+    );
   }
 });
 after(() => test?.close());

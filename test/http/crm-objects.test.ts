@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorMessage } from '../../src/errors.js';
+import { storedToken } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertMissingScopes } from './template-helpers.js';
 
@@ -117,15 +118,17 @@ describe('CRM objects', () => {
   });
 
   it('needs CRM scopes: a timeline-only token is refused with 403', async () => {
-    await server.store.ensureAccessToken({
-      token: 'timeline-only',
-      portalId: server.portalId,
-      appId: server.appId,
-      scopes: ['timeline'],
-    });
+    await server.store.ensureAccessToken(
+      storedToken({
+        token: 'timeline-only',
+        portalId: server.portalId,
+        appId: server.appId,
+        scopes: ['timeline'],
+      }),
+    );
     const response = await server.request('GET', '/crm/v3/objects/contacts', { token: 'timeline-only' });
     assert.equal(response.status, 403);
     // Changed: HubSpot's body names the scope in errors[0].context.requiredGranularScopes.
-    assertMissingScopes(response, ['crm.objects.contacts.read']);
+    assertMissingScopes(response, ['crm.objects.contacts.read', 'crm.objects.contacts.write']);
   });
 });

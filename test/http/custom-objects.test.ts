@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ObjectTypePropertyCreateTypeEnum as PropertyType } from '@hubspot/api-client/lib/codegen/crm/schemas/index.js';
-import { DEFAULT_SCOPES } from '../../src/domain/credentials.js';
+import { DEFAULT_SCOPES } from '../../src/domain/credentials/authentication.js';
 import { errorMessage } from '../../src/errors.js';
-import { createTemplate, otherPortalToken, PREFIXES } from '../helpers/fixtures.js';
+import { createTemplate, otherPortalToken, PREFIXES, storedToken } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertError, assertInvalid, assertMissingScopes } from './template-helpers.js';
 
@@ -82,12 +82,14 @@ describe('schemas API', () => {
 
   it('needs the crm.schemas.custom scopes', async () => {
     const scopes = DEFAULT_SCOPES.filter((scope) => !scope.startsWith('crm.schemas'));
-    await server.store.ensureAccessToken({
-      token: 'no-schemas',
-      portalId: server.portalId,
-      appId: server.appId,
-      scopes,
-    });
+    await server.store.ensureAccessToken(
+      storedToken({
+        token: 'no-schemas',
+        portalId: server.portalId,
+        appId: server.appId,
+        scopes,
+      }),
+    );
     assertMissingScopes(
       await server.request('POST', '/crm/v3/schemas', { body: petsSchema, token: 'no-schemas' }),
       ['crm.schemas.custom.write'],

@@ -1,8 +1,10 @@
 /** Operations 2 and 3: single create and get; ids, idempotency, limits, credentials, tenants. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { scopesFor, V3 as V3Version } from '../../src/domain/api-versions.js';
+import { hashSecret } from '../../src/domain/credentials/secrets.js';
 import { errorMessage } from '../../src/errors.js';
-import { createTemplate, otherPortalToken, PREFIXES } from '../helpers/fixtures.js';
+import { createTemplate, otherPortalToken, PREFIXES, storedToken } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { assertMissingScopes } from './template-helpers.js';
 
@@ -188,12 +190,14 @@ describe('credentials and tenants', () => {
   });
 
   it('answers 403 MISSING_SCOPES to a token without the timeline scope', async () => {
-    await server.store.ensureAccessToken({
-      token: 'read-only',
-      portalId: server.portalId,
-      appId: server.appId,
-      scopes: ['oauth'],
-    });
+    await server.store.ensureAccessToken(
+      storedToken({
+        token: 'read-only',
+        portalId: server.portalId,
+        appId: server.appId,
+        scopes: ['oauth'],
+      }),
+    );
     const response = await create(
       { eventTemplateId: templateId, email: 'a@example.com', tokens: {} },
       V3,
@@ -202,7 +206,7 @@ describe('credentials and tenants', () => {
     assert.equal(response.status, 403);
     assert.equal(response.json.category, 'MISSING_SCOPES');
     // Changed: HubSpot's body names the scope in errors[0].context.requiredGranularScopes.
-    assertMissingScopes(response, ['timeline']);
+    assertMissingScopes(response, [...scopesFor(V3Version, 'events.write')]);
   });
 
   it('hides events of one portal from another portal', async () => {
@@ -233,7 +237,7 @@ describe('credentials and tenants', () => {
   });
 
   it('rejects a template of another app', async () => {
-    const account = await server.store.ensureDeveloperAccount('second-developer');
+    const account = await server.store.ensureDeveloperAccount(hashSecret('second-developer'));
     await server.store.ensureApp({ id: 777001, developerAccountId: account.id });
     const foreign = await createTemplate(server, { name: 'Foreign', tokens: [] }, 777001, 'second-developer');
     const response = await create({ eventTemplateId: foreign, email: 'f@example.com', tokens: {} });

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RouteEntry } from '../../src/http/app.js';
+import { TestBrowser } from '../helpers/browser.js';
 import {
   type RequestOptions,
   startTestServer,
@@ -305,6 +306,14 @@ const TABLE: Record<string, Row> = {
     auth: 'admin',
     path: () => `/_admin/v1/apps/${b.appId}/app-event-types`,
   },
+  'PUT /_admin/v1/apps/:appId/trusted-portals/:portalId': {
+    auth: 'admin',
+    path: () => `/_admin/v1/apps/${b.appId}/trusted-portals/${b.portalId}`,
+  },
+  'DELETE /_admin/v1/apps/:appId/trusted-portals/:portalId': {
+    auth: 'admin',
+    path: () => `/_admin/v1/apps/${b.appId}/trusted-portals/${b.portalId}`,
+  },
   'GET /_timeline/v1/objects/:objectType': {
     auth: 'timeline',
     path: () => '/_timeline/v1/objects/contacts',
@@ -361,7 +370,9 @@ const TABLE: Record<string, Row> = {
   ...crmRows('/crm-object-schemas/v3/schemas'),
   // OAuth: the authorize page and token endpoint authenticate the client (its id and secret), and
   // HubSpot's token information routes take the token itself as the credential.
+  // The approval itself needs a UI session of the portal (test/http/oauth.test.ts: consent).
   'GET /oauth/authorize': { auth: 'public', path: () => '/oauth/authorize' },
+  'POST /oauth/authorize': { auth: 'public', path: () => '/oauth/authorize' },
   'POST /oauth/v1/token': { auth: 'public', path: () => '/oauth/v1/token' },
   'GET /oauth/v1/access-tokens/:token': { auth: 'public', path: () => '/oauth/v1/access-tokens/not-a-token' },
   'GET /oauth/v1/refresh-tokens/:token': {
@@ -396,8 +407,13 @@ const TABLE: Record<string, Row> = {
 };
 
 const routeKey = (route: RouteEntry) => `${route.method} ${route.url}`;
-const session = (token: string) =>
-  `timeline_ui=${Buffer.from(JSON.stringify({ token })).toString('base64url')}`;
+
+/** A browser's session cookie after signing in with `token` (a made-up one for a wrong token). */
+async function session(token: string): Promise<string> {
+  const browser = new TestBrowser(server.url);
+  await browser.signIn(token);
+  return `timeline_session=${browser.cookies.get('timeline_session') ?? 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'}`;
+}
 
 /** The request with `credential` put where the route reads it. */
 function send(row: Row, method: string, credential: { token?: string; key?: string; cookie?: string }) {
@@ -438,7 +454,7 @@ describe('isolation over every route', () => {
         row.auth === 'developer'
           ? await send(row, route.method, { key: 'wrong-key' })
           : row.auth === 'session'
-            ? await send(row, route.method, { cookie: session('wrong-token') })
+            ? await send(row, route.method, { cookie: await session('wrong-token') })
             : await send(row, route.method, { token: 'wrong-token' });
       for (const [what, res] of [
         ['no credential', none],
@@ -475,7 +491,7 @@ describe('isolation over every route', () => {
         row.auth === 'developer'
           ? [{ key: server.apiKey }, { token: server.accessToken }]
           : row.auth === 'session'
-            ? [{ cookie: session(server.accessToken) }]
+            ? [{ cookie: await session(server.accessToken) }]
             : [{ token: server.accessToken }];
       for (const credential of credentials) {
         const res = await send(row, route.method, credential);
@@ -488,5 +504,145 @@ describe('isolation over every route', () => {
       }
     }
     assert.deepEqual(await stateOfB(), before, "B's state changed");
+  });
+});
+
+/**
+ * Apps sharing a portal: C, another developer's app installed in A's portal, sends an event to one
+ * of A's contacts. The one visibility rule (domain/credentials/viewer.ts): an app's token sees its
+ * own app's events only, on every read path; the portal's private-app token sees every app's, as
+ * the portal's users do on HubSpot; neither sees another portal's.
+ */
+describe('apps sharing a portal', () => {
+  const c = { appId: 0, key: '', token: '', templateId: '', contactId: '', marker: 'C-only secret value' };
+  let aAppToken = '';
+
+  before(async () => {
+    c.appId = Number(`7${server.appId}`);
+    c.key = `c-key-${server.portalId}`;
+    await ok(
+      await call('POST', '/_admin/v1/developer-accounts', {
+        token: admin,
+        body: { apiKey: c.key, appId: c.appId },
+      }),
+    );
+    c.token = (
+      await ok(
+        await call('POST', '/_admin/v1/access-tokens', {
+          token: admin,
+          body: { portalId: server.portalId, appId: c.appId },
+        }),
+      )
+    ).json.token;
+    aAppToken = (
+      await ok(
+        await call('POST', '/_admin/v1/access-tokens', {
+          token: admin,
+          body: { portalId: server.portalId, appId: server.appId },
+        }),
+      )
+    ).json.token;
+    const template = await ok(
+      await call('POST', `/integrators/timeline/v3/${c.appId}/event-templates?hapikey=${c.key}`, {
+        body: { ...webinarTemplate, name: 'C template', detailTemplate: 'Detail {{webinarName}}' },
+      }),
+    );
+    c.templateId = template.json.id;
+    const contact = await ok(
+      await call('POST', '/crm/v3/objects/contacts', {
+        token: server.accessToken,
+        body: { properties: { email: 'shared@example.com' } },
+      }),
+    );
+    c.contactId = contact.json.id;
+    await ok(
+      await call('POST', '/integrators/timeline/v3/events', {
+        token: c.token,
+        body: {
+          eventTemplateId: c.templateId,
+          id: 'c-event',
+          objectId: c.contactId,
+          tokens: { webinarName: c.marker },
+        },
+      }),
+    );
+    const own = await ok(
+      await call(
+        'POST',
+        `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`,
+        {
+          body: { ...webinarTemplate, name: 'A template' },
+        },
+      ),
+    );
+    await ok(
+      await call('POST', '/integrators/timeline/v3/events', {
+        token: aAppToken,
+        body: {
+          eventTemplateId: own.json.id,
+          id: 'a-event',
+          objectId: c.contactId,
+          tokens: { webinarName: 'A value' },
+        },
+      }),
+    );
+  });
+
+  const events = (token: string, query = '?render=detail') =>
+    call('GET', `/_timeline/v1/objects/contacts/${c.contactId}/events${query}`, { token });
+
+  it("an app's token reads its own app's events of the record, never another app's", async () => {
+    const mine = await events(aAppToken);
+    assert.equal(mine.status, 200, mine.text);
+    assert.deepEqual(
+      mine.json.results.map((r: { id: string }) => r.id),
+      ['a-event'],
+    );
+    assert.ok(!mine.text.includes(c.marker));
+    const filtered = await events(aAppToken, `?eventTemplateId=${c.templateId}&render=detail`);
+    assert.deepEqual(filtered.json.results, [], "asking for C's template by id finds nothing");
+    const theirs = await events(c.token);
+    assert.deepEqual(
+      theirs.json.results.map((r: { id: string }) => r.id),
+      ['c-event'],
+    );
+    for (const path of [
+      `/events/${c.templateId}/c-event`,
+      `/events/${c.templateId}/c-event/render?detail=true`,
+    ]) {
+      const v3 = await call('GET', `/integrators/timeline/v3${path}`, { token: aAppToken });
+      assert.equal(v3.status, 404, path);
+      assert.ok(!v3.text.includes(c.marker));
+    }
+  });
+
+  it("an app's token cannot list the portal's records: their counts span every app", async () => {
+    const list = await call('GET', '/_timeline/v1/objects/contacts', { token: aAppToken });
+    assert.equal(list.status, 403);
+    assert.equal(list.json.category, 'FORBIDDEN');
+  });
+
+  it("the portal's private-app token and the admin see every app's events of the portal", async () => {
+    const portal = await events(server.accessToken);
+    assert.deepEqual(portal.json.results.map((r: { id: string }) => r.id).sort(), ['a-event', 'c-event']);
+    const asAdmin = await call(
+      'GET',
+      `/_timeline/v1/objects/contacts/${c.contactId}/events?portalId=${server.portalId}`,
+      { token: admin },
+    );
+    assert.equal(asAdmin.json.results.length, 2);
+  });
+
+  it("an app's token cannot open the web UI; the portal's token sees the record whole there", async () => {
+    const app = new TestBrowser(server.url);
+    assert.equal((await app.signIn(aAppToken)).status, 401);
+    assert.equal((await app.get(`/ui/records/contacts/${c.contactId}`)).status, 303);
+    const portal = new TestBrowser(server.url);
+    await portal.signIn(server.accessToken);
+    const page = await portal.get(`/ui/records/contacts/${c.contactId}`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes(c.marker));
+    // Template definitions belong to apps: the portal's token sees only its own app's.
+    assert.equal((await portal.get(`/ui/templates/${c.templateId}`)).status, 404);
   });
 });

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@hubspot/api-client';
+import { TestBrowser } from '../helpers/browser.js';
+import { storedToken } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { hsmeta } from './app-event-helpers.js';
 
@@ -29,6 +31,16 @@ before(async () => {
     token: 'admin-secret',
     body: hsmeta(),
   });
+  // The flow below is a test harness's: the admin trusts the app with the portal, so authorize
+  // approves at once (the consent tests below show what happens without that trust).
+  const trusted = await server.request(
+    'PUT',
+    `/_admin/v1/apps/${server.appId}/trusted-portals/${server.portalId}`,
+    {
+      token: 'admin-secret',
+    },
+  );
+  assert.equal(trusted.status, 200, trusted.text);
 });
 after(() => server.close());
 
@@ -179,7 +191,7 @@ describe('the OAuth flow', () => {
     assert.equal((await token(codeGrant(plainb, { code_verifier: 'plain-secret' }))).status, 200);
   });
 
-  test('authorize refuses an unknown client, another redirect URI, and an unknown scope; shows a page otherwise', async () => {
+  test('authorize refuses an unknown client, another redirect URI, and an unknown scope; without trust, shows a page', async () => {
     const get = (query: Record<string, string>) =>
       fetch(`${server.url}/oauth/authorize?${new URLSearchParams(query)}`, { redirect: 'manual' });
     const unknown = await get({ client_id: 'nope', redirect_uri: REDIRECT, scope: 'timeline' });
@@ -193,6 +205,7 @@ describe('the OAuth flow', () => {
     assert.equal(((await redirect.json()) as { status: string }).status, 'BAD_REDIRECT_URI');
     const scope = await get({ client_id: 'client-1', redirect_uri: REDIRECT, scope: 'timeline automation' });
     assert.equal(((await scope.json()) as { status: string }).status, 'BAD_SCOPE');
+    // Without auto_approve the page asks a person of the portal, who must sign in first.
     const page = await get({
       client_id: 'client-1',
       redirect_uri: REDIRECT,
@@ -201,9 +214,10 @@ describe('the OAuth flow', () => {
     });
     assert.equal(page.status, 200);
     const html = await page.text();
-    assert.match(html, /<form method="get" action="\/oauth\/authorize">/);
-    assert.match(html, /value="&#60;s&#62;"/);
-    assert.match(html, new RegExp(`name="portal_id" value="${server.portalId}"`));
+    assert.match(html, /Sign in to approve/);
+    assert.doesNotMatch(html, /<form method="post" action="\/oauth\/authorize"/);
+    // The sign-in link comes back here (Handlebars escapes `=` as `&#x3D;`, which browsers read as `=`).
+    assert.match(html, /href="\/ui\?next(=|&#x3D;)%2Foauth%2Fauthorize%3F[^"]*state%3D%253Cs%253E/);
   });
 
   test('token information, and a revoked refresh token is refused', async () => {
@@ -294,5 +308,101 @@ describe('the OAuth flow', () => {
     assert.equal(issued.json.token_use, 'client_credentials');
     assert.equal(issued.json.refresh_token, undefined);
     assert.deepEqual(issued.json.scopes, ['timeline']);
+  });
+});
+
+describe('consent: only someone of the portal installs an app into it', () => {
+  /** Another portal, with a private-app token of its own (its user signs in with it). */
+  let otherPortal: number;
+  const otherToken = 'other-portal-private-app';
+  before(async () => {
+    otherPortal = server.portalId + 500_000;
+    await server.store.ensurePortal({ id: otherPortal, timeZone: 'UTC' });
+    await server.store.ensureAccessToken(
+      storedToken({ token: otherToken, portalId: otherPortal, appId: server.appId, scopes: ['timeline'] }),
+    );
+  });
+  const query = (extra: Record<string, string> = {}) =>
+    new URLSearchParams({ client_id: 'client-1', redirect_uri: REDIRECT, scope: 'oauth timeline', ...extra });
+
+  test('approve=1 or auto_approve=1 with another portal_id gives no code: the page asks for approval', async () => {
+    const attempts: Record<string, string>[] = [
+      { approve: '1', portal_id: String(otherPortal) },
+      { auto_approve: '1', portal_id: String(otherPortal) },
+    ];
+    for (const extra of attempts) {
+      const response = await fetch(`${server.url}/oauth/authorize?${query(extra)}`, { redirect: 'manual' });
+      assert.equal(response.status, 200, JSON.stringify(extra));
+      assert.equal(response.headers.get('location'), null);
+      assert.match(await response.text(), /Sign in to approve/);
+    }
+  });
+
+  test("a post of the approval form needs a session of that portal and this server's form token", async () => {
+    const anonymous = new TestBrowser(server.url);
+    await anonymous.get(`/oauth/authorize?${query()}`);
+    const noSession = await anonymous.post('/oauth/authorize', {
+      ...Object.fromEntries(query()),
+      portal_id: String(otherPortal),
+    });
+    assert.equal(noSession.status, 403);
+    assert.equal(noSession.location, null);
+
+    // Signed in to the provisioned portal: it cannot install the app into the other one.
+    const mine = new TestBrowser(server.url);
+    await mine.signIn(server.accessToken);
+    await mine.get(`/oauth/authorize?${query()}`);
+    const foreign = await mine.post('/oauth/authorize', {
+      ...Object.fromEntries(query()),
+      portal_id: String(otherPortal),
+    });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.location, null);
+
+    const other = new TestBrowser(server.url);
+    assert.equal((await other.signIn(otherToken)).status, 303);
+    const page = await other.get(`/oauth/authorize?${query({ state: 'st' })}`);
+    assert.match(page.text, new RegExp(`<option value="${otherPortal}" selected>`));
+    const forged = await other.post('/oauth/authorize', {
+      ...Object.fromEntries(query({ state: 'st' })),
+      portal_id: String(otherPortal),
+      csrf: 'made-up',
+    });
+    assert.equal(forged.status, 403, 'a form token of its own making');
+    const crossSite = await other.post(
+      '/oauth/authorize',
+      { ...Object.fromEntries(query({ state: 'st' })), portal_id: String(otherPortal) },
+      { 'sec-fetch-site': 'cross-site' },
+    );
+    assert.equal(crossSite.status, 403, 'a post from another site');
+    const approved = await other.post('/oauth/authorize', {
+      ...Object.fromEntries(query({ state: 'st' })),
+      portal_id: String(otherPortal),
+    });
+    assert.equal(approved.status, 303, approved.text);
+    const location = new URL(approved.location ?? '');
+    assert.equal(location.searchParams.get('state'), 'st');
+    const issued = await token(codeGrant(location.searchParams.get('code') ?? ''));
+    assert.equal(issued.status, 200);
+    assert.equal(issued.json.hub_id, otherPortal);
+  });
+
+  test('a portal the admin trusts the app with is approved at once, until the trust is taken back', async () => {
+    const path = `/_admin/v1/apps/${server.appId}/trusted-portals/${otherPortal}`;
+    assert.equal((await server.request('PUT', path, { token: 'admin-secret' })).status, 200);
+    const auto = await fetch(
+      `${server.url}/oauth/authorize?${query({ auto_approve: '1', portal_id: String(otherPortal) })}`,
+      { redirect: 'manual' },
+    );
+    assert.equal(auto.status, 302);
+    assert.ok(new URL(auto.headers.get('location') ?? '').searchParams.get('code'));
+    assert.equal((await server.request('DELETE', path, { token: 'admin-secret' })).status, 204);
+    const again = await fetch(
+      `${server.url}/oauth/authorize?${query({ auto_approve: '1', portal_id: String(otherPortal) })}`,
+      { redirect: 'manual' },
+    );
+    assert.equal(again.status, 200);
+    // Only the admin may trust.
+    assert.equal((await server.request('PUT', path, { token: server.accessToken })).status, 401);
   });
 });

@@ -158,7 +158,8 @@ describe('GET /_timeline/v1/objects/{objectType}/{objectId}/events', () => {
     );
     const token2 = await server.request('POST', '/_admin/v1/access-tokens', {
       token: admin,
-      body: { portalId: portal2, appId: server.appId },
+      // The other portal's own private-app token: it lists its portal's records.
+      body: { portalId: portal2, appId: server.appId, kind: 'private-app' },
     });
     assert.equal(token2.status, 201, token2.text);
     const theirs = await server.request('POST', `${PREFIXES[0]}/events`, {

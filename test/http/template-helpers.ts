@@ -3,11 +3,12 @@
  * assertions every answer must pass (JSON content type, correlation id header, HubSpot's envelope).
  */
 import assert from 'node:assert/strict';
+import { V3 } from '../../src/domain/api-versions.js';
 import { ErrorCatalogue, type ErrorCode } from '../../src/errors.js';
-import { TIMELINE_PREFIXES } from '../../src/http/app.js';
 import type { TestResponse, TestServer } from '../helpers/test-server.js';
 
-export const PREFIXES = TIMELINE_PREFIXES;
+/** v3's two prefixes (the current one first). */
+export const PREFIXES = V3.prefixes as readonly [string, string];
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 

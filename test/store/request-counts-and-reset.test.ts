@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RequestCountHit } from '../../src/domain/store.js';
+import type { KeptCredentials, RequestCountHit, Store } from '../../src/domain/store.js';
 import { eachBackend, openStore, uniqueIds } from './backends.js';
 import { eventWrite, T0 } from './event-writes.js';
 
@@ -19,6 +19,32 @@ const hit = (portalId: number, appId: number, second: number, extra: Partial<Req
   dailyMax: 5,
   ...extra,
 });
+
+/** Start credentials of a store's own (a reset keeps them), made like provisioning makes them. */
+async function startCredentials(store: Store): Promise<KeptCredentials> {
+  const ids = uniqueIds();
+  const portal = { id: ids.portalId, timeZone: 'Asia/Tokyo' };
+  await store.ensurePortal(portal);
+  const developerAccount = await store.ensureDeveloperAccount(`start-key-${ids.token}`);
+  const app = { id: ids.appId, developerAccountId: developerAccount.id };
+  await store.ensureApp(app);
+  const accessToken = {
+    tokenHash: `start-${ids.token}`,
+    kind: 'private-app' as const,
+    portalId: portal.id,
+    appId: app.id,
+    scopes: ['timeline'],
+  };
+  await store.ensureAccessToken(accessToken);
+  const oauthClient = {
+    clientId: `client-${ids.token}`,
+    clientSecretHash: 'h',
+    redirectUri: 'https://x/cb',
+    appId: app.id,
+  };
+  await store.ensureOAuthClient(oauthClient);
+  return { portal, developerAccount, app, accessToken, oauthClient };
+}
 
 eachBackend((backend) => {
   test('countRequest: allows up to max in the rolling window, refuses without counting, then the window rolls', async (t) => {
@@ -150,7 +176,8 @@ eachBackend((backend) => {
     for (const ids of [a, b]) {
       await store.ensurePortal({ id: ids.portalId, timeZone: 'UTC' });
       await store.ensureAccessToken({
-        token: ids.token,
+        tokenHash: ids.token,
+        kind: 'app',
         portalId: ids.portalId,
         appId: a.appId,
         scopes: ['timeline'],
@@ -162,7 +189,7 @@ eachBackend((backend) => {
       assert.equal(written?.ok, true);
       await store.countRequest(hit(ids.portalId, a.appId, 1));
     }
-    await store.reset({ portalId: a.portalId });
+    await store.reset({ portalId: a.portalId, keep: await startCredentials(store) });
     assert.equal(await store.getPortal(a.portalId), undefined);
     assert.equal(await store.findAccessToken(a.token), undefined);
     assert.equal(await store.getEvent(a.portalId, template.id, 'e1'), undefined);
@@ -175,6 +202,22 @@ eachBackend((backend) => {
     assert.ok(await store.getTemplate(template.id), 'templates belong to apps');
   });
 
+  test('reset of the start portal keeps its start token, written back as provisioned', async (t) => {
+    const store = await openStore(t, backend.shared());
+    const keep = await startCredentials(store);
+    const other = {
+      ...keep.accessToken,
+      tokenHash: `${keep.accessToken.tokenHash}-other`,
+      kind: 'app' as const,
+    };
+    await store.ensureAccessToken(other);
+    await store.ensureAccessToken({ ...keep.accessToken, scopes: ['changed'] });
+    await store.reset({ portalId: keep.portal.id, keep });
+    assert.deepEqual(await store.findAccessToken(keep.accessToken.tokenHash), keep.accessToken);
+    assert.equal(await store.findAccessToken(other.tokenHash), undefined);
+    assert.deepEqual(await store.getPortal(keep.portal.id), keep.portal);
+  });
+
   test('reset of everything empties every tenant table and keeps meta', async (t) => {
     const store = await openStore(t, backend.fresh());
     const a = uniqueIds();
@@ -182,7 +225,13 @@ eachBackend((backend) => {
     const account = await store.ensureDeveloperAccount(a.apiKey);
     await store.ensureApp({ id: a.appId, developerAccountId: account.id });
     await store.ensurePortal({ id: a.portalId, timeZone: 'UTC' });
-    await store.ensureAccessToken({ token: a.token, portalId: a.portalId, appId: a.appId, scopes: [] });
+    await store.ensureAccessToken({
+      tokenHash: a.token,
+      kind: 'app',
+      portalId: a.portalId,
+      appId: a.appId,
+      scopes: [],
+    });
     const template = await store.insertTemplate(
       a.appId,
       { name: 'T', objectType: 'contacts', tokens: [], createdAt: T0 },
@@ -191,8 +240,20 @@ eachBackend((backend) => {
     assert.ok(!('ok' in template));
     await store.createRecord(a.portalId, 'deals', { dealname: 'x' }, T0);
     await store.saveDailyRequestCounts(1, [{ portalId: a.portalId, appId: a.appId, hits: 3 }]);
-    await store.reset({});
+    const keep = await startCredentials(store);
+    await store.setPortalRateLimit(keep.portal.id, '5/10s');
+    await store.ensurePortal({ ...keep.portal, timeZone: 'Europe/Paris' });
+    await store.reset({ keep });
     assert.equal(await store.getMeta('kept'), 'yes');
+    assert.deepEqual(await store.getPortal(keep.portal.id), keep.portal, 'the start portal, as provisioned');
+    assert.equal(await store.getPortalRateLimit(keep.portal.id), undefined);
+    assert.deepEqual(await store.findAccessToken(keep.accessToken.tokenHash), keep.accessToken);
+    assert.deepEqual(
+      await store.findDeveloperAccount(keep.developerAccount.apiKeyHash),
+      keep.developerAccount,
+    );
+    assert.deepEqual(await store.findApp(keep.app.id), keep.app);
+    assert.deepEqual(await store.findOAuthClient(keep.oauthClient.clientId), keep.oauthClient);
     assert.equal(await store.findDeveloperAccount(a.apiKey), undefined);
     assert.equal(await store.findApp(a.appId), undefined);
     assert.equal(await store.getPortal(a.portalId), undefined);

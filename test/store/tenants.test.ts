@@ -48,12 +48,23 @@ eachBackend((backend) => {
     const { apiKey } = uniqueIds();
     assert.equal(await store.findDeveloperAccount(apiKey), undefined);
     const account = await store.ensureDeveloperAccount(apiKey);
-    assert.equal(account.apiKey, apiKey);
+    assert.equal(account.apiKeyHash, apiKey);
     assert.equal(typeof account.id, 'number');
     assert.deepEqual(await store.ensureDeveloperAccount(apiKey), account);
     assert.deepEqual(await store.findDeveloperAccount(apiKey), account);
     const other = await store.ensureDeveloperAccount(`${apiKey}-other`);
     assert.notEqual(other.id, account.id);
+  });
+
+  test('developer accounts: a key replaced keeps its account and apps', async (t) => {
+    const store = await openStore(t, backend.shared());
+    const { apiKey, appId } = uniqueIds();
+    const account = await store.ensureDeveloperAccount(apiKey);
+    await store.ensureApp({ id: appId, developerAccountId: account.id });
+    const renewed = await store.ensureDeveloperAccount(`${apiKey}-new`, apiKey);
+    assert.equal(renewed.id, account.id);
+    assert.equal(await store.findDeveloperAccount(apiKey), undefined);
+    assert.deepEqual(await store.findApp(appId), { id: appId, developerAccountId: account.id });
   });
 
   test('apps: ensure by the owner is idempotent, by another account fails with APP_NOT_OWNED', async (t) => {
@@ -77,20 +88,29 @@ eachBackend((backend) => {
     const { portalId, appId, token } = uniqueIds();
     assert.equal(await store.findAccessToken(token), undefined);
     await store.ensureAccessToken({
-      token,
+      tokenHash: token,
+      kind: 'app',
       portalId,
       appId,
       scopes: ['timeline', 'crm.objects.contacts.write'],
     });
     assert.deepEqual(await store.findAccessToken(token), {
-      token,
+      tokenHash: token,
+      kind: 'app',
       portalId,
       appId,
       scopes: ['timeline', 'crm.objects.contacts.write'],
     });
-    await store.ensureAccessToken({ token, portalId: portalId + 1, appId, scopes: [] });
+    await store.ensureAccessToken({
+      tokenHash: token,
+      kind: 'private-app',
+      portalId: portalId + 1,
+      appId,
+      scopes: [],
+    });
     assert.deepEqual(await store.findAccessToken(token), {
-      token,
+      tokenHash: token,
+      kind: 'private-app',
       portalId: portalId + 1,
       appId,
       scopes: [],

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { cutBody, type JournalEntry, type RequestJournal } from '../../domain/request-journal.js';
-import { redactUrl } from '../../redact.js';
+import { redactBody, redactUrl } from '../../redact.js';
 import { callerOf, isOwnRoute } from './own-routes.js';
 
 declare module 'fastify' {
@@ -46,7 +46,7 @@ export function journalHooks(app: FastifyInstance, journal: RequestJournal, cloc
     if (portalId !== undefined) entry.portalId = portalId;
     if (appId !== undefined) entry.appId = appId;
     if (request.rawBody !== undefined) {
-      const cut = cutBody(request.rawBody);
+      const cut = cutBody(redactBody(request.url, request.rawBody));
       entry.requestBody = cut.text;
       if (cut.cut) entry.truncated = true;
     }

@@ -3,20 +3,20 @@
  * accounts and apps, access tokens. Authenticated by `Authorization: Bearer <admin token>`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type AdminCredential, bearerOf } from '../../domain/credentials/authentication.js';
 import { isObject } from '../../domain/json.js';
 import { parseRateLimit } from '../../domain/rate-limit-policy.js';
-import { sameSecret } from '../../domain/secrets.js';
 import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { appEventTypeToWire } from '../presenters.js';
 import { adminHarnessRoutes } from './admin-harness.js';
 
 /** The admin token, and nothing else: a HubSpot access token or `?hapikey=` gets a 401. */
-export function adminTokenHook(adminToken: string) {
+export function adminTokenHook(admin: AdminCredential) {
   return async (request: FastifyRequest) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) throw new ApiError('MISSING_CREDENTIALS');
-    if (!sameSecret(match[1], adminToken)) throw new ApiError('INVALID_ACCESS_TOKEN');
+    const given = bearerOf(request.headers.authorization);
+    if (!given) throw new ApiError('MISSING_CREDENTIALS');
+    if (!admin.matches(given)) throw new ApiError('INVALID_ACCESS_TOKEN');
   };
 }
 
@@ -36,8 +36,8 @@ function rateLimitOf(body: unknown): string | null | undefined {
 }
 
 export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { tenants, adminToken, rateLimiter, store, appEventTypes } = deps;
-  app.addHook('onRequest', adminTokenHook(adminToken));
+  const { tenants, admin, rateLimiter, store, appEventTypes, oauth } = deps;
+  app.addHook('onRequest', adminTokenHook(admin));
   // issue 10: reset, clock, journal, faults, seed (under the same admin-token hook)
   await adminHarnessRoutes(app, deps);
 
@@ -88,6 +88,33 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       const appId = await appOf(request.params.appId);
       const { type, created } = await appEventTypes.put(appId, request.body, 'request body');
       return reply.code(created ? 201 : 200).send(appEventTypeToWire(type));
+    },
+  );
+  // An app the admin trusts with a portal is installed there by /oauth/authorize without anyone of the
+  // portal approving it (what `--oauth-auto-approve` does for the provisioned app and portal).
+  const portalOf = async (portalId: string): Promise<number> => {
+    const portal = /^[1-9]\d{0,14}$/.test(portalId) ? await store.getPortal(Number(portalId)) : undefined;
+    if (!portal) {
+      throw invalidInput([
+        { message: `No portal ${portalId}: create it first`, code: 'INVALID_VALUE', in: 'portalId' },
+      ]);
+    }
+    return portal.id;
+  };
+  app.put<{ Params: { appId: string; portalId: string } }>(
+    '/_admin/v1/apps/:appId/trusted-portals/:portalId',
+    async (request) => {
+      const [appId, portalId] = [await appOf(request.params.appId), await portalOf(request.params.portalId)];
+      await oauth.setTrusted(appId, portalId, true);
+      return { appId, portalId, trusted: true };
+    },
+  );
+  app.delete<{ Params: { appId: string; portalId: string } }>(
+    '/_admin/v1/apps/:appId/trusted-portals/:portalId',
+    async (request, reply) => {
+      const [appId, portalId] = [await appOf(request.params.appId), await portalOf(request.params.portalId)];
+      await oauth.setTrusted(appId, portalId, false);
+      return reply.code(204).send();
     },
   );
   app.get<{ Params: { appId: string } }>('/_admin/v1/apps/:appId/app-event-types', async (request) => {

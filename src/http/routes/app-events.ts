@@ -1,38 +1,24 @@
 /**
- * App event occurrences and type names (HubSpot's current platform, contract sections 3 and 4),
- * under `/integrators/timeline/{v4|2026-03|2026-09}`; Bearer tokens (OAuth or the provisioned one).
+ * App event occurrences and type names (HubSpot's current platform), under each app-event version's
+ * prefix of the API version table; Bearer tokens (OAuth or the provisioned one).
  */
-import type { FastifyInstance, FastifyPluginOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { scopesFor } from '../../domain/api-versions.js';
 import { fullyQualifiedName } from '../../domain/app-event-type-service.js';
 import { invalidInput } from '../../errors.js';
-import { accessTokenHook, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
-import type { AppDeps } from '../deps.js';
+import { accessTokenHook, tokenOf } from '../auth-hooks.js';
+import type { VersionedDeps } from '../deps.js';
 import { occurrenceBatchToWire } from '../presenters.js';
 import { requestFacts } from '../request-facts.js';
 
-/** The API versions that serve app events; v4 is supported until 2027-03-30. */
-export const APP_EVENT_VERSIONS = ['v4', '2026-03', '2026-09'] as const;
-export type AppEventVersion = (typeof APP_EVENT_VERSIONS)[number];
-
-/** 2026-09 renames the `timeline` scope `timeline-write`; a CRM object write scope serves in all. */
-function writeScopes(version: AppEventVersion): readonly string[] {
-  return version === '2026-09'
-    ? ['timeline-write', ...TIMELINE_WRITE_SCOPES.filter((scope) => scope !== 'timeline')]
-    : TIMELINE_WRITE_SCOPES;
-}
-
-export interface AppEventRouteOptions extends AppDeps, FastifyPluginOptions {
-  version: AppEventVersion;
-}
-
-export async function appEventRoutes(app: FastifyInstance, options: AppEventRouteOptions): Promise<void> {
+export async function appEventRoutes(app: FastifyInstance, options: VersionedDeps): Promise<void> {
   const { store, appEvents, appEventTypes, config, version, clock } = options;
+  const [typeScopes, writeScopes] = [scopesFor(version, 'types.read'), scopesFor(version, 'events.write')];
   app.addHook(
     'onRequest',
     accessTokenHook(
       store,
-      (request) =>
-        request.url.split('?')[0]?.endsWith('/types/projects') ? ['developers-read'] : writeScopes(version),
+      (request) => (request.url.split('?')[0]?.endsWith('/types/projects') ? typeScopes : writeScopes),
       clock,
     ),
   );

@@ -1,8 +1,9 @@
 /** The minimal CRM objects API (`/crm/v3/objects/...`) that events attach to, custom objects included. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TIMELINE_READ_SCOPES } from '../../domain/api-versions.js';
 import { STANDARD_OBJECT_TYPES } from '../../domain/types.js';
 import { ApiError } from '../../errors.js';
-import { accessTokenHook, TIMELINE_READ_SCOPES, tokenOf } from '../auth-hooks.js';
+import { accessTokenHook, tokenOf } from '../auth-hooks.js';
 import type { AppDeps } from '../deps.js';
 import { pagingToWire, recordToWire } from '../presenters.js';
 import { booleanParam, limitParam, singleParam } from '../query-params.js';

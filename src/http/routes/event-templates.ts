@@ -1,4 +1,4 @@
-/** Operations 6 to 13: event templates and their tokens (`?hapikey=`, or a developers-* Bearer token). */
+/** v3's event templates and their tokens (`?hapikey=`, or a developers-* Bearer token). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {
   TemplateCreateInput,
@@ -7,7 +7,7 @@ import type {
 } from '../../domain/template-service.js';
 import type { TokenInput } from '../../domain/token-rules.js';
 import { developerHook } from '../auth-hooks.js';
-import type { AppDeps } from '../deps.js';
+import type { VersionedDeps } from '../deps.js';
 import { schemaProblems } from '../error-handler.js';
 import { templateToWire, tokenToWire } from '../presenters.js';
 import { type CoercibleSchema, coerceScalars } from '../schemas/coerce-scalars.js';
@@ -28,11 +28,9 @@ interface TokenParams extends TemplateParams {
   tokenName: string;
 }
 
-export async function eventTemplateRoutes(
-  app: FastifyInstance,
-  { store, templates, clock }: AppDeps,
-): Promise<void> {
-  app.addHook('onRequest', developerHook(store, clock));
+export async function eventTemplateRoutes(app: FastifyInstance, deps: VersionedDeps): Promise<void> {
+  const { store, templates, clock, version } = deps;
+  app.addHook('onRequest', developerHook(store, clock, version));
   const appIdOf = (params: AppParams) => Number(params.appId);
   // HubSpot lists every bad field of a body in one 400. The schema's findings are attached to the
   // request (not thrown) and handed to the service, which adds the rules JSON Schema cannot state.

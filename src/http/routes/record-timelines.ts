@@ -1,20 +1,19 @@
 /**
- * The record timeline API (ours, outside HubSpot's paths; issue 11): a record's events newest first
- * and a portal's records by latest activity, in HubSpot's CRM list shape
+ * The record timeline API (ours, outside HubSpot's paths): a record's events newest first and a
+ * portal's records by latest activity, in HubSpot's CRM list shape
  * (`{results, paging: {next: {after}}}`, no `paging` on the last page).
  *
  * Credentials: a HubSpot access token holding `timeline` or the object's read scope (its portal is
- * read), or the admin token with `?portalId=` (any portal).
+ * read, as far as its kind may see: credentials/viewer.ts), or the admin token with `?portalId=`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateAccessToken } from '../../domain/credentials.js';
-import { sameSecret } from '../../domain/secrets.js';
-import type { ActivityPosition, TimelinePosition } from '../../domain/store.js';
-import { TimelineService } from '../../domain/timeline-service.js';
+import { authenticateAccessToken } from '../../domain/credentials/authentication.js';
+import { adminViewer, tokenViewer, type Viewer } from '../../domain/credentials/viewer.js';
+import { activityCursor, timelineCursor } from '../../domain/cursors.js';
 import { invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { pagingToWire, recordActivityToWire, timelineEntryToWire } from '../presenters.js';
-import { cursorParam, encodeCursor, isoTimeParam, limitParam } from '../query-params.js';
+import { cursorParam, isoTimeParam, limitParam } from '../query-params.js';
 
 export const TIMELINE_API_PREFIX = '/_timeline/v1';
 const DEFAULT_LIMIT = 20;
@@ -31,13 +30,12 @@ function readScope(objectType: string): string {
   return /^2-\d+$/.test(objectType) ? 'crm.objects.custom.read' : `crm.objects.${objectType}.read`;
 }
 
-/** The portal the caller may read: the access token's, or `?portalId=` with the admin token. */
-async function readablePortal(
+/** Who reads: the access token's viewer, or the admin's of `?portalId=` with the admin token. */
+async function viewerOf(
   request: FastifyRequest<{ Params: ObjectParams; Querystring: Query }>,
   deps: AppDeps,
-): Promise<number> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (match?.[1] && sameSecret(match[1], deps.adminToken)) {
+): Promise<Viewer> {
+  if (deps.admin.isBearer(request.headers.authorization)) {
     const raw = request.query.portalId;
     if (raw === undefined || !/^[1-9]\d{0,14}$/.test(raw)) {
       throw invalidInput([
@@ -48,11 +46,12 @@ async function readablePortal(
         },
       ]);
     }
-    return Number(raw);
+    return adminViewer(Number(raw));
   }
   const scopes = ['timeline', readScope(request.params.objectType)];
-  return (await authenticateAccessToken(deps.store, request.headers.authorization, scopes, deps.clock.now()))
-    .portalId;
+  return tokenViewer(
+    await authenticateAccessToken(deps.store, request.headers.authorization, scopes, deps.clock.now()),
+  );
 }
 
 function single(query: Query, name: string): string | undefined {
@@ -64,10 +63,10 @@ function single(query: Query, name: string): string | undefined {
 }
 
 export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const timeline = new TimelineService(deps.store, deps.rendering);
-  app.decorateRequest('timelinePortal', 0);
+  const { timeline } = deps;
+  app.decorateRequest('timelineViewer', null);
   app.addHook('onRequest', async (request) => {
-    request.timelinePortal = await readablePortal(
+    request.timelineViewer = await viewerOf(
       request as FastifyRequest<{ Params: ObjectParams; Querystring: Query }>,
       deps,
     );
@@ -78,7 +77,7 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
     async (request) => {
       const { query } = request;
       const limit = limitParam(single(query, 'limit'), DEFAULT_LIMIT, MAX_LIMIT);
-      const cursor = cursorParam(single(query, 'after'), ['number', 'string', 'string']);
+      const after = cursorParam(single(query, 'after'), timelineCursor.decode);
       const since = isoTimeParam('since', single(query, 'since'));
       const until = isoTimeParam('until', single(query, 'until'));
       const render = single(query, 'render');
@@ -92,13 +91,8 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
         ]);
       }
       const eventTemplateId = single(query, 'eventTemplateId');
-      const after: TimelinePosition | undefined = cursor && {
-        timestamp: cursor[0] as number,
-        id: cursor[1] as string,
-        eventTemplateId: cursor[2] as string,
-      };
       const page = await timeline.events(
-        request.timelinePortal,
+        viewerOfRequest(request),
         request.params.objectType,
         request.params.objectId,
         {
@@ -111,10 +105,7 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
         },
       );
       const wire: Record<string, unknown> = { results: page.entries.map(timelineEntryToWire) };
-      if (page.next)
-        wire.paging = pagingToWire(
-          encodeCursor([page.next.timestamp, page.next.id, page.next.eventTemplateId]),
-        );
+      if (page.next) wire.paging = pagingToWire(timelineCursor.encode(page.next));
       return wire;
     },
   );
@@ -124,27 +115,28 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
     async (request) => {
       const { query } = request;
       const limit = limitParam(single(query, 'limit'), DEFAULT_LIMIT, MAX_LIMIT);
-      const cursor = cursorParam(single(query, 'after'), ['number', 'string']);
-      const after: ActivityPosition | undefined = cursor && {
-        lastEventAt: cursor[0] as number,
-        objectId: cursor[1] as string,
-      };
+      const after = cursorParam(single(query, 'after'), activityCursor.decode);
       const q = single(query, 'q');
-      const page = await timeline.records(request.timelinePortal, request.params.objectType, {
+      const page = await timeline.records(viewerOfRequest(request), request.params.objectType, {
         limit,
         ...(after ? { after } : {}),
         ...(q !== undefined ? { q } : {}),
       });
       const wire: Record<string, unknown> = { results: page.records.map(recordActivityToWire) };
-      if (page.next) wire.paging = pagingToWire(encodeCursor([page.next.lastEventAt, page.next.objectId]));
+      if (page.next) wire.paging = pagingToWire(activityCursor.encode(page.next));
       return wire;
     },
   );
 }
 
+/** Who a `/_timeline` request reads as (set by its onRequest hook). */
+function viewerOfRequest(request: FastifyRequest): Viewer {
+  if (!request.timelineViewer) throw new Error('route is missing its viewer hook');
+  return request.timelineViewer;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The portal a `/_timeline` request reads (set by its onRequest hook). */
-    timelinePortal: number;
+    timelineViewer: Viewer | null;
   }
 }

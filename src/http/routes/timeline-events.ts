@@ -1,7 +1,8 @@
-/** Operations 1 to 5: create (batch and single), read, and render timeline events (Bearer token). */
+/** v3's timeline events: create (batch and single), read, and render (Bearer token). */
 import type { FastifyInstance } from 'fastify';
-import { accessTokenHook, TIMELINE_READ_SCOPES, TIMELINE_WRITE_SCOPES, tokenOf } from '../auth-hooks.js';
-import type { AppDeps } from '../deps.js';
+import { scopesFor } from '../../domain/api-versions.js';
+import { accessTokenHook, tokenOf } from '../auth-hooks.js';
+import type { VersionedDeps } from '../deps.js';
 import { batchToWire, eventToWire } from '../presenters.js';
 import { booleanParam } from '../query-params.js';
 import { requestFacts } from '../request-facts.js';
@@ -12,15 +13,12 @@ interface EventParams {
   eventId: string;
 }
 
-export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { store, events, rendering } = deps;
+export async function timelineEventRoutes(app: FastifyInstance, deps: VersionedDeps): Promise<void> {
+  const { store, events, rendering, version } = deps;
+  const [readScopes, writeScopes] = [scopesFor(version, 'events.read'), scopesFor(version, 'events.write')];
   app.addHook(
     'onRequest',
-    accessTokenHook(
-      store,
-      (request) => (request.method === 'GET' ? TIMELINE_READ_SCOPES : TIMELINE_WRITE_SCOPES),
-      deps.clock,
-    ),
+    accessTokenHook(store, (request) => (request.method === 'GET' ? readScopes : writeScopes), deps.clock),
   );
 
   // No JSON Schema on the create bodies: the domain parses them as HubSpot's Jackson does, and a

@@ -295,6 +295,47 @@ export const postgresMigrations: readonly string[] = [
              nullif(lower(btrim(r.properties::json->>'domain')), '') AS domain
     ) k;
   `,
+  // Secrets the server only verifies are kept as SHA-256 hashes (hex), so a copy of the database
+  // gives no working credential; the start credentials' meta keeps the hashes, not the secrets.
+  // Access tokens get their kind (what they may see: their app's data, or the whole portal's). Web UI
+  // sessions are kept server-side by the hash of their id; the admin can let an app skip the OAuth
+  // approval page for a portal.
+  `
+  CREATE FUNCTION pg_temp.timeline_sha256(secret TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE
+    AS $$ SELECT encode(sha256(convert_to(secret, 'UTF8')), 'hex') $$;
+  UPDATE access_tokens SET token = pg_temp.timeline_sha256(token);
+  ALTER TABLE access_tokens RENAME COLUMN token TO token_hash;
+  ALTER TABLE access_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'app';
+  UPDATE developer_accounts SET api_key = pg_temp.timeline_sha256(api_key);
+  ALTER TABLE developer_accounts RENAME COLUMN api_key TO api_key_hash;
+  UPDATE oauth_clients SET client_secret = pg_temp.timeline_sha256(client_secret);
+  ALTER TABLE oauth_clients RENAME COLUMN client_secret TO client_secret_hash;
+  UPDATE oauth_codes SET code = pg_temp.timeline_sha256(code);
+  ALTER TABLE oauth_codes RENAME COLUMN code TO code_hash;
+  UPDATE oauth_refresh_tokens SET token = pg_temp.timeline_sha256(token);
+  ALTER TABLE oauth_refresh_tokens RENAME COLUMN token TO token_hash;
+  UPDATE meta SET value = (
+      (value::jsonb - 'accessToken' - 'developerApiKey' - 'adminToken' - 'oauthClientSecret')
+      || jsonb_build_object(
+        'accessTokenHash', pg_temp.timeline_sha256(value::jsonb ->> 'accessToken'),
+        'developerApiKeyHash', pg_temp.timeline_sha256(value::jsonb ->> 'developerApiKey'))
+    )::text
+    WHERE key = 'provisioned';
+  UPDATE access_tokens SET kind = 'private-app'
+    WHERE token_hash = (SELECT value::jsonb ->> 'accessTokenHash' FROM meta WHERE key = 'provisioned');
+  CREATE TABLE ui_sessions (
+    id_hash TEXT PRIMARY KEY,
+    credential TEXT NOT NULL,
+    portal_ids BIGINT[] NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE TABLE oauth_trusted_portals (
+    app_id BIGINT NOT NULL,
+    portal_id BIGINT NOT NULL,
+    PRIMARY KEY (app_id, portal_id)
+  );
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

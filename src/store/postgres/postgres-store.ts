@@ -42,6 +42,7 @@ import type {
   Portal,
   RefreshToken,
   TimelineEvent,
+  UiSession,
 } from '../../domain/types.js';
 import { recordFromRow } from '../rows.js';
 import { translatePostgresError } from './postgres-errors.js';
@@ -136,12 +137,12 @@ export class PostgresStore implements Store {
     return this.guard(() => this.tenants.getPortal(portalId));
   }
 
-  ensureDeveloperAccount(apiKey: string): Promise<DeveloperAccount> {
-    return this.guard(() => this.tenants.ensureDeveloperAccount(apiKey));
+  ensureDeveloperAccount(apiKeyHash: string, replacing?: string): Promise<DeveloperAccount> {
+    return this.guard(() => this.tenants.ensureDeveloperAccount(apiKeyHash, replacing));
   }
 
-  findDeveloperAccount(apiKey: string): Promise<DeveloperAccount | undefined> {
-    return this.guard(() => this.tenants.findDeveloperAccount(apiKey));
+  findDeveloperAccount(apiKeyHash: string): Promise<DeveloperAccount | undefined> {
+    return this.guard(() => this.tenants.findDeveloperAccount(apiKeyHash));
   }
 
   ensureApp(app: App): Promise<{ ok: true } | StoreFailure> {
@@ -152,12 +153,28 @@ export class PostgresStore implements Store {
     return this.guard(() => this.tenants.findApp(appId));
   }
 
-  ensureAccessToken(token: AccessToken): Promise<void> {
-    return this.guard(() => this.tenants.ensureAccessToken(token));
+  ensureAccessToken(token: AccessToken, replacing?: string): Promise<void> {
+    return this.guard(() => this.tenants.ensureAccessToken(token, replacing));
   }
 
-  findAccessToken(token: string): Promise<AccessToken | undefined> {
-    return this.guard(() => this.tenants.findAccessToken(token));
+  findAccessToken(tokenHash: string): Promise<AccessToken | undefined> {
+    return this.guard(() => this.tenants.findAccessToken(tokenHash));
+  }
+
+  deleteAccessToken(tokenHash: string): Promise<boolean> {
+    return this.guard(() => this.tenants.deleteAccessToken(tokenHash));
+  }
+
+  insertSession(session: UiSession, now: number): Promise<void> {
+    return this.guard(() => this.tenants.insertSession(session, now));
+  }
+
+  findSession(idHash: string): Promise<UiSession | undefined> {
+    return this.guard(() => this.tenants.findSession(idHash));
+  }
+
+  deleteSession(idHash: string): Promise<void> {
+    return this.guard(() => this.tenants.deleteSession(idHash));
   }
 
   listTemplates(appId: number): Promise<EventTemplate[]> {
@@ -283,20 +300,28 @@ export class PostgresStore implements Store {
     return this.guard(() => this.oauth.insertCode(code));
   }
 
-  useOAuthCode(code: string): Promise<OAuthCode | undefined> {
-    return this.guard(() => this.oauth.useCode(code));
+  useOAuthCode(codeHash: string): Promise<OAuthCode | undefined> {
+    return this.guard(() => this.oauth.useCode(codeHash));
   }
 
   insertRefreshToken(token: RefreshToken): Promise<void> {
     return this.guard(() => this.oauth.insertRefreshToken(token));
   }
 
-  findRefreshToken(token: string): Promise<RefreshToken | undefined> {
-    return this.guard(() => this.oauth.findRefreshToken(token));
+  findRefreshToken(tokenHash: string): Promise<RefreshToken | undefined> {
+    return this.guard(() => this.oauth.findRefreshToken(tokenHash));
   }
 
-  revokeRefreshToken(token: string): Promise<boolean> {
-    return this.guard(() => this.oauth.revokeRefreshToken(token));
+  revokeRefreshToken(tokenHash: string): Promise<boolean> {
+    return this.guard(() => this.oauth.revokeRefreshToken(tokenHash));
+  }
+
+  isTrustedPortal(appId: number, portalId: number): Promise<boolean> {
+    return this.guard(() => this.oauth.isTrustedPortal(appId, portalId));
+  }
+
+  setTrustedPortal(appId: number, portalId: number, trusted: boolean): Promise<void> {
+    return this.guard(() => this.oauth.setTrustedPortal(appId, portalId, trusted));
   }
 
   // Record timelines (issue 11)

@@ -189,4 +189,43 @@ export const sqliteMigrations: readonly string[] = [
   DELETE FROM timeline_record_activity;
   UPDATE timeline_index_state SET indexed_through = 0;
   `,
+  // Secrets the server only verifies are kept as SHA-256 hashes (hex, \`timeline_sha256\`, a
+  // function the store registers before migrating), so a copy of the file gives no working
+  // credential; the start credentials' meta keeps the hashes, not the secrets. Access tokens get
+  // their kind (what they may see: their app's data, or the whole portal's). Web UI sessions are
+  // kept server-side by the hash of their id; the admin can let an app skip the OAuth approval page
+  // for a portal.
+  `
+  UPDATE access_tokens SET token = timeline_sha256(token);
+  ALTER TABLE access_tokens RENAME COLUMN token TO token_hash;
+  ALTER TABLE access_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'app';
+  UPDATE developer_accounts SET api_key = timeline_sha256(api_key);
+  ALTER TABLE developer_accounts RENAME COLUMN api_key TO api_key_hash;
+  UPDATE oauth_clients SET client_secret = timeline_sha256(client_secret);
+  ALTER TABLE oauth_clients RENAME COLUMN client_secret TO client_secret_hash;
+  UPDATE oauth_codes SET code = timeline_sha256(code);
+  ALTER TABLE oauth_codes RENAME COLUMN code TO code_hash;
+  UPDATE oauth_refresh_tokens SET token = timeline_sha256(token);
+  ALTER TABLE oauth_refresh_tokens RENAME COLUMN token TO token_hash;
+  UPDATE meta SET value = json_remove(
+      json_set(value,
+        '$.accessTokenHash', timeline_sha256(json_extract(value, '$.accessToken')),
+        '$.developerApiKeyHash', timeline_sha256(json_extract(value, '$.developerApiKey'))),
+      '$.accessToken', '$.developerApiKey', '$.adminToken', '$.oauthClientSecret')
+    WHERE key = 'provisioned';
+  UPDATE access_tokens SET kind = 'private-app'
+    WHERE token_hash = (SELECT json_extract(value, '$.accessTokenHash') FROM meta WHERE key = 'provisioned');
+  CREATE TABLE ui_sessions (
+    id_hash TEXT PRIMARY KEY,
+    credential TEXT NOT NULL,
+    portal_ids TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE oauth_trusted_portals (
+    app_id INTEGER NOT NULL,
+    portal_id INTEGER NOT NULL,
+    PRIMARY KEY (app_id, portal_id)
+  ) WITHOUT ROWID;
+  `,
 ];

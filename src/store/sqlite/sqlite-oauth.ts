@@ -1,12 +1,13 @@
 /**
- * The OAuth stand-in's state in SQLite (issue 14): clients, authorization codes (used once) and
- * refresh tokens (revocable). Scopes are JSON arrays, as in `access_tokens`.
+ * The OAuth stand-in's state in SQLite: clients, authorization codes (used once), refresh tokens
+ * (revocable), and the portals the admin trusts an app with. Secrets are kept as their hashes.
+ * Scopes are JSON arrays, as in `access_tokens`.
  */
 import type Database from 'better-sqlite3';
 import type { OAuthClient, OAuthCode, RefreshToken } from '../../domain/types.js';
 
 interface CodeRow {
-  code: string;
+  code_hash: string;
   client_id: string;
   portal_id: number;
   scopes: string;
@@ -17,7 +18,7 @@ interface CodeRow {
 }
 
 interface RefreshRow {
-  token: string;
+  token_hash: string;
   client_id: string;
   portal_id: number;
   app_id: number;
@@ -31,37 +32,49 @@ export class SqliteOAuth {
   constructor(db: Database.Database) {
     this.statements = {
       upsertClient: db.prepare(
-        `INSERT INTO oauth_clients (client_id, client_secret, redirect_uri, app_id) VALUES (?, ?, ?, ?)
-         ON CONFLICT (client_id) DO UPDATE SET client_secret = excluded.client_secret,
+        `INSERT INTO oauth_clients (client_id, client_secret_hash, redirect_uri, app_id) VALUES (?, ?, ?, ?)
+         ON CONFLICT (client_id) DO UPDATE SET client_secret_hash = excluded.client_secret_hash,
            redirect_uri = excluded.redirect_uri, app_id = excluded.app_id`,
       ),
       findClient: db.prepare<
         [string],
-        { client_id: string; client_secret: string; redirect_uri: string; app_id: number }
+        { client_id: string; client_secret_hash: string; redirect_uri: string; app_id: number }
       >('SELECT * FROM oauth_clients WHERE client_id = ?'),
       insertCode: db.prepare(
-        `INSERT INTO oauth_codes (code, client_id, portal_id, scopes, redirect_uri, code_challenge, code_challenge_method, expires_at, used)
+        `INSERT INTO oauth_codes (code_hash, client_id, portal_id, scopes, redirect_uri, code_challenge, code_challenge_method, expires_at, used)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
       ),
       // One statement: of two concurrent exchanges of one code, only one sees it unused.
       useCode: db.prepare<[string], CodeRow>(
-        'UPDATE oauth_codes SET used = 1 WHERE code = ? AND used = 0 RETURNING *',
+        'UPDATE oauth_codes SET used = 1 WHERE code_hash = ? AND used = 0 RETURNING *',
       ),
       insertRefresh: db.prepare(
-        `INSERT INTO oauth_refresh_tokens (token, client_id, portal_id, app_id, scopes, created_at, revoked)
+        `INSERT INTO oauth_refresh_tokens (token_hash, client_id, portal_id, app_id, scopes, created_at, revoked)
          VALUES (?, ?, ?, ?, ?, ?, 0)`,
       ),
       findRefresh: db.prepare<[string], RefreshRow>(
-        'SELECT * FROM oauth_refresh_tokens WHERE token = ? AND revoked = 0',
+        'SELECT * FROM oauth_refresh_tokens WHERE token_hash = ? AND revoked = 0',
       ),
+      findTrusted: db.prepare<[number, number], { app_id: number }>(
+        'SELECT app_id FROM oauth_trusted_portals WHERE app_id = ? AND portal_id = ?',
+      ),
+      trust: db.prepare(
+        'INSERT INTO oauth_trusted_portals (app_id, portal_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ),
+      distrust: db.prepare('DELETE FROM oauth_trusted_portals WHERE app_id = ? AND portal_id = ?'),
       revokeRefresh: db.prepare(
-        'UPDATE oauth_refresh_tokens SET revoked = 1 WHERE token = ? AND revoked = 0',
+        'UPDATE oauth_refresh_tokens SET revoked = 1 WHERE token_hash = ? AND revoked = 0',
       ),
     };
   }
 
   ensureClient(client: OAuthClient): void {
-    this.statements.upsertClient.run(client.clientId, client.clientSecret, client.redirectUri, client.appId);
+    this.statements.upsertClient.run(
+      client.clientId,
+      client.clientSecretHash,
+      client.redirectUri,
+      client.appId,
+    );
   }
 
   findClient(clientId: string): OAuthClient | undefined {
@@ -69,7 +82,7 @@ export class SqliteOAuth {
     return (
       row && {
         clientId: row.client_id,
-        clientSecret: row.client_secret,
+        clientSecretHash: row.client_secret_hash,
         redirectUri: row.redirect_uri,
         appId: row.app_id,
       }
@@ -78,7 +91,7 @@ export class SqliteOAuth {
 
   insertCode(code: OAuthCode): void {
     this.statements.insertCode.run(
-      code.code,
+      code.codeHash,
       code.clientId,
       code.portalId,
       JSON.stringify(code.scopes),
@@ -89,11 +102,11 @@ export class SqliteOAuth {
     );
   }
 
-  useCode(code: string): OAuthCode | undefined {
-    const row = this.statements.useCode.get(code);
+  useCode(codeHash: string): OAuthCode | undefined {
+    const row = this.statements.useCode.get(codeHash);
     if (!row) return undefined;
     const found: OAuthCode = {
-      code: row.code,
+      codeHash: row.code_hash,
       clientId: row.client_id,
       portalId: row.portal_id,
       scopes: JSON.parse(row.scopes),
@@ -107,7 +120,7 @@ export class SqliteOAuth {
 
   insertRefreshToken(token: RefreshToken): void {
     this.statements.insertRefresh.run(
-      token.token,
+      token.tokenHash,
       token.clientId,
       token.portalId,
       token.appId,
@@ -116,11 +129,11 @@ export class SqliteOAuth {
     );
   }
 
-  findRefreshToken(token: string): RefreshToken | undefined {
-    const row = this.statements.findRefresh.get(token);
+  findRefreshToken(tokenHash: string): RefreshToken | undefined {
+    const row = this.statements.findRefresh.get(tokenHash);
     return (
       row && {
-        token: row.token,
+        tokenHash: row.token_hash,
         clientId: row.client_id,
         portalId: row.portal_id,
         appId: row.app_id,
@@ -130,7 +143,15 @@ export class SqliteOAuth {
     );
   }
 
-  revokeRefreshToken(token: string): boolean {
-    return this.statements.revokeRefresh.run(token).changes === 1;
+  revokeRefreshToken(tokenHash: string): boolean {
+    return this.statements.revokeRefresh.run(tokenHash).changes === 1;
+  }
+
+  isTrustedPortal(appId: number, portalId: number): boolean {
+    return this.statements.findTrusted.get(appId, portalId) !== undefined;
+  }
+
+  setTrustedPortal(appId: number, portalId: number, trusted: boolean): void {
+    (trusted ? this.statements.trust : this.statements.distrust).run(appId, portalId);
   }
 }

@@ -7,8 +7,10 @@
  * thread of its own (`sqlite-thread.ts`); tests also use it directly.
  */
 
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { hashSecret } from '../../domain/credentials/secrets.js';
 import {
   type ActivityPage,
   type ActivityQuery,
@@ -41,6 +43,7 @@ import type {
   Portal,
   RefreshToken,
   TimelineEvent,
+  UiSession,
 } from '../../domain/types.js';
 import { makeFolder } from '../../make-folder.js';
 import { recordFromRow } from '../rows.js';
@@ -70,6 +73,24 @@ interface Parts {
   resets: SqliteReset;
 }
 
+/**
+ * The database holds several companies' customer data: its file is readable and writable by its
+ * owner only (0600), whatever the umask. A new file is created so; an existing one that others may
+ * read is narrowed, when this process owns it. SQLite gives its -wal and -shm files the database
+ * file's permissions.
+ */
+function ownerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return; // better-sqlite3 reports it
+  }
+  const stats = statSync(path);
+  if (stats.isFile() && (stats.mode & 0o077) !== 0 && stats.uid === process.getuid?.())
+    chmodSync(path, 0o600);
+}
+
 /** A CRM API write, committed or not, clears the event writer's contacts cache (rare next to events). */
 function forgetting<T>(records: SqliteRecords, write: () => T): T {
   try {
@@ -86,7 +107,10 @@ export class SqliteStore implements Store {
   constructor(private readonly path: string) {
     let db: Database.Database | undefined;
     try {
-      if (path !== ':memory:') makeFolder(dirname(path));
+      if (path !== ':memory:') {
+        makeFolder(dirname(path));
+        ownerOnly(path);
+      }
       db = new Database(path);
       this.db = db;
       // One server per file: the server caches credentials and templates, so a second process
@@ -110,6 +134,10 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     try {
+      // The hash of secrets (domain/secrets.ts), for the migration that stops keeping them in clear.
+      this.db.function('timeline_sha256', { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? hashSecret(text) : null,
+      );
       const migrate = this.db.transaction(() => {
         // Read under the write lock (IMMEDIATE): a second process starting at once waits here and
         // then sees the migrations the first one applied.
@@ -156,16 +184,23 @@ export class SqliteStore implements Store {
   ensurePortal = (portal: Portal): Promise<void> => this.use((p) => p.tenants.ensurePortal(portal));
   getPortal = (portalId: number): Promise<Portal | undefined> =>
     this.use((p) => p.tenants.getPortal(portalId));
-  ensureDeveloperAccount = (apiKey: string): Promise<DeveloperAccount> =>
-    this.use((p) => p.tenants.ensureDeveloperAccount(apiKey));
-  findDeveloperAccount = (apiKey: string): Promise<DeveloperAccount | undefined> =>
-    this.use((p) => p.tenants.findDeveloperAccount(apiKey));
+  ensureDeveloperAccount = (apiKeyHash: string, replacing?: string): Promise<DeveloperAccount> =>
+    this.use((p) => p.tenants.ensureDeveloperAccount(apiKeyHash, replacing));
+  findDeveloperAccount = (apiKeyHash: string): Promise<DeveloperAccount | undefined> =>
+    this.use((p) => p.tenants.findDeveloperAccount(apiKeyHash));
   ensureApp = (app: App): Promise<{ ok: true } | StoreFailure> => this.use((p) => p.tenants.ensureApp(app));
   findApp = (appId: number): Promise<App | undefined> => this.use((p) => p.tenants.findApp(appId));
-  ensureAccessToken = (token: AccessToken): Promise<void> =>
-    this.use((p) => p.tenants.ensureAccessToken(token));
-  findAccessToken = (token: string): Promise<AccessToken | undefined> =>
-    this.use((p) => p.tenants.findAccessToken(token));
+  ensureAccessToken = (token: AccessToken, replacing?: string): Promise<void> =>
+    this.use((p) => p.tenants.ensureAccessToken(token, replacing));
+  findAccessToken = (tokenHash: string): Promise<AccessToken | undefined> =>
+    this.use((p) => p.tenants.findAccessToken(tokenHash));
+  deleteAccessToken = (tokenHash: string): Promise<boolean> =>
+    this.use((p) => p.tenants.deleteAccessToken(tokenHash));
+  insertSession = (session: UiSession, now: number): Promise<void> =>
+    this.use((p) => p.tenants.insertSession(session, now));
+  findSession = (idHash: string): Promise<UiSession | undefined> =>
+    this.use((p) => p.tenants.findSession(idHash));
+  deleteSession = (idHash: string): Promise<void> => this.use((p) => p.tenants.deleteSession(idHash));
 
   listTemplates = (appId: number): Promise<EventTemplate[]> => this.use((p) => p.templates.list(appId));
   getTemplate = (templateId: string): Promise<EventTemplate | undefined> =>
@@ -280,13 +315,18 @@ export class SqliteStore implements Store {
   findOAuthClient = (clientId: string): Promise<OAuthClient | undefined> =>
     this.use((p) => p.oauth.findClient(clientId));
   insertOAuthCode = (code: OAuthCode): Promise<void> => this.use((p) => p.oauth.insertCode(code));
-  useOAuthCode = (code: string): Promise<OAuthCode | undefined> => this.use((p) => p.oauth.useCode(code));
+  useOAuthCode = (codeHash: string): Promise<OAuthCode | undefined> =>
+    this.use((p) => p.oauth.useCode(codeHash));
   insertRefreshToken = (token: RefreshToken): Promise<void> =>
     this.use((p) => p.oauth.insertRefreshToken(token));
-  findRefreshToken = (token: string): Promise<RefreshToken | undefined> =>
-    this.use((p) => p.oauth.findRefreshToken(token));
-  revokeRefreshToken = (token: string): Promise<boolean> =>
-    this.use((p) => p.oauth.revokeRefreshToken(token));
+  findRefreshToken = (tokenHash: string): Promise<RefreshToken | undefined> =>
+    this.use((p) => p.oauth.findRefreshToken(tokenHash));
+  revokeRefreshToken = (tokenHash: string): Promise<boolean> =>
+    this.use((p) => p.oauth.revokeRefreshToken(tokenHash));
+  isTrustedPortal = (appId: number, portalId: number): Promise<boolean> =>
+    this.use((p) => p.oauth.isTrustedPortal(appId, portalId));
+  setTrustedPortal = (appId: number, portalId: number, trusted: boolean): Promise<void> =>
+    this.use((p) => p.oauth.setTrustedPortal(appId, portalId, trusted));
   // Record timelines (issue 11)
   readTimeline = (query: TimelineQuery): Promise<TimelinePage> => this.use((p) => p.timeline.read(query));
   listRecordActivity = (query: ActivityQuery): Promise<ActivityPage> =>

@@ -32,6 +32,7 @@ import type {
   ObjectType,
   Portal,
   RefreshToken,
+  UiSession,
 } from '../../domain/types.js';
 import { unpackResults } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
@@ -154,15 +155,26 @@ export class SqliteThreadClient implements Store {
     this.portals.delete(portal.id);
   };
   getPortal = (portalId: number) => cached(this.portals, portalId, () => this.call('getPortal', portalId));
-  ensureDeveloperAccount = (apiKey: string) => this.call('ensureDeveloperAccount', apiKey);
-  findDeveloperAccount = (apiKey: string) => this.call('findDeveloperAccount', apiKey);
+  ensureDeveloperAccount = (apiKeyHash: string, replacing?: string) =>
+    this.call('ensureDeveloperAccount', apiKeyHash, replacing);
+  findDeveloperAccount = (apiKeyHash: string) => this.call('findDeveloperAccount', apiKeyHash);
   ensureApp = (app: App) => this.call('ensureApp', app);
   findApp = (appId: number) => this.call('findApp', appId);
-  ensureAccessToken = async (token: AccessToken) => {
-    await this.call('ensureAccessToken', token);
-    this.tokens.delete(token.token);
+  ensureAccessToken = async (token: AccessToken, replacing?: string) => {
+    await this.call('ensureAccessToken', token, replacing);
+    this.tokens.delete(token.tokenHash);
+    if (replacing !== undefined) this.tokens.delete(replacing);
   };
-  findAccessToken = (token: string) => cached(this.tokens, token, () => this.call('findAccessToken', token));
+  findAccessToken = (tokenHash: string) =>
+    cached(this.tokens, tokenHash, () => this.call('findAccessToken', tokenHash));
+  deleteAccessToken = async (tokenHash: string) => {
+    const deleted = await this.call('deleteAccessToken', tokenHash);
+    this.tokens.delete(tokenHash);
+    return deleted;
+  };
+  insertSession = (session: UiSession, now: number) => this.call('insertSession', session, now);
+  findSession = (idHash: string) => this.call('findSession', idHash);
+  deleteSession = (idHash: string) => this.call('deleteSession', idHash);
   listTemplates = (appId: number) => this.call('listTemplates', appId);
   getTemplate = (templateId: string) =>
     cached(this.templates, templateId, () => this.call('getTemplate', templateId));
@@ -223,10 +235,13 @@ export class SqliteThreadClient implements Store {
   ensureOAuthClient = (client: OAuthClient) => this.call('ensureOAuthClient', client);
   findOAuthClient = (clientId: string) => this.call('findOAuthClient', clientId);
   insertOAuthCode = (code: OAuthCode) => this.call('insertOAuthCode', code);
-  useOAuthCode = (code: string) => this.call('useOAuthCode', code);
+  useOAuthCode = (codeHash: string) => this.call('useOAuthCode', codeHash);
   insertRefreshToken = (token: RefreshToken) => this.call('insertRefreshToken', token);
-  findRefreshToken = (token: string) => this.call('findRefreshToken', token);
-  revokeRefreshToken = (token: string) => this.call('revokeRefreshToken', token);
+  findRefreshToken = (tokenHash: string) => this.call('findRefreshToken', tokenHash);
+  revokeRefreshToken = (tokenHash: string) => this.call('revokeRefreshToken', tokenHash);
+  isTrustedPortal = (appId: number, portalId: number) => this.call('isTrustedPortal', appId, portalId);
+  setTrustedPortal = (appId: number, portalId: number, trusted: boolean) =>
+    this.call('setTrustedPortal', appId, portalId, trusted);
   // Record timelines (issue 11)
   readTimeline = (query: TimelineQuery) => this.call('readTimeline', query);
   listRecordActivity = (query: ActivityQuery) => this.call('listRecordActivity', query);

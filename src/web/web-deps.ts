@@ -1,0 +1,16 @@
+/** What the web pages are given by `server.ts`: domain services only. */
+import type { UiSessions } from '../domain/credentials/ui-sessions.js';
+import type { EventRendering } from '../domain/event-rendering.js';
+import type { OAuthService } from '../domain/oauth-service.js';
+import type { TimelineService } from '../domain/timeline-service.js';
+
+export interface WebDeps {
+  sessions: UiSessions;
+  timeline: TimelineService;
+  rendering: EventRendering;
+  oauth: OAuthService;
+  /** `/oauth/authorize` approves at once where the app is trusted, without `auto_approve=1`. */
+  oauthAutoApprove: boolean;
+  /** The portal an authorize request without `portal_id` installs into: the provisioned one. */
+  defaultPortalId: number;
+}
