@@ -53,7 +53,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 
 describe('timeline-server serve', () => {
   it('starts on a fresh file, prints its credentials, and keeps them across a restart', async () => {
-    const db = join(dir, 'fresh', 'timeline.db');
+    const db = join(dir, 'fresh.db');
     const first = await serve(['--db', db]);
     const health = await fetch(`${first.url}/_health`);
     assert.equal(health.status, 200);
