@@ -46,7 +46,7 @@ export function integerIn(min: number, max: number): (raw: string) => number {
 export function credential(raw: string): string {
   if (raw.trim() === '') {
     throw new InvalidArgumentError(
-      `it is ${raw === '' ? 'empty' : 'only whitespace'}: give the value, or unset the variable`,
+      `It is ${raw === '' ? 'empty' : 'only whitespace'}: give the value, or unset the variable.`,
     );
   }
   return raw;

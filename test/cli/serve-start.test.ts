@@ -201,7 +201,7 @@ describe('an empty credential is a start-up error (exit 2), not a credential tha
     assert.match(imported.stderr, /only whitespace: give the value, or unset the variable/);
     const seeded = await runCli(['seed', join(dir, 'none.json')], { env: { TIMELINE_ADMIN_TOKEN: '' } });
     assert.equal(seeded.code, 2, seeded.stderr);
-    assert.match(seeded.stderr, /from env 'TIMELINE_ADMIN_TOKEN' is invalid. it is empty/);
+    assert.match(seeded.stderr, /from env 'TIMELINE_ADMIN_TOKEN' is invalid. It is empty/);
   });
 });
 
