@@ -26,3 +26,9 @@ export class CliError extends Error {
 export function usageError(what: string, fix: string): CliError {
   return new CliError(what, fix, EXIT_USAGE);
 }
+
+/** One problem of a HubSpot-shaped error (a fixture's, say): its path, then what is wrong (once). */
+export function describeDetail(detail: { in?: string | undefined; message: string }): string {
+  if (detail.in === undefined || detail.message.startsWith(detail.in)) return detail.message;
+  return `${detail.in}: ${detail.message}`;
+}

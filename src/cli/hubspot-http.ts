@@ -4,9 +4,11 @@
  * of the rolling ten-second limit, 5xx, a dropped connection) with backoff and jitter, and paces
  * itself by the `X-HubSpot-RateLimit-*` headers. Every write the commands send is idempotent
  * (events carry stable ids, template changes are declarative), so a retry never doubles anything.
+ * Retries are for a server that has answered before: one that cannot be connected to at all on the
+ * first request is a wrong --base-url (or a server not started), said at once, not after minutes.
  */
 import { backoffDelay, retryAfterMs } from './backoff.js';
-import { CliError } from './cli-error.js';
+import { CliError, usageError } from './cli-error.js';
 import { RateLimitGate } from './rate-limit-gate.js';
 
 export type Auth = 'bearer' | 'hapikey';
@@ -46,6 +48,8 @@ export class HubSpotHttp {
   retries = 0;
   readonly gate: RateLimitGate;
   private readonly maxRetries: number;
+  /** Whether the target has answered once (any HTTP answer): until then, no connection is retried. */
+  private answered = false;
 
   constructor(private readonly options: HubSpotHttpOptions) {
     this.gate = new RateLimitGate(options.concurrency ?? 1);
@@ -75,10 +79,15 @@ export class HubSpotHttp {
       try {
         answer = await send(url, method, headers, body);
       } catch (error) {
+        if (!this.answered) {
+          const failure = connectFailure(this.options.baseUrl, error);
+          if (failure) throw failure;
+        }
         const reason = `${method} ${path}: ${networkReason(error)}`;
         await this.retryOrGiveUp(attempt, reason, undefined);
         continue;
       }
+      this.answered = true;
       this.gate.observe(answer.headers);
       const retryable = retryReason(answer);
       if (retryable === undefined) return answer;
@@ -167,6 +176,39 @@ export function isMissingRoute(answer: HttpAnswer): boolean {
 /** A 404 about the object asked for, not about a path the target does not serve (a wrong --base-url). */
 export function isNotFound(answer: HttpAnswer): boolean {
   return answer.status === 404 && !isMissingRoute(answer);
+}
+
+/** Failures to connect at all, by the code fetch's cause carries, in words. */
+const CONNECT_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'the connection was refused: nothing listens there',
+  ENOTFOUND: 'the host name is not known',
+  EAI_AGAIN: 'the host name could not be looked up',
+  EAI_NONAME: 'the host name is not known',
+  EHOSTUNREACH: 'the host cannot be reached',
+  ENETUNREACH: 'the network cannot be reached',
+  EADDRNOTAVAIL: 'the address is not one this machine can connect to',
+  ETIMEDOUT: 'connecting timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+};
+
+/**
+ * The usage error (exit 2) for a server that cannot be connected to, naming the setting to check;
+ * undefined when `error` is not a failure to connect (a connection reset, say).
+ */
+export function connectFailure(baseUrl: string, error: unknown): CliError | undefined {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  let what: string | undefined;
+  if (typeof cause?.code === 'string' && CONNECT_FAILURES[cause.code] !== undefined) {
+    what = `${CONNECT_FAILURES[cause.code]} (${cause.code})`;
+  } else if (cause?.message === 'bad port') {
+    // fetch never connects to the ports browsers block (6000, 6667, ...): no retry can help.
+    what = `fetch does not connect to port ${new URL(baseUrl).port} (a port browsers block)`;
+  }
+  if (what === undefined) return undefined;
+  return usageError(
+    `cannot connect to ${baseUrl}: ${what}`,
+    'check --base-url (or HUBSPOT_BASE_URL): start the server there (timeline-server serve), or give the address of one that runs (https://api.hubapi.com for HubSpot)',
+  );
 }
 
 /** What a failed fetch met (`network error ECONNREFUSED`), for error texts. */

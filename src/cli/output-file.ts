@@ -24,14 +24,23 @@ export interface OutputFile {
   close(): Promise<void>;
 }
 
-/** Opens `path` for writing (or appending) now, so a path that cannot be written fails at once. */
-export function openOutputFile(path: string, flag: string, append = false): OutputFile {
-  let fd: number;
+/** Opens `path` for writing (or appending): its descriptor, or a usage error naming `flag`. */
+export function openForWriting(path: string, flag: string, append: boolean): number {
   try {
-    fd = openSync(path, append ? 'a' : 'w');
+    return openSync(path, append ? 'a' : 'w');
   } catch (error) {
     throw usageError(`cannot write ${flag} '${path}': ${reason(error)}`, FIX);
   }
+}
+
+/** The error of a write to `path` that failed (a full disk, say), naming `flag`. */
+export function writeFailure(path: string, flag: string, error: Error): Error {
+  return new Error(`writing ${flag} '${path}' failed: ${error.message}`);
+}
+
+/** Opens `path` for writing (or appending) now, so a path that cannot be written fails at once. */
+export function openOutputFile(path: string, flag: string, append = false): OutputFile {
+  const fd = openForWriting(path, flag, append);
   const stream = createWriteStream(path, { fd });
   // Kept, not thrown from an event. A failed stream is destroyed and emits nothing more (not
   // 'drain', not 'error' again), so every later write and the close check it first.
@@ -41,23 +50,22 @@ export function openOutputFile(path: string, flag: string, append = false): Outp
   });
   const failed = (): Error | undefined =>
     failure ?? stream.errored ?? (stream.destroyed ? new Error(`${path} was closed`) : undefined);
-  const writeFailure = (error: Error) => new Error(`writing ${flag} '${path}' failed: ${error.message}`);
   return {
     write: async (text) => {
       const before = failed();
-      if (before) throw writeFailure(before);
+      if (before) throw writeFailure(path, flag, before);
       if (stream.write(text)) return;
       try {
         await once(stream, 'drain');
       } catch (error) {
-        throw writeFailure(error as Error);
+        throw writeFailure(path, flag, error as Error);
       }
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
         const settle = (error?: Error | null) => {
           const cause = error ?? failed();
-          if (cause) reject(writeFailure(cause));
+          if (cause) reject(writeFailure(path, flag, cause));
           else resolve();
         };
         if (stream.destroyed) settle();

@@ -14,7 +14,8 @@ export interface TargetOptions {
   appId?: string;
 }
 
-function baseUrl(raw: string): string {
+/** A `--base-url`: http(s), without a trailing slash; refused by commander (exit 2) otherwise. */
+export function baseUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -38,6 +39,19 @@ export function integerIn(min: number, max: number): (raw: string) => number {
   };
 }
 
+/**
+ * A credential flag's value: empty or whitespace-only (what a compose file gives for a variable
+ * that is not set) is refused, naming the flag or variable, instead of being sent and refused.
+ */
+export function credential(raw: string): string {
+  if (raw.trim() === '') {
+    throw new InvalidArgumentError(
+      `It is ${raw === '' ? 'empty' : 'only whitespace'}: give the value, or unset the variable.`,
+    );
+  }
+  return raw;
+}
+
 function appId(raw: string): string {
   if (!/^[1-9]\d{0,15}$/.test(raw)) throw new InvalidArgumentError('must be a positive integer (the app id)');
   return raw;
@@ -52,15 +66,14 @@ export function addTargetOptions(command: Command): Command {
         .argParser(baseUrl),
     )
     .addOption(
-      new Option('--access-token <token>', 'Bearer token of the portal and app (scope timeline)').env(
-        'HUBSPOT_ACCESS_TOKEN',
-      ),
+      new Option('--access-token <token>', 'Bearer token of the portal and app (scope timeline)')
+        .env('HUBSPOT_ACCESS_TOKEN')
+        .argParser(credential),
     )
     .addOption(
-      new Option(
-        '--developer-api-key <key>',
-        'developer API key (?hapikey=) of the account owning the app',
-      ).env('HUBSPOT_DEVELOPER_API_KEY'),
+      new Option('--developer-api-key <key>', 'developer API key (?hapikey=) of the account owning the app')
+        .env('HUBSPOT_DEVELOPER_API_KEY')
+        .argParser(credential),
     )
     .addOption(
       new Option('--app-id <id>', 'id of the app owning the event templates')

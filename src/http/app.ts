@@ -9,12 +9,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { API_VERSIONS } from '../domain/api-versions.js';
 import { type BodyProblem, bodyProblem, pathText } from '../domain/json.js';
 import { ApiError, invalidInput } from '../errors.js';
-import { redactPath, redactUrl } from '../redact.js';
+import { redactPath } from '../redact.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
 import { faultHook } from './hooks/faults.js';
 import { journalHooks } from './hooks/journal.js';
 import { rateLimitHook } from './hooks/rate-limit.js';
+import { loggerOptions } from './logger-options.js';
 import { adminRoutes } from './routes/admin.js';
 import { appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
@@ -70,22 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // connection after --connection-timeout; Node's header timeout may not exceed the request's.
   const requestTimeout = config.requestTimeout * 1000;
   const app = Fastify({
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : {
-            level: config.logLevel,
-            // Fastify's own request fields, with the URL's credentials (`?hapikey=`) redacted; no headers.
-            serializers: {
-              req: (request) => ({
-                method: request.method,
-                url: redactUrl(request.url),
-                host: request.host,
-                remoteAddress: request.ip,
-                remotePort: request.socket?.remotePort,
-              }),
-            },
-          },
+    logger: loggerOptions(config),
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
     // issue 12: a request arriving while the server stops gets HubSpot's 503 (shutdown-gate.ts).

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { runCli, serverFlags, startProxy } from './cli-runner.js';
+import { runCli, serverFlags, startProxy, unavailable } from './cli-runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-failures-test-'));
 const folder = join(dir, 'a-folder');
@@ -128,35 +128,143 @@ describe('a file that fails while it is written (/dev/full: every write is ENOSP
   });
 });
 
-describe('seed against a server that is not there, or with a wrong token', () => {
+describe('seed: the server by --base-url (HUBSPOT_BASE_URL, or --url, its former name), and its admin token', () => {
   const fixture = join(dir, 'fixture.json');
   before(() =>
     writeFileSync(fixture, JSON.stringify({ records: [{ properties: { email: 'x@example.com' } }] })),
   );
 
-  it('names the unreachable server and what to check (exit 1)', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
-    const result = await runCli(['seed', fixture, '--url', url, '--admin-token', 't']);
-    assert.equal(result.code, 1, result.stderr);
-    assert.match(
-      result.stderr,
-      new RegExp(`cannot reach ${url}: network error ECONNREFUSED\\n  fix: check that the server is running`),
-    );
+  it('--base-url, HUBSPOT_BASE_URL and --url all name the server: each reaches it (a wrong token: 401)', async () => {
+    for (const [args, env] of [
+      [['--base-url', server.url], {}],
+      [[], { HUBSPOT_BASE_URL: server.url }],
+      [['--url', server.url], { HUBSPOT_BASE_URL: 'http://127.0.0.1:1' }],
+    ] as const) {
+      const result = await runCli(['seed', fixture, ...args, '--admin-token', 'wrong'], { env });
+      assert.equal(result.code, 1, `${args} ${JSON.stringify(env)}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        /refused the admin token \(401\)\n {2}fix: pass the token `serve` printed as 'admin token:'/,
+      );
+    }
   });
 
-  it('refuses a --url that is not a URL (exit 2)', async () => {
-    const result = await runCli(['seed', fixture, '--url', 'notaurl', '--admin-token', 't']);
+  it('--url and --base-url naming two servers: a usage error (exit 2)', async () => {
+    const result = await runCli([
+      'seed',
+      fixture,
+      '--url',
+      server.url,
+      '--base-url',
+      'http://127.0.0.1:8080',
+      '--admin-token',
+      't',
+    ]);
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /--url 'notaurl' is not a URL/);
+    assert.match(result.stderr, /name two servers\n {2}fix: give --base-url only/);
   });
 
-  it('says the admin token was refused, and where the right one is (exit 1, as for the other refused credentials)', async () => {
-    const result = await runCli(['seed', fixture, '--url', server.url, '--admin-token', 'wrong']);
-    assert.equal(result.code, 1, result.stderr);
+  it('refuses a --base-url (or --url) that is not a URL (exit 2)', async () => {
+    for (const flag of ['--base-url', '--url']) {
+      const result = await runCli(['seed', fixture, flag, 'notaurl', '--admin-token', 't']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`option '${flag} <url>' argument 'notaurl' is invalid. 'notaurl' is not a URL`),
+      );
+    }
+  });
+
+  it('--help shows --base-url with HUBSPOT_BASE_URL, not the former --url', async () => {
+    const help = await runCli(['seed', '--help']);
+    assert.match(help.stdout, /--base-url <url>[\s\S]*env:\s+HUBSPOT_BASE_URL/);
+    assert.doesNotMatch(help.stdout, /--url/);
+  });
+});
+
+describe('a --base-url where no server answers: exit 2 at once, naming --base-url and HUBSPOT_BASE_URL', () => {
+  const fixture = join(dir, 'unreachable-fixture.json');
+  before(() => writeFileSync(fixture, JSON.stringify({ records: [] })));
+
+  const commands: [string, (url: string) => string[]][] = [
+    [
+      'templates pull',
+      (url) => ['templates', 'pull', join(dir, 'never-pulled'), ...serverFlags(server, url)],
+    ],
+    [
+      'events import',
+      (url) => [
+        'events',
+        'import',
+        input,
+        ...serverFlags(server, url),
+        '--rejects',
+        join(dir, 'unreachable.rejects.ndjson'),
+        '--checkpoint',
+        join(dir, 'unreachable.checkpoint.json'),
+      ],
+    ],
+    ['events export', (url) => ['events', 'export', ...serverFlags(server, url), '--output', '-']],
+    ['seed', (url) => ['seed', fixture, '--base-url', url, '--admin-token', 't']],
+  ];
+  for (const [name, args] of commands) {
+    it(`${name}: a refused connection (nothing listens on the port)`, async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const started = Date.now();
+      const result = await runCli(args(url));
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.ok(seconds < 5, `gave up after ${seconds} s: no retries for a server never reached`);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `cannot connect to ${url}: the connection was refused: nothing listens there \\(ECONNREFUSED\\)`,
+        ),
+      );
+      assert.match(result.stderr, /fix: check --base-url \(or HUBSPOT_BASE_URL\)/);
+      assert.doesNotMatch(result.stdout + result.stderr, /retrying/);
+    });
+  }
+
+  it('a host name that does not exist (ENOTFOUND) is said at once too', async () => {
+    const result = await runCli([
+      'templates',
+      'pull',
+      join(dir, 'never'),
+      ...serverFlags(server, 'http://no-such-host.invalid'),
+    ]);
+    assert.equal(result.code, 2, result.stderr);
     assert.match(
       result.stderr,
-      /refused the admin token \(401\)\n {2}fix: pass the token `serve` printed as 'admin token:'/,
+      /cannot connect to http:\/\/no-such-host\.invalid: the host name (is not known|could not be looked up)/,
     );
+  });
+
+  it('a server that answered once and then went away is retried, as a restart would need', async () => {
+    let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+    proxy = await startProxy(server.url, ({ count }) => {
+      // The first request (the template check) is answered; the second (the batch) finds its
+      // connection cut, and from then on nothing listens there.
+      if (count === 1) return { kind: 'forward' };
+      void proxy?.close();
+      return unavailable();
+    });
+    const result = await runCli([
+      'events',
+      'import',
+      input,
+      ...serverFlags(server, proxy.url),
+      '--max-retries',
+      '2',
+      '--rejects',
+      join(dir, 'went-away.rejects.ndjson'),
+      '--checkpoint',
+      join(dir, 'went-away.checkpoint.json'),
+    ]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /retrying in \d+\.\ds: POST \S+: network error ECONNREFUSED/);
+    assert.match(result.stderr, /gave up after 3 attempts/);
+    await neverSent();
   });
 });
 
@@ -252,6 +360,42 @@ describe('a --base-url with a path too many', () => {
       result.stderr,
       /listing the templates of app \d+ failed: 404 No route[^\n]*\n {2}fix: check --base-url/,
     );
+  });
+});
+
+describe('events import of a file whose extension it does not read', () => {
+  it('a .yaml file is refused (exit 2) with the formats read and --format, before anything is sent', async () => {
+    const yaml = join(dir, 'events.yaml');
+    writeFileSync(yaml, `- eventTemplateId: "${templateId}"\n  id: never-sent\n  email: a@example.com\n`);
+    const result = await runCli([
+      'events',
+      'import',
+      yaml,
+      ...serverFlags(server),
+      '--rejects',
+      join(dir, 'yaml.rejects'),
+    ]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /'.*events\.yaml' has the extension \.yaml, which events import does not read: it reads NDJSON \(\.ndjson, \.jsonl\), a JSON array \(\.json\) and CSV \(\.csv\)\n {2}fix: .*--format ndjson, --format json or --format csv/,
+    );
+    assert.doesNotMatch(result.stdout, /^read /m);
+    await neverSent();
+  });
+
+  it('--format names the format of a file with any extension; a name without one is read by its content', async () => {
+    const text = join(dir, 'events.txt');
+    const bare = join(dir, 'events-no-extension');
+    const line = `${JSON.stringify({ eventTemplateId: templateId, id: 'by-format', email: 'f@example.com', tokens: { plan: 'pro' } })}\n`;
+    writeFileSync(text, line);
+    writeFileSync(bare, line);
+    const forced = await runCli(['events', 'import', text, '--format', 'ndjson', ...serverFlags(server)]);
+    assert.equal(forced.code, 0, forced.stdout + forced.stderr);
+    assert.match(forced.stdout, /read 1, created 1/);
+    const sniffed = await runCli(['events', 'import', bare, ...serverFlags(server)]);
+    assert.equal(sniffed.code, 0, sniffed.stdout + sniffed.stderr);
+    assert.match(sniffed.stdout, /read 1, created 0, already present 1/);
   });
 });
 

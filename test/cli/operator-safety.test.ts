@@ -3,6 +3,7 @@
  * real command, its exit code and its words.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { SERVE_CREDENTIALS, signalAndWait, spawnServe } from '../helpers/serve-process.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
-import { runCli } from './cli-runner.js';
+import { collect, ENTRY, runCli } from './cli-runner.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const PG_URL = process.env.TIMELINE_TEST_PG_URL;
@@ -28,24 +29,57 @@ describe('a --db that cannot be used', () => {
     assert.doesNotMatch(result.stderr, /\[object Object\]/);
   });
 
-  it('a folder that cannot be created (under /proc): says so at once, exit 2, instead of hanging', async () => {
-    // Node's recursive mkdir never returns on such a path (it retried at full CPU for ever).
-    const db = '/proc/no-such-folder/timeline.db';
-    const result = await runCli(['serve', '--port', '0', '--db', db]);
-    assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, new RegExp(`cannot open the SQLite database ${db}`));
-    assert.match(result.stderr, /ENOENT/);
-    assert.match(result.stderr, /choose a path in a writable folder/);
+  it('a path in a folder that does not exist (under /proc too): says so at once, exit 2, nothing created', async () => {
+    // Node's recursive mkdir never returned on the /proc path (it retried at full CPU for ever).
+    for (const db of ['/proc/no-such-folder/timeline.db', join(dir, 'one', 'two', 'timeline.db')]) {
+      const started = Date.now();
+      const result = await runCli(['serve', '--port', '0', '--db', db]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.ok(Date.now() - started < 10_000, 'at once, not after a hang');
+      assert.match(result.stderr, /--db names .*timeline\.db, in a folder that does not exist/);
+      assert.match(result.stderr, /create the folder first, or choose a file in a folder that exists/);
+    }
+    assert.equal(existsSync(join(dir, 'one')), false, 'no folder was made');
+    // From the environment, the variable is named.
+    const fromEnv = await runCli(['serve', '--port', '0'], {
+      env: { TIMELINE_DB: join(dir, 'nope', 'x.db') },
+    });
+    assert.equal(fromEnv.code, 2, fromEnv.stderr);
+    assert.match(fromEnv.stderr, /TIMELINE_DB names .*x\.db, in a folder that does not exist/);
   });
 
-  it('missing folders on the path are created, several levels deep', async () => {
-    const db = join(dir, 'one', 'two', 'timeline.db');
-    const server = await spawnServe(db);
+  it('without --db, ./data is created for ./data/timeline.db', async () => {
+    const cwd = join(dir, 'fresh-cwd');
+    mkdirSync(cwd);
+    const child = spawn(process.execPath, [ENTRY, 'serve', '--port', '0'], {
+      cwd,
+      env: { ...process.env, TIMELINE_DB: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // TIMELINE_DB='' is refused (an empty setting): so the test's environment cannot leak a --db.
+    const refused = await collect(child);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /TIMELINE_DB is empty: give it a value, or unset it for the default/);
+    const env = { ...process.env };
+    delete env.TIMELINE_DB;
+    const server = spawn(process.execPath, [ENTRY, 'serve', '--port', '0', '--log-level', 'silent'], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
-      assert.equal((await fetch(`${server.url}/_health`)).status, 200);
-      assert.equal(existsSync(db), true);
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        server.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (/^listening on /m.test(out)) resolve();
+        });
+        server.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      assert.equal(existsSync(join(cwd, 'data', 'timeline.db')), true);
     } finally {
-      await signalAndWait(server, 'SIGTERM');
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
     }
   });
 

@@ -14,6 +14,8 @@ interface Started {
   child: ChildProcess;
   url: string;
   lines: Record<string, string>;
+  /** Everything printed up to `listening on`. */
+  output: string;
 }
 
 function serve(args: string[], env: Record<string, string> = {}): Promise<Started> {
@@ -34,7 +36,7 @@ function serve(args: string[], env: Record<string, string> = {}): Promise<Starte
             .filter((m): m is RegExpExecArray => m !== null)
             .map((m) => [m[1] as string, m[2] as string]),
         );
-        resolve({ child, url: match[1], lines });
+        resolve({ child, url: match[1], lines, output: out });
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -53,7 +55,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 
 describe('timeline-server serve', () => {
   it('starts on a fresh file, prints its credentials, keeps its ids across a restart and makes new secrets', async () => {
-    const db = join(dir, 'fresh', 'timeline.db');
+    const db = join(dir, 'fresh.db');
     const first = await serve(['--db', db]);
     const health = await fetch(`${first.url}/_health`);
     assert.equal(health.status, 200);
@@ -107,7 +109,9 @@ describe('timeline-server serve', () => {
     );
     assert.equal(started.lines['app id'], '555');
     assert.match(started.lines['portal id'] ?? '', /^321 \(time zone Europe\/Paris\)$/);
-    assert.equal(started.lines['access token'], 'env-token');
+    // A secret given is not printed (the output may end up in a log): the banner says where it came from.
+    assert.equal(started.lines['access token'], '(as given by --access-token or TIMELINE_ACCESS_TOKEN)');
+    assert.ok(!started.output.includes('env-token') && !started.output.includes('flag-key'));
     const templates = await fetch(
       `${started.url}/integrators/timeline/v3/555/event-templates?hapikey=flag-key`,
     );

@@ -1,11 +1,11 @@
 /** `timeline-server events import FILE|-`: the flags, the plan line, the run and the summary. */
-import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_OK, usageError } from '../cli-error.js';
 import { HubSpotHttp, logRetries } from '../hubspot-http.js';
-import { checkCheckpointPath, readCheckpoint } from '../import/checkpoint.js';
+import { checkCheckpointPath } from '../import/checkpoint.js';
 import { type ImportSummary, runImport } from '../import/importer.js';
 import { RejectsWriter } from '../import/rejects-writer.js';
+import { resumeCommand, resumePoint, START } from '../import/resume.js';
 import { TemplateChecker } from '../import/template-checker.js';
 import { parseMapFlags } from '../input/csv-mapping.js';
 import { INPUT_FORMATS, type InputFormat, openInput } from '../input/open-input.js';
@@ -128,7 +128,7 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
   // Both files are written as the import goes: a path that cannot be is refused before it starts.
   if (checkpointPath !== undefined) checkCheckpointPath(checkpointPath);
 
-  let resumeFrom = 0;
+  let start = START;
   if (flags.resume) {
     if (checkpointPath === undefined) {
       throw usageError(
@@ -136,22 +136,9 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
         'pass --checkpoint FILE (the one the interrupted run wrote)',
       );
     }
-    const saved = readCheckpoint(checkpointPath);
-    if (saved && saved.idSource !== idSource) {
-      throw usageError(
-        `the checkpoint '${checkpointPath}' was written for id source '${saved.idSource}', this run's is '${idSource}'`,
-        `pass --id-source '${saved.idSource}' so the same events get the same ids`,
-      );
-    }
-    resumeFrom = saved?.position ?? 0;
-    progress.log(
-      saved
-        ? `resuming after position ${saved.position} (line or element) of ${file}`
-        : `no checkpoint at ${checkpointPath}: starting from the beginning`,
-    );
+    start = resumePoint(checkpointPath, rejectsPath, idSource, (line) => progress.log(line));
   }
-
-  const rejects = new RejectsWriter(rejectsPath, flags.resume && existsSync(rejectsPath));
+  const rejects = new RejectsWriter(rejectsPath, start.keepRejects);
 
   const http = new HubSpotHttp({
     baseUrl: flags.baseUrl,
@@ -191,13 +178,13 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
       concurrency: flags.concurrency,
       rejects,
       checkpointPath,
-      resumeFrom,
+      start,
       progress,
       stopRequested: () => stop,
     });
   } finally {
     process.off('SIGINT', onSigint);
-    await rejects.close();
+    rejects.close();
   }
   out.write(`${summaryLine(summary)}\n`);
   if (summary.rejected > 0) out.write(`rejected events are in ${rejectsPath}\n`);
@@ -206,7 +193,7 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
     // Worth saying only when something was done: from position 0 a plain re-run is the same.
     const resumeHint =
       checkpointPath && summary.position > 0
-        ? `; run the same command with --resume to go on from position ${summary.position}`
+        ? `; to go on from position ${summary.position}, run: ${resumeCommand(!process.stderr.isTTY).command}`
         : '';
     if (error instanceof CliError)
       throw new CliError(error.message, `${error.fix}${resumeHint}`, error.exitCode);
@@ -215,16 +202,34 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
       `fix the input at that point${resumeHint}`,
     );
   }
-  if (stop) return 130;
+  if (stop) {
+    out.write(`${howToGoOn(summary.position, checkpointPath, file)}\n`);
+    return 130;
+  }
   return summary.rejected > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
+/** After Ctrl-C: the command that goes on from the checkpoint, or why there is none. */
+function howToGoOn(position: number, checkpointPath: string | undefined, file: string): string {
+  if (checkpointPath === undefined) {
+    return 'stopped: nothing records where (stdin without --checkpoint); run the import again, from the start: events already stored are recognised by their ids and not created twice';
+  }
+  if (position === 0) return 'stopped before any event was done: run the same command again to start over';
+  const { command, masked } = resumeCommand(!process.stdout.isTTY);
+  const stdin = file === '-' ? ', with the same input on stdin' : '';
+  const credentials =
+    masked.length > 0 ? ` (put back the value of ${[...new Set(masked)].join(' and ')}, left out here)` : '';
+  return `stopped after position ${position}, saved in ${checkpointPath}; to go on from there${stdin}${credentials}, run:\n  ${command}`;
+}
+
+/** The counts are of the whole import (a resumed run's include its earlier runs'); the rate is this run's. */
 export function summaryLine(summary: ImportSummary): string {
   const seconds = summary.elapsedMs / 1000;
-  const rate = seconds > 0 ? Math.round(summary.read / seconds) : summary.read;
-  const skipped = summary.skipped > 0 ? `, skipped ${summary.skipped} (done before the checkpoint)` : '';
+  const now = summary.read - summary.earlier;
+  const rate = seconds > 0 ? Math.round(now / seconds) : now;
+  const earlier = summary.earlier > 0 ? ` (${summary.earlier} before --resume, ${now} by this run)` : '';
   return (
-    `read ${summary.read}, created ${summary.created}, already present ${summary.alreadyPresent}, ` +
-    `rejected ${summary.rejected}, retried ${summary.retried}${skipped}, elapsed ${seconds.toFixed(1)}s, ${rate} events/s`
+    `read ${summary.read}${earlier}, created ${summary.created}, already present ${summary.alreadyPresent}, ` +
+    `rejected ${summary.rejected}, retried ${summary.retried}, elapsed ${seconds.toFixed(1)}s, ${rate} events/s`
   );
 }

@@ -1,8 +1,9 @@
 /**
  * The checkpoint of an import: the input position up to which every event has been answered
- * (stored, already present, or rejected), with the counts so far. Batches finish out of order when
- * several are in flight, so the position only moves past a batch once every earlier one is done.
- * Written atomically (temporary file, then rename): a kill at any moment leaves the last good one.
+ * (stored, already present, or rejected), the counts of those events, and the length of the
+ * rejects file that holds their rejects (the three always of one prefix of the input: see
+ * import-ledger.ts). Written atomically (temporary file, then rename): a kill at any moment leaves
+ * the last good one.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { usageError } from '../cli-error.js';
@@ -16,14 +17,17 @@ export interface ImportCounts {
 }
 
 export interface CheckpointData {
-  version: 1;
+  version: 2;
   /** The id source the stable ids were derived from: a resume must derive the same ones. */
   idSource: string;
   input: string;
   /** Every event at or before this position is done. */
   position: number;
   complete: boolean;
+  /** The counts of the events up to `position`, of every run of this import. */
   counts: ImportCounts;
+  /** The rejects file (absolute path) and the bytes of it that hold the rejects up to `position`. */
+  rejects: { path: string; bytes: number };
   updatedAt: string;
 }
 
@@ -43,7 +47,7 @@ export function readCheckpoint(path: string): CheckpointData | undefined {
       'delete it and run the import again without --resume: stable ids make a full re-run safe',
     );
   }
-  if (data.version !== 1 || typeof data.position !== 'number') {
+  if (data.version !== 2 || typeof data.position !== 'number' || typeof data.rejects?.bytes !== 'number') {
     throw usageError(
       `the checkpoint file '${path}' is not one this version writes`,
       'delete it and run the import again without --resume: stable ids make a full re-run safe',
@@ -64,27 +68,4 @@ export function writeCheckpoint(path: string, data: CheckpointData): void {
   const temporary = temporaryOf(path);
   writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`);
   renameSync(temporary, path);
-}
-
-/** Tracks which stretches of input are done, in input order. */
-export class DoneTracker {
-  private readonly segments: { last: number; done: boolean }[] = [];
-  /** Every position up to this one is done. */
-  position: number;
-
-  constructor(start: number) {
-    this.position = start;
-  }
-
-  /** Opens the stretch of input up to `last`; call `finish` on the returned handle once answered. */
-  open(last: number): { finish(): void } {
-    const segment = { last, done: false };
-    this.segments.push(segment);
-    return {
-      finish: () => {
-        segment.done = true;
-        while (this.segments[0]?.done) this.position = (this.segments.shift() as { last: number }).last;
-      },
-    };
-  }
 }

@@ -5,12 +5,14 @@
  * whatever the size of the input.
  */
 
+import { resolve } from 'node:path';
 import type { HubSpotHttp } from '../hubspot-http.js';
 import type { InputRecord } from '../input/input-record.js';
 import type { OpenedInput } from '../input/open-input.js';
 import type { Progress } from '../progress.js';
-import { type BatchItem, type ItemOutcome, sendBatch } from './batch-sender.js';
-import { type CheckpointData, DoneTracker, type ImportCounts, writeCheckpoint } from './checkpoint.js';
+import { type BatchItem, sendBatch } from './batch-sender.js';
+import { type CheckpointData, type ImportCounts, writeCheckpoint } from './checkpoint.js';
+import { ImportLedger, type Stretch } from './import-ledger.js';
 import type { RejectError, RejectLine, RejectsWriter } from './rejects-writer.js';
 import { stableEventId } from './stable-id.js';
 import type { TemplateChecker } from './template-checker.js';
@@ -26,16 +28,16 @@ export interface ImportSettings {
   concurrency: number;
   rejects: RejectsWriter;
   checkpointPath: string | undefined;
-  /** Positions up to this one were done by an earlier run. */
-  resumeFrom: number;
+  /** What earlier runs did, from the checkpoint: positions up to `position` are skipped. */
+  start: { position: number; counts: ImportCounts };
   progress: Progress;
   /** Set to true (e.g. on SIGINT) to stop reading; batches in flight still finish. */
   stopRequested: () => boolean;
 }
 
 export interface ImportSummary extends ImportCounts {
-  /** Events passed over because the checkpoint had them done. */
-  skipped: number;
+  /** Events read by earlier runs (the counts above include them). */
+  earlier: number;
   sent: number;
   retried: number;
   elapsedMs: number;
@@ -48,25 +50,24 @@ const CHECKPOINT_EVERY_MS = 1000;
 
 export async function runImport(settings: ImportSettings): Promise<ImportSummary> {
   const started = Date.now();
-  const counts: ImportCounts = { read: 0, created: 0, alreadyPresent: 0, rejected: 0 };
-  let skipped = 0;
+  const ledger = new ImportLedger(settings.start, settings.rejects);
   let sent = 0;
   let fatal: unknown;
-  let lastPosition = settings.resumeFrom;
   let lastCheckpointAt = 0;
-  const tracker = new DoneTracker(settings.resumeFrom);
   const inFlight = new Set<Promise<void>>();
   let batch: BatchItem[] = [];
+  let stretch = ledger.begin();
 
   const checkpoint = (complete: boolean) => {
     if (settings.checkpointPath === undefined) return;
     const data: CheckpointData = {
-      version: 1,
+      version: 2,
       idSource: settings.idSource,
       input: settings.input.path,
-      position: tracker.position,
+      position: ledger.position,
       complete,
-      counts: { ...counts },
+      counts: { ...ledger.counts },
+      rejects: { path: resolve(settings.rejects.path), bytes: settings.rejects.bytes },
       updatedAt: new Date().toISOString(),
     };
     writeCheckpoint(settings.checkpointPath, data);
@@ -75,6 +76,7 @@ export async function runImport(settings: ImportSettings): Promise<ImportSummary
 
   const report = () => {
     const elapsed = (Date.now() - started) / 1000;
+    const counts = ledger.live();
     const snapshot = {
       value: settings.input.counter.bytes,
       counters: {
@@ -84,46 +86,47 @@ export async function runImport(settings: ImportSettings): Promise<ImportSummary
         'already present': counts.alreadyPresent,
         rejected: counts.rejected,
       },
-      rate: elapsed > 0 ? counts.read / elapsed : 0,
+      rate: elapsed > 0 ? (counts.read - settings.start.counts.read) / elapsed : 0,
     };
     settings.progress.update(
       settings.input.size === undefined ? snapshot : { ...snapshot, total: settings.input.size },
     );
   };
 
-  const reject = async (item: { line: number; position: number; event?: unknown }, error: RejectError) => {
-    counts.rejected += 1;
+  const reject = (
+    into: Stretch,
+    item: { line: number; position: number; event?: unknown },
+    error: RejectError,
+  ) => {
+    into.counts.rejected += 1;
     // Key order as documented: where, what, why.
     const line: RejectLine = { line: item.line };
     if (settings.input.format === 'json') line.index = item.position;
     if (item.event !== undefined) line.event = item.event;
     line.error = error;
-    await settings.rejects.write(line);
+    into.rejects.push({ position: item.position, line });
   };
 
-  const record = async (items: BatchItem[], outcomes: ItemOutcome[]) => {
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.kind === 'created') counts.created += 1;
-      else if (outcome.kind === 'alreadyPresent') counts.alreadyPresent += 1;
-      else await reject(items[i] as BatchItem, outcome.error);
-    }
-  };
-
-  /** Sends the batch being filled; the stretch of input it ends is done once it is answered. */
+  /** Sends the batch being filled; the stretch of input it ends is committed once it is answered. */
   const flush = async () => {
     const items = batch;
+    const done = stretch;
     batch = [];
-    const done = tracker.open(lastPosition);
+    stretch = ledger.begin();
     if (items.length === 0) {
-      done.finish();
+      ledger.answered(done);
       return;
     }
     while (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
     sent += items.length;
     const work = sendBatch(settings.http, items)
-      .then(async (outcomes) => {
-        await record(items, outcomes);
-        done.finish();
+      .then((outcomes) => {
+        for (const [i, outcome] of outcomes.entries()) {
+          if (outcome.kind === 'created') done.counts.created += 1;
+          else if (outcome.kind === 'alreadyPresent') done.counts.alreadyPresent += 1;
+          else reject(done, items[i] as BatchItem, outcome.error);
+        }
+        ledger.answered(done);
         if (Date.now() - lastCheckpointAt >= CHECKPOINT_EVERY_MS) checkpoint(false);
         report();
       })
@@ -134,24 +137,26 @@ export async function runImport(settings: ImportSettings): Promise<ImportSummary
     inFlight.add(work);
   };
 
+  let read = 0;
   try {
     for await (const input of settings.input.records) {
-      if (input.position <= settings.resumeFrom) {
-        skipped += 1;
-        continue;
-      }
+      if (input.position <= settings.start.position) continue;
       if (fatal !== undefined || settings.stopRequested()) break;
-      counts.read += 1;
-      lastPosition = input.position;
+      read += 1;
+      stretch.counts.read += 1;
+      stretch.last = input.position;
       const prepared = await prepare(input, settings);
-      if ('error' in prepared) await reject({ ...input, event: prepared.event }, prepared.error);
+      if ('error' in prepared) reject(stretch, { ...input, event: prepared.event }, prepared.error);
       else batch.push(prepared.item);
-      if (batch.length >= settings.batchSize) await flush();
-      if (counts.read % 200 === 0) report();
+      // Rejects wait in memory until their stretch is committed: a stretch of nothing but rejects
+      // is cut as soon as a batch would be, so memory stays bounded whatever the input.
+      if (batch.length >= settings.batchSize || stretch.rejects.length >= settings.batchSize) await flush();
+      if (read % 200 === 0) report();
     }
     if (fatal === undefined) await flush();
   } catch (error) {
-    // The input itself broke (e.g. a JSON array cut short): stop, keep what was done.
+    // The input itself broke (e.g. a JSON array cut short), or the rejects file could not be
+    // written: stop, keep what was done.
     fatal ??= error;
   }
   await Promise.all(inFlight);
@@ -159,12 +164,12 @@ export async function runImport(settings: ImportSettings): Promise<ImportSummary
   report();
   settings.progress.stop();
   const summary: ImportSummary = {
-    ...counts,
-    skipped,
+    ...ledger.counts,
+    earlier: settings.start.counts.read,
     sent,
     retried: settings.http.retries,
     elapsedMs: Date.now() - started,
-    position: tracker.position,
+    position: ledger.position,
   };
   if (fatal !== undefined) summary.fatal = fatal;
   return summary;

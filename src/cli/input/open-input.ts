@@ -1,6 +1,8 @@
 /**
  * Opens an import's input (a file or `-` for stdin) and picks its reader: by `--format`, else by
- * the file name (.csv, .json, .ndjson/.jsonl), else by its first non-blank character.
+ * the file name (.csv, .json, .ndjson/.jsonl), else, for stdin and a name without an extension, by
+ * its first non-blank character. Any other extension (.yaml, .tsv, .gz) is refused rather than
+ * read as CSV.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
@@ -56,7 +58,7 @@ export async function openInput(file: string, options: OpenOptions): Promise<Ope
   let format: Exclude<InputFormat, 'auto'>;
   if (options.format !== 'auto') format = options.format;
   else {
-    const byName = formatByExtension(file);
+    const byName = fromStdin ? undefined : formatByExtension(file);
     if (byName) format = byName;
     else {
       const sniffed = await sniff(stream);
@@ -81,12 +83,23 @@ export async function openInput(file: string, options: OpenOptions): Promise<Ope
   return opened;
 }
 
+const EXTENSIONS: Readonly<Record<string, Exclude<InputFormat, 'auto'>>> = {
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.json': 'json',
+  '.csv': 'csv',
+};
+
+/** The format a file's extension names; undefined without one; a usage error for any other. */
 function formatByExtension(file: string): Exclude<InputFormat, 'auto'> | undefined {
   const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.json') return 'json';
-  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
-  return undefined;
+  if (ext === '') return undefined;
+  const format = EXTENSIONS[ext];
+  if (format !== undefined) return format;
+  throw usageError(
+    `'${file}' has the extension ${ext}, which events import does not read: it reads NDJSON (.ndjson, .jsonl), a JSON array (.json) and CSV (.csv)`,
+    `convert the file to one of them; if it already is one, say which with --format ndjson, --format json or --format csv`,
+  );
 }
 
 /** Reads the first chunk to decide: '[' is a JSON array, '{' NDJSON, anything else CSV. */
