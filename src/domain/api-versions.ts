@@ -32,16 +32,39 @@ export interface ApiVersion {
   scopes: Readonly<Partial<Record<Operation, readonly string[]>>>;
   /** The last day HubSpot serves it, where HubSpot states one (ISO date). */
   sunset?: string;
+  /**
+   * Where its scopes come from: a file of HubSpot's public spec collection at a commit, or, where
+   * HubSpot publishes none, the source it follows instead (docs/compatibility.md shows this).
+   */
+  scopeSource: string;
 }
 
-const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets'] as const;
-const objectScopes = (access: 'read' | 'write') =>
-  OBJECT_TYPES.map((type) => `crm.objects.${type}.${access}`);
+const CRM_TYPES = ['contacts', 'companies', 'deals'] as const;
 
-/** Timeline writes accept `timeline` or any CRM object write scope. */
-const TIMELINE_WRITE = ['timeline', ...objectScopes('write')];
-/** Timeline reads accept those, or any CRM object read scope. */
-const TIMELINE_READ = [...TIMELINE_WRITE, ...objectScopes('read')];
+/**
+ * HubSpot's timeline alternatives (each alone suffices): per CRM type its object scope, the
+ * sensitive and highly sensitive v2 variants and its schema scope; `tickets` and its v2 variants;
+ * and the timeline scope.
+ */
+function timelineScopes(access: 'read' | 'write', timeline: string): string[] {
+  return [
+    ...CRM_TYPES.flatMap((type) => [
+      `crm.objects.${type}.${access}`,
+      `crm.objects.${type}.sensitive.${access}.v2`,
+      `crm.objects.${type}.highly_sensitive.${access}.v2`,
+      `crm.schemas.${type}.${access}`,
+    ]),
+    'tickets',
+    'tickets.sensitive.v2',
+    'tickets.highly_sensitive.v2',
+    timeline,
+  ];
+}
+
+const TIMELINE_WRITE = timelineScopes('write', 'timeline');
+const TIMELINE_READ = timelineScopes('read', 'timeline');
+const V3_SPEC = '`CRM/Timeline/Rollouts/147898/v3/timeline.json` at `09dcebd4` (2026-06-15)';
+const APP_EVENTS_SPEC = '`CRM/Timeline/Rollouts/147898/2026-03/timeline.json` at `bc2ac282` (2026-06-15)';
 
 export const API_VERSIONS: readonly ApiVersion[] = [
   {
@@ -49,12 +72,16 @@ export const API_VERSIONS: readonly ApiVersion[] = [
     kind: 'timeline-v3',
     // The official Node client 12+ uses the first; client 11 and older, and many guides, the second.
     prefixes: ['/integrators/timeline/v3', '/crm/v3/timeline'],
+    // The developer API key (`?hapikey=`) is taken on the template routes besides these: HubSpot's
+    // guides and its Node client use it, though the spec's newest version lists OAuth only.
     scopes: {
-      'templates.read': ['developers-read', 'developers-write'],
+      'templates.read': ['developers-read'],
       'templates.write': ['developers-write'],
       'events.write': TIMELINE_WRITE,
+      // `/render` and `/detail` left the spec on 2026-02-10; they keep its last read scopes, these.
       'events.read': TIMELINE_READ,
     },
+    scopeSource: V3_SPEC,
   },
   {
     name: 'v4',
@@ -62,24 +89,44 @@ export const API_VERSIONS: readonly ApiVersion[] = [
     prefixes: ['/integrators/timeline/v4'],
     scopes: { 'events.write': TIMELINE_WRITE, 'types.read': ['developers-read'] },
     sunset: '2027-03-30',
+    scopeSource: `no v4 spec is published; ${APP_EVENTS_SPEC}, whose operations v4 serves`,
   },
   {
     name: '2026-03',
     kind: 'app-events',
     prefixes: ['/integrators/timeline/2026-03'],
     scopes: { 'events.write': TIMELINE_WRITE, 'types.read': ['developers-read'] },
+    scopeSource: APP_EVENTS_SPEC,
   },
   {
     name: '2026-09',
     kind: 'app-events',
     prefixes: ['/integrators/timeline/2026-09'],
-    // 2026-09 renames `timeline` to `timeline-write`.
     scopes: {
-      'events.write': ['timeline-write', ...objectScopes('write')],
+      'events.write': [
+        ...CRM_TYPES.flatMap((type) => [
+          `crm.objects.${type}.write`,
+          `crm.objects.${type}.sensitive.write.v2`,
+          `crm.objects.${type}.highly_sensitive.write.v2`,
+          `crm.schemas.${type}.write`,
+        ]),
+        'crm.objects.tickets.sensitive.write',
+        'crm.objects.tickets.highly_sensitive.write',
+        'tickets.sensitive.v2',
+        'tickets.highly_sensitive.v2',
+        'timeline-write',
+      ],
       'types.read': ['developers-read'],
     },
+    scopeSource:
+      'no 2026-09 spec is in the collection now; the scopes the contract recorded from it (`timeline-write` in place of `timeline`)',
   },
 ];
+
+/** Every scope some operation of some version accepts. */
+export function allScopes(): string[] {
+  return [...new Set(API_VERSIONS.flatMap((version) => Object.values(version.scopes).flat()))];
+}
 
 /** The versions of one kind. */
 export function versionsOf(kind: ApiKind): readonly ApiVersion[] {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
+import { allScopes } from './api-versions.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_SCOPES } from './credentials/authentication.js';
 import { hashSecret, matchesHash, newSecret, sameSecret } from './credentials/secrets.js';
@@ -14,8 +15,13 @@ import type { AccessToken, OAuthClient, OAuthCode } from './types.js';
 
 /** *Ours*: HubSpot does not publish how long an authorization code lives; 10 minutes (RFC 6749's advice). */
 export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
-/** Scopes a client may request: the ones this server checks, and `oauth`, which every HubSpot app has. */
-export const GRANTABLE_SCOPES: readonly string[] = ['oauth', ...DEFAULT_SCOPES];
+/**
+ * Scopes a client may request: the ones this server checks (every API version's, the CRM routes'),
+ * `developers-write` for templates, and `oauth`, which every HubSpot app has.
+ */
+export const GRANTABLE_SCOPES: readonly string[] = [
+  ...new Set(['oauth', ...DEFAULT_SCOPES, ...allScopes(), 'developers-write']),
+];
 
 /** *Ours*: HubSpot answers the installing user; the stand-in has one user per portal. */
 const USER_ID = 1;

@@ -35,7 +35,9 @@ before(async () => {
   assert.equal(created.status, 201, created.text);
   otherTemplateId = created.json.id;
   for (const [token, scopes] of [
-    ['dev-write', ['developers-write']],
+    // An app that writes templates asks for both (HubSpot's spec: reads need `developers-read`).
+    ['dev-write', ['developers-read', 'developers-write']],
+    ['dev-write-only', ['developers-write']],
     ['dev-read', ['developers-read']],
   ] as const) {
     await test.store.ensureAccessToken(
@@ -97,6 +99,21 @@ describe('template routes with a Bearer token of the app', () => {
       // The same template is there for the developer key: one app, two credentials.
       assert.equal((await templatesApi(test, prefix).get(`/${id}`)).json.name, created.json.name);
       assert.equal((await test.request('DELETE', path(`/${id}`), { token: 'dev-write' })).status, 204);
+    });
+
+    it(`developers-write alone writes but cannot read under ${prefix} (the spec's security lists)`, async () => {
+      const created = await test.request('POST', path(), {
+        body: webinarTemplateBody(),
+        token: 'dev-write-only',
+      });
+      assert.equal(created.status, 201, created.text);
+      assertMissingScopes(await test.request('GET', path(), { token: 'dev-write-only' }), [
+        'developers-read',
+      ]);
+      assert.equal(
+        (await test.request('DELETE', path(`/${created.json.id}`), { token: 'dev-write-only' })).status,
+        204,
+      );
     });
 
     it(`developers-read reads but cannot write under ${prefix}`, async () => {
