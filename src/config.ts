@@ -59,6 +59,8 @@ export interface Config {
   // issue 12: graceful shutdown
   /** Seconds a stopping server waits for in-flight requests before it cuts them and exits 1. */
   readonly shutdownTimeout: number;
+  /** Honour a request's own `X-Timeline-Fault` header (a test server; never a shared one). */
+  readonly allowFaultHeader: boolean;
 }
 
 type Parser = (raw: string, name: string) => unknown;
@@ -384,6 +386,16 @@ export const configOptions: readonly ConfigOption[] = [
     parse: integer(0, 3600),
     default: '10',
   },
+  {
+    key: 'allowFaultHeader',
+    flag: '--allow-fault-header [bool]',
+    env: 'TIMELINE_ALLOW_FAULT_HEADER',
+    description:
+      'honour a request header X-Timeline-Fault (a status or a fault action) that makes that one request fail: for test servers only',
+    parse: bool,
+    default: 'false',
+    boolean: true,
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */
@@ -451,5 +463,6 @@ export function loadConfig(
     maxConnections: values.maxConnections as number,
     metricsPublic: values.metricsPublic as boolean,
     shutdownTimeout: values.shutdownTimeout as number,
+    allowFaultHeader: values.allowFaultHeader as boolean,
   });
 }

@@ -39,7 +39,8 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
 
   app.post<{ Body: unknown }>('/events', { schema: { body: { type: 'object' } } }, async (request, reply) => {
     try {
-      await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
+      const stored = await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
+      request.storedEventIds = [stored.event.id];
       metrics.countEvents('app-events', 1, 0);
     } catch (error) {
       metrics.countEvents('app-events', 0, 1);
@@ -65,6 +66,7 @@ export async function appEventRoutes(app: FastifyInstance, options: AppEventRout
       try {
         const batch = await appEvents.createBatch(tokenOf(request), inputs, requestFacts(request));
         metrics.countEvents('app-events', batch.results.length, 0);
+        request.storedEventIds = batch.results.map((result) => result.event.id);
         return occurrenceBatchToWire(batch);
       } catch (error) {
         // All or nothing: a failed batch stored none of its inputs.

@@ -59,6 +59,7 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
       const outcome = await countedV3(metrics, request.body, () =>
         events.createBatch(tokenOf(request), request.body, requestFacts(request)),
       );
+      request.storedEventIds = outcome.results.map((event) => event.id);
       // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
       return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
     },
@@ -68,6 +69,7 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: AppDeps): 
     const event = await countedV3(metrics, request.body, () =>
       events.createOne(tokenOf(request), request.body, requestFacts(request)),
     );
+    request.storedEventIds = [event.id];
     return reply.code(201).send(eventToWire(event));
   });
 
