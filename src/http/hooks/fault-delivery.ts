@@ -51,6 +51,9 @@ export function shapeAnswer(
   spreadMs: number,
 ): Payload {
   if (shape === 'whole') return payload;
+  // A streamed answer gathers a close listener each from Fastify, the pipe, Node and the journal:
+  // past Node's warning threshold, though each goes with its response.
+  reply.raw.setMaxListeners(20);
   const body = bytesOf(payload);
   switch (shape) {
     case 'empty':
