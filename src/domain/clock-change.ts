@@ -60,12 +60,15 @@ export function instantOf(value: string | Date, field = 'setTo'): number {
   return ms;
 }
 
-/** Applies a schema-valid change: the instant first, then the move forward, then stop or run. */
+/**
+ * Applies a schema-valid change: a stop first (so `setTo` with `freeze` stands at that very
+ * instant), then the instant, the move forward, and a restart last.
+ */
 export function changeClock(clock: MovableClock, change: ClockChange): ClockState {
   const instant = change.setTo === undefined ? undefined : instantOf(change.setTo);
+  if (change.freeze === true) clock.freeze();
   if (instant !== undefined) clock.setTo(instant);
   if (change.advanceMs !== undefined) clock.advance(change.advanceMs);
-  if (change.freeze === true) clock.freeze();
   if (change.freeze === false) clock.resume();
   return clockState(clock);
 }
