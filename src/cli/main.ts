@@ -12,6 +12,7 @@ import { registerTemplates } from './commands/templates.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { networkReason } from './hubspot-http.js';
 import { packageVersion } from './package-version.js';
+import { clearReadyFile, removeReadyFile, writeReadyFile } from './ready-file.js';
 
 const program = new Command('timeline-server')
   .description("A self-hostable server that speaks HubSpot's timeline APIs (v3, app events, OAuth)")
@@ -26,6 +27,12 @@ program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USA
 
 const serve = program.command('serve').description('start the HTTP server');
 for (const option of commandLineOptions()) serve.addOption(option);
+serve.addOption(
+  new Option(
+    '--ready-file <path>',
+    'once listening, write {"url": ..., "pid": ...} to this file (removed on stop): for test suites that start the server as a subprocess',
+  ).env('TIMELINE_READY_FILE'),
+);
 serve.action(async (flags: Record<string, unknown>) => {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -38,8 +45,10 @@ serve.action(async (flags: Record<string, unknown>) => {
     throw error;
   }
   limitHeapGrowth();
+  const readyFile = typeof flags.readyFile === 'string' ? flags.readyFile : undefined;
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
+    if (readyFile !== undefined) clearReadyFile(readyFile);
     server = await startServer(config);
   } catch (error) {
     // A fixture given with --seed that is not valid: every problem, by its path in the fixture.
@@ -72,6 +81,16 @@ serve.action(async (flags: Record<string, unknown>) => {
   console.log(`oauth redirect uri: ${credentials.oauthRedirectUri}`);
   console.log(`database:           ${redactDatabase(config.db)}`);
   console.log(`listening on ${server.url}`);
+  if (readyFile !== undefined) {
+    try {
+      writeReadyFile(readyFile, server.url);
+    } catch (error) {
+      console.error(`timeline-server: cannot write --ready-file ${readyFile}: ${(error as Error).message}`);
+      await server.close();
+      process.exit(EXIT_USAGE);
+    }
+    process.on('exit', () => removeReadyFile(readyFile));
+  }
 
   stopOnSignals(server, config.shutdownTimeout);
 });

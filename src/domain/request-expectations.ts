@@ -88,7 +88,12 @@ export function expectRequests(journal: RequestJournal, expectation: RequestExpe
           ? `at most ${high}`
           : `from ${low} to ${high}`;
   throw new AssertionError({
-    message: report(journal, match, `Expected ${wanted} ${plural(high, 'request')} matching`, matched.length),
+    message: report(
+      journal,
+      match,
+      `Expected ${wanted} ${plural(high === Number.POSITIVE_INFINITY ? low : high, 'request')} matching`,
+      matched.length,
+    ),
     actual: matched.length,
     expected: count ?? (matched.length < low ? low : high),
     operator: 'expectRequests',
