@@ -90,9 +90,9 @@ function bytesOf(payload: Payload): Buffer {
 
 /** A body in pieces, one every `totalMs / pieces` (the first after one gap too). */
 function dripped(body: Buffer, totalMs: number): Readable {
-  const pieces = Math.max(1, Math.min(DRIP_PIECES, body.length));
-  const size = Math.ceil(body.length / pieces);
-  const gap = Math.floor(totalMs / pieces);
+  const size = Math.max(1, Math.ceil(body.length / DRIP_PIECES));
+  // As many gaps as pieces actually sent, so the whole body takes `totalMs`.
+  const gap = Math.floor(totalMs / Math.max(1, Math.ceil(body.length / size)));
   let offset = 0;
   let timer: NodeJS.Timeout | undefined;
   return new Readable({
