@@ -21,7 +21,7 @@ export interface JournalEntry {
   portalId?: number;
   /** The app of the credential, when known. */
   appId?: number;
-  /** The status line the client got; 0 when it got none (a fault reset the connection). */
+  /** The status line the client got; 0 when it got none (a fault reset the connection, or the client hung up first). */
   status: number;
   durationMs: number;
   correlationId: string;
@@ -42,7 +42,7 @@ export interface JournalEntry {
   faultHeader?: string;
   /** How a fault broke the answer's delivery. */
   action?: FaultAction;
-  /** What the route answered, when a fault after it sent something else. */
+  /** What the route answered, when the client got something else (a fault's answer, or none). */
   routeStatus?: number;
   /** The route ran and succeeded (a write is stored) before a fault broke or replaced its answer. */
   stored?: boolean;

@@ -135,6 +135,33 @@ describe('faults after the route: stored, answer lost', () => {
   });
 });
 
+describe('a client that times out while the answer is held back', () => {
+  it('gives up; the event is stored all the same, and the journal says so with status 0', async () => {
+    await addFault({ match: { path: `${API}/events` }, when: 'after', delayMs: 500, times: 1 });
+    const outcome = await new Promise<string>((resolve) => {
+      const req = httpRequest(`${server.url}${API}/events`, {
+        method: 'POST',
+        timeout: 100,
+        headers: { authorization: `Bearer ${server.accessToken}`, 'content-type': 'application/json' },
+      });
+      req.on('response', () => resolve('answered'));
+      req.on('timeout', () => {
+        req.destroy();
+        resolve('timed out');
+      });
+      req.on('error', () => {});
+      req.end(JSON.stringify(event('timed-out')));
+    });
+    assert.equal(outcome, 'timed out');
+    assert.equal(await stored('timed-out'), 200);
+    const entry = await lastPost();
+    assert.equal(entry.status, 0, 'the client got no answer');
+    assert.equal(entry.routeStatus, 201);
+    assert.equal(entry.stored, true);
+    assert.deepEqual(entry.storedEventIds, ['timed-out']);
+  });
+});
+
 describe('connection-level faults', () => {
   it('reset before the route: ECONNRESET and nothing stored; the journal shows status 0', async () => {
     await addFault({ match: { path: `${API}/events` }, action: 'reset', times: 1 });

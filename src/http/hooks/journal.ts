@@ -1,6 +1,7 @@
 /**
- * Records every request on HubSpot's routes in the request journal once its answer is sent (or its
- * connection closed first: a client that hung up, a fault that broke the connection): method, path
+ * Records every request on HubSpot's routes in the request journal once its answer is sent, or when
+ * its connection closes first (a fault broke it, or the client hung up: status 0 when no status
+ * line went out): method, path
  * (credentials redacted), caller, status, duration, correlation id, the request body, the body of
  * an answer that is not a plain success, the ids of the events a write stored, and what a fault did.
  * No header is recorded, so neither an `Authorization` header nor the admin token can appear in it.
@@ -48,8 +49,16 @@ export function journalHooks(app: FastifyInstance, journal: RequestJournal, cloc
 
   app.addHook('onRequest', async (request, reply) => {
     if (isOwnRoute(request)) return;
-    // A connection that closes before the answer is finished never reaches onResponse.
-    reply.raw.once('close', () => record(request, reply));
+    // An answer whose connection closes before it is finished (a fault broke it, or the client hung
+    // up while it was sent) never reaches onResponse. One not begun yet is recorded by onResponse
+    // once the route has answered.
+    reply.raw.once('close', () => {
+      if (request.journaled) return;
+      // No status line went out: the client got nothing (what the route answered, if it had, is
+      // `routeStatus`).
+      if (!reply.raw.headersSent) request.sentStatus = 0;
+      record(request, reply);
+    });
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -98,10 +107,11 @@ export function journalEntry(request: FastifyRequest, reply: FastifyReply, clock
     if (fault.source === 'header') entry.faultHeader = fault.header;
     else entry.faultId = fault.id;
     if (fault.kind !== 'status' && fault.kind !== 'delay') entry.action = fault.kind;
-    if (request.routeStatus !== undefined) {
-      entry.routeStatus = request.routeStatus;
-      if (request.routeStatus >= 200 && request.routeStatus < 300) entry.stored = true;
-    }
+  }
+  // The route's own answer, when the client got something else (a fault's, or none at all).
+  if (request.routeStatus !== undefined) {
+    entry.routeStatus = request.routeStatus;
+    if (request.routeStatus >= 200 && request.routeStatus < 300) entry.stored = true;
   }
   return entry;
 }
