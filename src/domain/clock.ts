@@ -39,7 +39,7 @@ export function movableClock(base: Clock = systemClock): MovableClock {
   return {
     now,
     get offsetMs() {
-      return now() - base.now();
+      return frozenAt === undefined ? offset : frozenAt - base.now();
     },
     get frozen() {
       return frozenAt !== undefined;

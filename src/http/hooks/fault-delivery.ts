@@ -71,6 +71,11 @@ export function shapeAnswer(
       return breaking(reply, 'after-headers');
     case 'reset':
       return breaking(reply, 'reset');
+    default: {
+      // A shape added to AnswerShape without a delivery here fails to compile.
+      const unknown: never = shape;
+      throw new Error(`no delivery for the answer shape ${String(unknown)}`);
+    }
   }
 }
 
