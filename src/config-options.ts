@@ -293,6 +293,16 @@ export const configOptions: readonly ConfigOption[] = [
     parse: integer(0, 3600),
     default: '10',
   },
+  {
+    key: 'allowFaultHeader',
+    flag: '--allow-fault-header [bool]',
+    env: 'TIMELINE_ALLOW_FAULT_HEADER',
+    description:
+      'honour a request header X-Timeline-Fault (a status or a fault action) that makes that one request fail: for test servers only',
+    parse: bool,
+    default: 'false',
+    boolean: true,
+  },
 ];
 
 /** Commander options for every setting: flag, environment variable and default, as `--help` shows them. */

@@ -66,6 +66,8 @@ export interface Config {
   // issue 12: graceful shutdown
   /** Seconds a stopping server waits for in-flight requests before it cuts them and exits 1. */
   readonly shutdownTimeout: number;
+  /** Honour a request's own `X-Timeline-Fault` header (a test server; never a shared one). */
+  readonly allowFaultHeader: boolean;
 }
 
 /** Where a setting's value came from, for messages: its flag, or its environment variable. */
@@ -130,6 +132,7 @@ export function loadConfig(
     maxConnections: values.maxConnections as number,
     metricsPublic: values.metricsPublic as boolean,
     shutdownTimeout: values.shutdownTimeout as number,
+    allowFaultHeader: values.allowFaultHeader as boolean,
   });
 }
 

@@ -12,14 +12,31 @@
  * (`/_admin/v1/...`) does the same from any language. See docs/testing.md.
  */
 import { loadConfig } from './config.js';
-import type { Fault, FaultMatch, FaultStatus } from './domain/faults.js';
-import { pathMatcher } from './domain/path-match.js';
-import type { JournalEntry, JournalFilter } from './domain/request-journal.js';
-import type { SeedResult } from './domain/seed-service.js';
+import { type ClockState, changeClock, clockState, instantOf } from './domain/clock-change.js';
+import { type Fault, type FaultInput, readFaultInput } from './domain/faults.js';
+import {
+  expectRequests,
+  journalFilter,
+  type RequestExpectation,
+  type RequestMatch,
+  waitForRequest,
+} from './domain/request-expectations.js';
+import type { JournalEntry } from './domain/request-journal.js';
+import type { SeedFixture, SeedResult } from './domain/seed-service.js';
 import { readFixture, startServer } from './server.js';
 
+export type { ClockChange, ClockState } from './domain/clock-change.js';
+export type {
+  Fault,
+  FaultAction,
+  FaultInput,
+  FaultMatch,
+  FaultStatus,
+  FaultWhen,
+} from './domain/faults.js';
+export type { RequestExpectation, RequestMatch } from './domain/request-expectations.js';
 export { ApiError } from './errors.js';
-export type { Fault, FaultMatch, FaultStatus, JournalEntry, SeedResult };
+export type { JournalEntry, SeedFixture, SeedResult };
 
 export interface TimelineServerOptions {
   /** `':memory:'` (default), a SQLite file path, or a `postgres://` URL. */
@@ -45,38 +62,17 @@ export interface TimelineServerOptions {
   journalSize?: number;
   /** Create a missing CRM record for an unknown objectId instead of failing (default false). */
   autoCreateRecords?: boolean;
-}
-
-/** A seed fixture: see docs/testing.md for every field. */
-export interface SeedFixture {
-  portals?: { id: number; timeZone?: string; rateLimit?: string | null }[];
-  developerAccounts?: { apiKey: string; appIds?: number[] }[];
-  accessTokens?: { token: string; portalId?: number; appId?: number; scopes?: string[] }[];
-  templates?: ({ ref: string; appId?: number; name: string } & Record<string, unknown>)[];
-  records?: {
-    portalId?: number;
-    objectType?: string;
-    properties: Record<string, string | number | boolean | null>;
-  }[];
-  events?: ({ template: string; portalId?: number } & Record<string, unknown>)[];
-}
-
-/** What `POST /_admin/v1/faults` takes. */
-export interface FaultInput {
-  match?: { method?: string; path?: string; portalId?: number };
-  status?: FaultStatus;
-  delayMs?: number;
-  times?: number;
-  probability?: number;
-  seed?: number;
+  /** Honour a request's own `X-Timeline-Fault` header (default true here; off for `serve`). */
+  allowFaultHeader?: boolean;
+  /**
+   * `/oauth/authorize` installs the provisioned app into the provisioned portal at once, without an
+   * approval page (default true here, as a test suite wants; off for `serve`: docs/security.md).
+   */
+  oauthAutoApprove?: boolean;
 }
 
 /** Filters of the request journal; `path` is a prefix, or a glob when it has `*`, `?`, `[` or `{`. */
-export interface RequestFilter {
-  path?: string;
-  method?: string;
-  status?: number;
-  portalId?: number;
+export interface RequestFilter extends RequestMatch {
   limit?: number;
 }
 
@@ -97,11 +93,35 @@ export interface TimelineServer {
   seed(fixture: SeedFixture): Promise<SeedResult>;
   /** Recent requests on HubSpot's routes, newest first. */
   requests(filter?: RequestFilter): JournalEntry[];
-  /** Makes matching requests fail or wait; returns the fault with its id. */
+  /** How many requests of the journal match. */
+  countRequests(match?: RequestMatch): number;
+  /**
+   * The matching requests (newest first) when their number is as expected (`count`, `atLeast`,
+   * `atMost`; default at least 1); otherwise throws an AssertionError listing the closest requests seen.
+   */
+  expectRequests(expectation: RequestExpectation): JournalEntry[];
+  /** Resolves with the newest matching request once the journal has `atLeast` (default 1) of them. */
+  waitForRequest(
+    match: RequestMatch & { atLeast?: number },
+    options?: { timeoutMs?: number },
+  ): Promise<JournalEntry>;
+  /** Makes matching requests fail, wait or break; returns the fault with its id. */
   addFault(fault: FaultInput): Fault;
+  /** Removes one fault; false when none has that id. */
+  removeFault(id: string): boolean;
   clearFaults(): void;
-  /** Moves the server's clock forward (rate-limit windows, default event timestamps). */
-  advanceClock(ms: number): void;
+  /** The server's clock: its time, whether it is frozen, how far it is from real time. */
+  clock(): ClockState;
+  /** Stops the server's clock at its current instant. */
+  freezeClock(): ClockState;
+  /** Lets a frozen clock run again from the instant it stood at. */
+  resumeClock(): ClockState;
+  /** Puts the clock at an instant (either direction), frozen or running as it was. */
+  setClock(instant: string | Date | number): ClockState;
+  /** Moves the server's clock forward (rate-limit windows, default event timestamps, token expiry). */
+  advanceClock(ms: number): ClockState;
+  /** Back to real time, running. */
+  resetClock(): ClockState;
   /** Stops listening and frees everything (store, worker thread, timers). */
   close(): Promise<void>;
 }
@@ -117,6 +137,9 @@ export async function startTimelineServer(options: TimelineServerOptions = {}): 
       settings[key] = typeof value === 'number' ? String(value) : value;
   }
   if (options.autoCreateRecords !== undefined) settings.autoCreateRecords = String(options.autoCreateRecords);
+  // A test server: a request may name its own fault.
+  settings.allowFaultHeader = String(options.allowFaultHeader ?? true);
+  settings.oauthAutoApprove = String(options.oauthAutoApprove ?? true);
   const config = loadConfig(settings, () => 'code');
   const running = await startServer(config);
   const { deps, credentials } = running;
@@ -140,18 +163,33 @@ export async function startTimelineServer(options: TimelineServerOptions = {}): 
     reset: (resetOptions = {}) => deps.resets.reset(resetOptions.portalId),
     seed: (fixture) => deps.seeds.seed(fixture, deps.seedDefaults),
     requests: (filter = {}) => {
-      const { path, method, ...rest } = filter;
-      const journalFilter: JournalFilter = { ...rest };
-      if (path !== undefined) journalFilter.pathMatches = pathMatcher(path);
-      if (method !== undefined) journalFilter.method = method.toUpperCase();
-      return deps.journal.list(journalFilter);
+      const { limit, ...match } = filter;
+      return deps.journal.list(
+        limit === undefined ? journalFilter(match) : { ...journalFilter(match), limit },
+      );
     },
-    addFault: (fault) => deps.faults.add(fault),
+    countRequests: (match = {}) => deps.journal.countOf(journalFilter(match)),
+    expectRequests: (expectation) => expectRequests(deps.journal, expectation),
+    waitForRequest: (match, waitOptions) => waitForRequest(deps.journal, match, waitOptions),
+    addFault: (fault) => deps.faults.add(readFaultInput(fault)),
+    removeFault: (id) => deps.faults.remove(id),
     clearFaults: () => deps.faults.clear(),
+    clock: () => clockState(deps.clock),
+    freezeClock: () => changeClock(deps.clock, { freeze: true }),
+    resumeClock: () => changeClock(deps.clock, { freeze: false }),
+    setClock: (instant) => {
+      deps.clock.setTo(instantOf(typeof instant === 'number' ? new Date(instant) : instant, 'instant'));
+      return clockState(deps.clock);
+    },
     advanceClock: (ms) => {
-      if (!Number.isFinite(ms) || ms < 0)
-        throw new RangeError('advanceClock takes a number of milliseconds >= 0');
+      if (!Number.isInteger(ms) || ms < 0)
+        throw new RangeError('advanceClock takes a whole number of milliseconds >= 0');
       deps.clock.advance(ms);
+      return clockState(deps.clock);
+    },
+    resetClock: () => {
+      deps.clock.realTime();
+      return clockState(deps.clock);
     },
     close: () => {
       closed ??= running.close().then(() => undefined);

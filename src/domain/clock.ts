@@ -10,31 +10,58 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * A clock the admin API can move forward (`POST /_admin/v1/clock`), so a test can let a rate-limit
- * window pass, or a token expire, without waiting. Everything that reads time reads it through the
- * server's one MovableClock: request arrival, default event timestamps, rate-limit windows.
+ * The server's one clock, which a test can stop, set and move (`POST /_admin/v1/clock`,
+ * `server.freezeClock()` ...), so a rate-limit window passes, a token expires or a day ends without
+ * waiting. Everything that reads time reads it through it: request arrival, the timestamps the
+ * server fills, rate-limit windows and days, OAuth expiry, the journal's times.
  */
 export interface MovableClock extends Clock {
-  /** Milliseconds the clock is ahead of the clock it wraps. */
+  /** Milliseconds the clock is ahead of the clock it wraps (behind: negative), now. */
   readonly offsetMs: number;
-  /** Moves the clock forward by `ms` (cumulative). */
+  /** Whether the clock stands still. */
+  readonly frozen: boolean;
+  /** Moves the clock forward by `ms` (cumulative); a frozen clock stays frozen, at the later instant. */
   advance(ms: number): void;
-  /** Back to the wrapped clock's time. */
+  /** Stops the clock at its current instant. */
+  freeze(): void;
+  /** Lets a frozen clock run again, from the instant it stood at. */
+  resume(): void;
+  /** Puts the clock at `epochMs` (either direction); frozen or running as it was. */
+  setTo(epochMs: number): void;
+  /** Back to the wrapped clock's time, running. */
   realTime(): void;
 }
 
 export function movableClock(base: Clock = systemClock): MovableClock {
   let offset = 0;
+  let frozenAt: number | undefined;
+  const now = () => frozenAt ?? base.now() + offset;
   return {
-    now: () => base.now() + offset,
+    now,
     get offsetMs() {
-      return offset;
+      return frozenAt === undefined ? offset : frozenAt - base.now();
+    },
+    get frozen() {
+      return frozenAt !== undefined;
     },
     advance: (ms) => {
-      offset += ms;
+      if (frozenAt === undefined) offset += ms;
+      else frozenAt += ms;
+    },
+    freeze: () => {
+      frozenAt = now();
+    },
+    resume: () => {
+      if (frozenAt !== undefined) offset = frozenAt - base.now();
+      frozenAt = undefined;
+    },
+    setTo: (epochMs) => {
+      if (frozenAt === undefined) offset = epochMs - base.now();
+      else frozenAt = epochMs;
     },
     realTime: () => {
       offset = 0;
+      frozenAt = undefined;
     },
   };
 }

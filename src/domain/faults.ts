@@ -1,41 +1,45 @@
 /**
- * Fault injection (`/_admin/v1/faults`): the next `times` requests that match (or each one with
- * probability `p`, drawn from a generator seeded with `seed`, so a run is reproducible) answer with
- * HubSpot's error for `status`, or wait `delayMs` first. The HTTP hook asks `take()` before the route
- * runs, so a faulted request changes nothing stored.
+ * Fault injection (`/_admin/v1/faults`, `server.addFault`, the `X-Timeline-Fault` header): the next
+ * `times` requests that match (or each one with probability `p`, drawn from a generator seeded with
+ * `seed`, so a run is reproducible) get the fault's effect (`fault-kinds.ts`). The HTTP hook asks
+ * `take()` once the request is authenticated and counted; a fault `before` the route answers in its
+ * place (nothing is stored), a fault `after` it lets the route run and breaks its answer.
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { type ErrorDetail, invalidInput } from '../errors.js';
 import type { IdGenerator } from './clock.js';
-import { isObject } from './json.js';
+import {
+  FAULT_HEADER_NAME,
+  type FaultEffect,
+  FaultEffectSchema,
+  type FaultInput,
+  FaultInputSchema,
+  type FaultMatch,
+  parseFaultHeader,
+  resolveEffect,
+} from './fault-kinds.js';
 import { pathMatcher } from './path-match.js';
+import { schemaCheck } from './schema-check.js';
 
-/** The statuses a fault may answer with: HubSpot's rate limit and its server-side failures. */
-export const FAULT_STATUSES = [429, 500, 502, 503, 504] as const;
-export type FaultStatus = (typeof FAULT_STATUSES)[number];
-/** *Ours*: the longest injected delay, so a forgotten fault cannot hang a suite for long. */
-export const MAX_FAULT_DELAY_MS = 120_000;
+export * from './fault-kinds.js';
 
-export interface FaultMatch {
-  method?: string;
-  path?: string;
-  portalId?: number;
-}
-
-/** A fault as `GET /_admin/v1/faults` shows it. */
-export interface Fault {
+/** A fault as `GET /_admin/v1/faults` shows it: what it was given, resolved, and its counts. */
+export type Fault = Omit<FaultInput, 'times'> & {
   id: string;
   match: FaultMatch;
-  status?: FaultStatus;
-  delayMs?: number;
+  when: FaultEffect['when'];
   /** How many more matching requests it answers; absent: every one until cleared. */
   remaining?: number;
-  probability?: number;
-  seed?: number;
   /** Requests it has answered so far. */
   fired: number;
-}
+};
+
+/** The fault a request got: its effect, and where it came from. */
+export type FiredFault = FaultEffect & { id: string } & (
+    | { source: 'rule' }
+    | { source: 'header'; header: string }
+  );
 
 /** What a request is matched on. */
 export interface FaultTarget {
@@ -46,27 +50,19 @@ export interface FaultTarget {
 
 interface ActiveFault {
   fault: Fault;
+  effect: FaultEffect;
   matchesPath: (path: string) => boolean;
   draw?: () => number;
 }
 
-function integerField(
-  body: Record<string, unknown>,
-  field: string,
-  min: number,
-  max: number,
-  problems: ErrorDetail[],
-  where = field,
-): number | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  problems.push({
-    message: `${where} must be an integer from ${min} to ${max}`,
-    code: 'INVALID_VALUE',
-    in: where,
-  });
-  return undefined;
+const checkInput = schemaCheck(FaultInputSchema);
+const checkEffect = schemaCheck(FaultEffectSchema);
+
+/** A fault from code (`server.addFault`): the route's schema, run here, refuses what it refuses. */
+export function readFaultInput(value: unknown): FaultInput {
+  const problems = checkInput(value);
+  if (problems.length > 0) throw invalidInput(problems);
+  return value as FaultInput;
 }
 
 export class FaultRules {
@@ -74,70 +70,27 @@ export class FaultRules {
 
   constructor(private readonly ids: IdGenerator) {}
 
-  /** Validates a `POST /_admin/v1/faults` body (every problem in one 400) and adds the fault. */
-  add(body: unknown): Fault {
-    if (!isObject(body))
-      throw invalidInput([{ message: 'The body must be a JSON object', code: 'INVALID_TYPE', in: 'body' }]);
-    const problems: ErrorDetail[] = [];
-    const match: FaultMatch = {};
-    if (body.match !== undefined) {
-      if (!isObject(body.match)) {
-        problems.push({ message: 'match must be an object', code: 'INVALID_TYPE', in: 'match' });
-      } else {
-        const { method, path } = body.match;
-        if (method !== undefined) {
-          if (typeof method === 'string' && /^[A-Za-z]+$/.test(method)) match.method = method.toUpperCase();
-          else
-            problems.push({
-              message: 'match.method must be an HTTP method',
-              code: 'INVALID_TYPE',
-              in: 'match.method',
-            });
-        }
-        if (path !== undefined) {
-          if (typeof path === 'string' && path.startsWith('/')) match.path = path;
-          else
-            problems.push({
-              message: 'match.path must be a path prefix or glob starting with /',
-              code: 'INVALID_FORMAT',
-              in: 'match.path',
-            });
-        }
-        const portalId = integerField(body.match, 'portalId', 1, 2 ** 53 - 1, problems, 'match.portalId');
-        if (portalId !== undefined) match.portalId = portalId;
-      }
-    }
-    const fault: Fault = { id: this.ids.uuid(), match, fired: 0 };
-    if (body.status !== undefined) {
-      if ((FAULT_STATUSES as readonly unknown[]).includes(body.status))
-        fault.status = body.status as FaultStatus;
-      else
-        problems.push({
-          message: `status must be one of ${FAULT_STATUSES.join(', ')}`,
-          code: 'INVALID_ENUM',
-          in: 'status',
-        });
-    }
-    const delayMs = integerField(body, 'delayMs', 0, MAX_FAULT_DELAY_MS, problems);
-    if (delayMs !== undefined) fault.delayMs = delayMs;
-    const times = integerField(body, 'times', 1, 2 ** 31 - 1, problems);
+  /** Adds a fault of a schema-valid input; a combination its kind cannot act on is a 400. */
+  add(input: FaultInput): Fault {
+    const effect = resolveEffect(input);
+    if (Array.isArray(effect)) throw invalidInput(effect);
+    const match: FaultMatch = { ...input.match };
+    if (match.method !== undefined) match.method = match.method.toUpperCase();
+    const { times, seed, match: _given, ...rest } = input;
+    const fault: Fault = {
+      ...rest,
+      ...effectFields(effect),
+      when: effect.when,
+      id: this.ids.uuid(),
+      match,
+      fired: 0,
+    };
     if (times !== undefined) fault.remaining = times;
-    if (body.probability !== undefined) {
-      const p = body.probability;
-      if (typeof p === 'number' && p > 0 && p <= 1) fault.probability = p;
-      else
-        problems.push({
-          message: 'probability must be a number above 0 and at most 1',
-          code: 'INVALID_VALUE',
-          in: 'probability',
-        });
-    }
-    const seed = integerField(body, 'seed', -(2 ** 31), 2 ** 31 - 1, problems);
-    if (body.status === undefined && body.delayMs === undefined) {
-      problems.push({ message: 'give status, delayMs, or both', code: 'REQUIRED_FIELD', in: 'status' });
-    }
-    if (problems.length > 0) throw invalidInput(problems);
-    const active: ActiveFault = { fault, matchesPath: match.path ? pathMatcher(match.path) : () => true };
+    const active: ActiveFault = {
+      fault,
+      effect,
+      matchesPath: match.path ? pathMatcher(match.path) : () => true,
+    };
     if (fault.probability !== undefined) {
       // A seed not given is chosen here and shown in the listing, so the run can be repeated.
       fault.seed = seed ?? Number.parseInt(this.ids.secret(4), 16) | 0;
@@ -145,11 +98,11 @@ export class FaultRules {
       active.draw = () => uniformFloat64(generator);
     }
     this.active.push(active);
-    return { ...fault, match: { ...match } };
+    return copy(fault);
   }
 
   /** The fault that answers this request, if any (counting it), in the order the faults were added. */
-  take(target: FaultTarget): Fault | undefined {
+  take(target: FaultTarget): FiredFault | undefined {
     if (this.active.length === 0) return undefined;
     for (const entry of this.active) {
       const { fault } = entry;
@@ -163,13 +116,13 @@ export class FaultRules {
         fault.remaining -= 1;
         if (fault.remaining === 0) this.active = this.active.filter((other) => other !== entry);
       }
-      return fault;
+      return { ...entry.effect, id: fault.id, source: 'rule' };
     }
     return undefined;
   }
 
   list(): Fault[] {
-    return this.active.map(({ fault }) => ({ ...fault, match: { ...fault.match } }));
+    return this.active.map(({ fault }) => copy(fault));
   }
 
   /** Removes one fault; false when no fault has that id. */
@@ -184,4 +137,32 @@ export class FaultRules {
     this.active =
       portalId === undefined ? [] : this.active.filter((entry) => entry.fault.match.portalId !== portalId);
   }
+}
+
+/**
+ * The fault a request names in its `X-Timeline-Fault` header (honoured only where the server allows
+ * it), checked as a rule is; a header that is not one is a 400 naming the header.
+ */
+export function headerFault(value: string): FiredFault {
+  const fields = parseFaultHeader(value);
+  const problems = checkEffect(fields);
+  const effect = problems.length > 0 ? problems : resolveEffect(fields);
+  if (Array.isArray(effect)) {
+    throw invalidInput(effect.map((problem) => underHeader(problem)));
+  }
+  return { ...effect, id: 'header', source: 'header', header: value };
+}
+
+function underHeader(problem: ErrorDetail): ErrorDetail {
+  return { ...problem, message: `${FAULT_HEADER_NAME}: ${problem.message}`, in: FAULT_HEADER_NAME };
+}
+
+/** The fields of an effect a listing shows (its kind is implied by them, as in the input). */
+function effectFields(effect: FaultEffect): Partial<Fault> {
+  const { kind: _kind, ...fields } = effect;
+  return fields;
+}
+
+function copy(fault: Fault): Fault {
+  return { ...fault, match: { ...fault.match } };
 }

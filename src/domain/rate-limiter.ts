@@ -206,8 +206,12 @@ export class RateLimiter {
     }
     let daily = this.daily.get(key);
     if (daily?.day !== hit.day) {
-      // A new day for this key (its portal's midnight): the old day's total is written at the next flush.
-      if (daily && daily.hits > 0) this.finished.push(daily);
+      // A new day for this key (its portal's midnight): the old day's total is written at the next
+      // flush, and kept here too, so a clock moved back to that day counts on from it.
+      if (daily && daily.hits > 0) {
+        this.finished.push(daily);
+        this.persisted.set(`${key}:${daily.day}`, daily.hits);
+      }
       daily = {
         portalId: hit.portalId,
         appId: hit.appId,

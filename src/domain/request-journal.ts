@@ -2,13 +2,17 @@
  * The request journal behind `GET /_admin/v1/requests`: the last `size` requests on HubSpot's routes,
  * newest first, in a fixed ring (memory is bounded whatever the traffic). Secrets never enter it:
  * the HTTP hook records no header at all, and the path's query goes through `redactQuery` first.
+ * Code in the same process can be told of each entry as it is recorded (`server.waitForRequest`).
  */
+import type { FaultAction } from './fault-kinds.js';
 
-/** Request bodies and error bodies are cut to this many characters (UTF-16 code units). */
+/** Request bodies and answer bodies are cut to this many characters (UTF-16 code units). */
 export const JOURNAL_BODY_LIMIT = 4096;
+/** At most this many stored event ids are kept for one request (a batch may store thousands). */
+export const JOURNAL_ID_LIMIT = 100;
 
 export interface JournalEntry {
-  /** ISO time the request arrived (the server's clock, so it moves with `POST /_admin/v1/clock`). */
+  /** ISO time the request arrived (the server's clock, so it follows `POST /_admin/v1/clock`). */
   time: string;
   method: string;
   /** The path with its query, credentials redacted. */
@@ -17,19 +21,34 @@ export interface JournalEntry {
   portalId?: number;
   /** The app of the credential, when known. */
   appId?: number;
+  /** The status line the client got; 0 when it got none (a fault reset the connection, or the client hung up first). */
   status: number;
   durationMs: number;
   correlationId: string;
   /** The request body as sent, cut to JOURNAL_BODY_LIMIT; absent when there was none. */
   requestBody?: string;
-  /** The response body of an error (status 400 and above), cut the same way. */
+  /**
+   * The answer's body when it is not a plain success: a 207 (its `errors` first, so a cut keeps
+   * them) and every 4xx and 5xx, cut the same way.
+   */
   responseBody?: string;
-  /** Set when a body was cut. */
+  /** The ids of the events a successful write stored (at most JOURNAL_ID_LIMIT). */
+  storedEventIds?: string[];
+  /** Set when a body or the id list was cut. */
   truncated?: boolean;
-  /** Set when an injected fault answered the request (its id). */
+  /** The id of the injected fault that answered the request. */
   faultId?: string;
+  /** The `X-Timeline-Fault` header that answered the request. */
+  faultHeader?: string;
+  /** How a fault broke the answer's delivery. */
+  action?: FaultAction;
+  /** What the route answered, when the client got something else (a fault's answer, or none). */
+  routeStatus?: number;
+  /** The route ran and succeeded (a write is stored) before a fault broke or replaced its answer. */
+  stored?: boolean;
 }
 
+/** What the journal is searched by. */
 export interface JournalFilter {
   /** A path prefix, or a glob when it has `*`, `?` or `[` (matched by the caller's matcher). */
   pathMatches?: (path: string) => boolean;
@@ -39,10 +58,18 @@ export interface JournalFilter {
   limit?: number;
 }
 
+export function entryMatches(entry: JournalEntry, filter: JournalFilter): boolean {
+  if (filter.method !== undefined && entry.method !== filter.method) return false;
+  if (filter.status !== undefined && entry.status !== filter.status) return false;
+  if (filter.portalId !== undefined && entry.portalId !== filter.portalId) return false;
+  return !filter.pathMatches || filter.pathMatches(entry.path.split('?')[0] ?? '');
+}
+
 export class RequestJournal {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private count = 0;
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(readonly size: number) {
     this.ring = new Array(size);
@@ -53,6 +80,13 @@ export class RequestJournal {
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.size;
     if (this.count < this.size) this.count += 1;
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  /** Calls `listener` with each entry recorded from now on, until the returned function is called. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Newest first, filtered, at most `filter.limit` entries. */
@@ -61,13 +95,18 @@ export class RequestJournal {
     const limit = filter.limit ?? this.size;
     for (let i = 1; i <= this.count && out.length < limit; i++) {
       const entry = this.ring[(this.next - i + this.size) % this.size] as JournalEntry;
-      if (filter.method !== undefined && entry.method !== filter.method) continue;
-      if (filter.status !== undefined && entry.status !== filter.status) continue;
-      if (filter.portalId !== undefined && entry.portalId !== filter.portalId) continue;
-      if (filter.pathMatches && !filter.pathMatches(entry.path.split('?')[0] ?? '')) continue;
-      out.push(entry);
+      if (entryMatches(entry, filter)) out.push(entry);
     }
     return out;
+  }
+
+  /** How many entries match (of the last `size` requests: older ones are gone). */
+  countOf(filter: JournalFilter = {}): number {
+    let n = 0;
+    for (let i = 1; i <= this.count; i++) {
+      if (entryMatches(this.ring[(this.next - i + this.size) % this.size] as JournalEntry, filter)) n += 1;
+    }
+    return n;
   }
 
   /** Forgets every entry, or those of one portal. */
@@ -81,8 +120,14 @@ export class RequestJournal {
     const kept = this.list()
       .filter((entry) => entry.portalId !== portalId)
       .reverse();
-    this.clear();
-    for (const entry of kept) this.record(entry);
+    this.ring.fill(undefined);
+    this.next = 0;
+    this.count = 0;
+    for (const entry of kept) {
+      this.ring[this.next] = entry;
+      this.next = (this.next + 1) % this.size;
+      this.count += 1;
+    }
   }
 }
 

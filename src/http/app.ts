@@ -12,7 +12,7 @@ import { ApiError, invalidInput } from '../errors.js';
 import { redactPath } from '../redact.js';
 import type { AppDeps } from './deps.js';
 import { sendError, toApiError } from './error-handler.js';
-import { faultHook } from './hooks/faults.js';
+import { faultHooks } from './hooks/faults.js';
 import { journalHooks } from './hooks/journal.js';
 import { rateLimitHook } from './hooks/rate-limit.js';
 import { loggerOptions } from './logger-options.js';
@@ -172,7 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // every HubSpot route (after its authentication hook, before its body is validated)
   journalHooks(app, deps.journal, deps.clock);
   rateLimitHook(app, deps.rateLimiter, deps.metrics);
-  faultHook(app, deps.faults);
+  faultHooks(app, deps.faults, { allowHeader: config.allowFaultHeader });
 
   // Touches the store, so a load balancer stops sending work to a server whose database is down
   // (a 503 in HubSpot's envelope, through the error handler).

@@ -6,6 +6,7 @@
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InputParseFailure, TooManyInputs } from '../domain/events/v3-event-parsing.js';
+import { type SchemaError, schemaDetails } from '../domain/schema-problems.js';
 import { isStoreUnavailable } from '../domain/store-errors.js';
 import { ApiError, type DetailCode, type ErrorDetail, invalidInput, toErrorBody } from '../errors.js';
 import { redactPath } from '../redact.js';
@@ -35,7 +36,7 @@ export function toApiError(error: unknown, request: FastifyRequest, bodyLimit: n
     return invalidInput([{ message: error.message, code: 'TOO_MANY', in: 'inputs' }]);
   }
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) return invalidInput(schemaProblems(fastifyError));
+  if (fastifyError.validation) return invalidInput(schemaProblems(fastifyError, request));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       // HubSpot answers a non-JSON body with a 400 (the issue's rule), not the 415 Fastify would.
@@ -68,85 +69,20 @@ function parseFailureError(failure: InputParseFailure, rawBody: string | undefin
 /**
  * The problems a route's JSON Schema found (a route with `attachValidation` reads them from
  * `request.validationError`), each naming its field, so the domain can add its own to the same 400.
+ * Given the request, an unknown field's message lists the fields its schema takes.
  */
-export function schemaProblems(error: SchemaFailure | undefined | null): ErrorDetail[] {
-  return (error?.validation ?? []).map((v) => validationDetail(v, error?.validationContext));
+export function schemaProblems(
+  error: SchemaFailure | undefined | null,
+  request?: Pick<FastifyRequest, 'routeOptions'>,
+): ErrorDetail[] {
+  const context = error?.validationContext;
+  const schema = context
+    ? (request?.routeOptions.schema as Record<string, unknown> | undefined)?.[context]
+    : undefined;
+  return schemaDetails(error?.validation ?? [], context, schema);
 }
 
 interface SchemaFailure {
-  validation?: readonly AjvError[];
+  validation?: readonly SchemaError[];
   validationContext?: string;
-}
-
-interface AjvError {
-  instancePath?: string;
-  keyword?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
-/** An Ajv error as HubSpot's ErrorDetail: `in` names the field (`tokens[0].name`). */
-function validationDetail(v: AjvError, where: string | undefined): ErrorDetail {
-  let path = (v.instancePath ?? '')
-    .split('/')
-    .slice(1)
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('')
-    .replace(/^\./, '');
-  const missing = v.params?.missingProperty;
-  if (v.keyword === 'required' && typeof missing === 'string') path = path ? `${path}.${missing}` : missing;
-  const field = path || (where === 'body' ? 'body' : (where ?? 'request'));
-  const codes: Record<string, DetailCode> = {
-    required: 'REQUIRED_FIELD',
-    type: 'INVALID_TYPE',
-    enum: 'INVALID_ENUM',
-    pattern: 'INVALID_FORMAT',
-    minLength: 'REQUIRED_FIELD',
-    maxItems: 'TOO_MANY',
-    minItems: 'TOO_FEW',
-    maxLength: 'TOO_LONG',
-  };
-  const detail: ErrorDetail = { message: readableMessage(field, v), in: field };
-  const code = codes[v.keyword ?? ''];
-  if (code) detail.code = code;
-  return detail;
-}
-
-/** What was wrong with the field, in words a HubSpot user reads (not Ajv's "must have required property"). */
-function readableMessage(field: string, v: AjvError): string {
-  const params = v.params ?? {};
-  switch (v.keyword) {
-    case 'required':
-      return `${field} is required`;
-    case 'type':
-      return `${field} must be ${article(String(params.type))}`;
-    case 'enum':
-      return Array.isArray(params.allowedValues)
-        ? `${field} must be one of ${(params.allowedValues as unknown[]).join(', ')}`
-        : `${field} is not one of the allowed values`;
-    case 'minLength':
-      return `${field} must not be empty`;
-    case 'maxLength':
-      return `${field} must be at most ${String(params.limit)} characters long`;
-    case 'maxItems':
-      return `${field} must have at most ${String(params.limit)} items`;
-    case 'minItems':
-      return `${field} must have at least ${String(params.limit)} items`;
-    case 'pattern':
-      return `${field} is not in the expected format`;
-    default:
-      return `${field} is not valid`;
-  }
-}
-
-function article(type: string): string {
-  const names: Record<string, string> = {
-    string: 'a string',
-    object: 'an object',
-    array: 'an array',
-    integer: 'an integer',
-    number: 'a number',
-    boolean: 'true or false',
-  };
-  return names[type] ?? type;
 }

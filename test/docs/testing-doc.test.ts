@@ -2,13 +2,14 @@
  * docs/testing.md cannot go stale: every fenced block marked `js node:test` is written to a file and
  * run with `node --test`, the `js vitest` and `js jest` blocks are split into their files (each
  * starts at a `// <file name>` line) in an empty project and run with vitest and jest, and the `sh`
- * block runs in bash against the built CLI. The node:test examples import `hubspot-timeline-server`
+ * block runs in bash and the `python` block in python3 (skipped, saying so, where there is none)
+ * against the built CLI. The node:test examples import `hubspot-timeline-server`
  * by name: they are written inside this package, where Node resolves the package's own name through
  * its `exports` (self-reference), to the built `dist/src`; the projects get it as a link in their
  * `node_modules`, as an install would.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -112,25 +113,20 @@ describe('docs/testing.md', () => {
     const [block] = blocks('js vitest');
     assert.ok(block, 'the vitest example is in the document');
     const { files, output } = await runProject(block, 'vitest', { type: 'module' }, ['run']);
-    assert.deepEqual([...files.keys()], ['vitest.config.js', 'timeline-setup.js', 'signup.test.js']);
-    assert.match(output, /Tests\s+1 passed/);
+    assert.deepEqual([...files.keys()], ['vitest.config.js', 'signup.test.js', 'second.test.js']);
+    assert.match(output, /Tests\s+2 passed/);
   });
 
   it('the jest example runs and passes with jest', async () => {
     const [block] = blocks('js jest');
     assert.ok(block, 'the jest example is in the document');
     const { files, output } = await runProject(block, 'jest', {}, ['--ci']);
-    assert.deepEqual(
-      [...files.keys()],
-      ['jest.config.js', 'timeline-setup.mjs', 'timeline-teardown.mjs', 'retry.test.js'],
-    );
-    assert.match(output, /Tests:\s+1 passed, 1 total/);
+    assert.deepEqual([...files.keys()], ['jest.config.js', 'retry.test.js', 'fresh.test.js']);
+    assert.match(output, /Tests:\s+2 passed, 2 total/);
   });
 
-  it('the shell example runs against the CLI', async () => {
-    const [script] = blocks('sh').filter((block) => block.includes('_admin/v1/faults'));
-    assert.ok(script, 'the CLI example is in the document');
-    // `npx timeline-server` as an installed package gives it: here, the built CLI of this checkout.
+  /** A folder whose `npx timeline-server` runs the built CLI of this checkout, as an installed package's would. */
+  function npxShim(): string {
     const bin = join(WORK, 'bin');
     mkdirSync(bin, { recursive: true });
     writeFileSync(
@@ -138,6 +134,13 @@ describe('docs/testing.md', () => {
       `#!/bin/sh\n[ "$1" = timeline-server ] && shift && exec "${process.execPath}" "${join(ROOT, 'dist', 'src', 'cli', 'main.js')}" "$@"\nexit 127\n`,
     );
     chmodSync(join(bin, 'npx'), 0o755);
+    return bin;
+  }
+
+  it('the shell example runs against the CLI', async () => {
+    const [script] = blocks('sh').filter((block) => block.includes('_admin/v1/faults'));
+    assert.ok(script, 'the CLI example is in the document');
+    const bin = npxShim();
     const file = join(WORK, 'example.sh');
     writeFileSync(file, `set -euo pipefail\n${script}`);
     const env = childEnv({ PATH: `${bin}:${process.env.PATH}`, PORT: String(await freePort()) });
@@ -146,6 +149,22 @@ describe('docs/testing.md', () => {
     } catch (error) {
       const { stdout, stderr } = error as { stdout: string; stderr: string };
       assert.fail(`the shell example failed:\n${stdout}\n${stderr}`);
+    }
+  });
+  const python = spawnSync('python3', ['--version']).status === 0;
+  it('the Python example runs against the CLI', {
+    skip: python ? false : 'python3 is not installed',
+  }, async () => {
+    const [script] = blocks('python');
+    assert.ok(script, 'the Python example is in the document');
+    const file = join(WORK, 'example.py');
+    writeFileSync(file, script);
+    const env = childEnv({ PATH: `${npxShim()}:${process.env.PATH}` });
+    try {
+      await run('python3', [file], { cwd: ROOT, env, timeout: 60_000 });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout: string; stderr: string };
+      assert.fail(`the Python example failed:\n${stdout}\n${stderr}`);
     }
   });
 });

@@ -61,6 +61,26 @@ describe('admin API', () => {
     assert.equal(id.json.errors[0].in, 'portalId');
   });
 
+  it('checks a portal body against its schema: each wrong or unknown field named; no body is {}', async () => {
+    const put = (body: unknown) =>
+      server.request('PUT', `/_admin/v1/portals/${server.portalId}`, { body, token: admin });
+    const wrong = await put({ timeZone: 5, rateLimit: 10, colour: 'red' });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.json.category, 'VALIDATION_ERROR');
+    const byField = Object.fromEntries(
+      wrong.json.errors.map((e: { in: string; message: string }) => [e.in, e.message]),
+    );
+    assert.equal(byField.timeZone, 'timeZone must be a string');
+    assert.equal(byField.rateLimit, 'rateLimit must be a string or null');
+    assert.equal(byField.colour, 'colour is not a field this takes; use timeZone or rateLimit');
+    const badLimit = await put({ rateLimit: 'lots' });
+    assert.equal(badLimit.status, 400);
+    assert.equal(badLimit.json.errors[0].in, 'rateLimit');
+    const none = await server.request('PUT', `/_admin/v1/portals/${server.portalId}`, { token: admin });
+    assert.equal(none.status, 200, none.text);
+    assert.equal(none.json.id, server.portalId);
+  });
+
   it('makes a second tenant: portal, developer account with an app, access token', async () => {
     assert.equal(
       (await server.request('PUT', '/_admin/v1/portals/880001', { body: { timeZone: 'UTC' }, token: admin }))

@@ -70,11 +70,14 @@ describe('movable clock', () => {
   });
 
   it('refuses a negative or missing advanceMs, naming it', async () => {
-    for (const body of [{}, { advanceMs: -5 }, { advanceMs: 'x' }]) {
+    for (const body of [{ advanceMs: -5 }, { advanceMs: 'x' }, { advanceMs: 1.5 }]) {
       const response = await server.request('POST', '/_admin/v1/clock', { token: admin, body });
       assert.equal(response.status, 400);
       assert.equal(response.json.errors[0].in, 'advanceMs');
     }
+    const empty = await server.request('POST', '/_admin/v1/clock', { token: admin, body: {} });
+    assert.equal(empty.status, 400);
+    assert.equal(empty.json.errors[0].message, 'give freeze, setTo or advanceMs');
   });
 });
 

@@ -283,6 +283,7 @@ const TABLE: Record<string, Row> = {
   'POST /_admin/v1/clock': { auth: 'admin', path: () => '/_admin/v1/clock', body: () => ({ advanceMs: 1 }) },
   'DELETE /_admin/v1/clock': { auth: 'admin', path: () => '/_admin/v1/clock' },
   'GET /_admin/v1/requests': { auth: 'admin', path: () => '/_admin/v1/requests' },
+  'GET /_admin/v1/requests/count': { auth: 'admin', path: () => '/_admin/v1/requests/count' },
   'DELETE /_admin/v1/requests': { auth: 'admin', path: () => '/_admin/v1/requests' },
   'POST /_admin/v1/faults': {
     auth: 'admin',

@@ -184,6 +184,6 @@ describe('seed from the command line', () => {
     // An invalid fixture is the user's input to fix: a usage error (exit 2), like any bad setting.
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /invalid entries/);
-    assert.match(refused.stderr, /name: Unknown section/);
+    assert.match(refused.stderr, /name is not a field this takes; use portals, developerAccounts/);
   });
 });

@@ -172,13 +172,22 @@ process.on('SIGTERM', async () => { await server.close(); process.exit(0); });
   it('its type declarations compile in a TypeScript consumer', () => {
     writeFileSync(
       join(app, 'check.ts'),
-      `import { startTimelineServer, type TimelineServer, type JournalEntry } from 'hubspot-timeline-server';
+      `import { startTimelineServer, type TimelineServer, type JournalEntry, type FaultInput } from 'hubspot-timeline-server';
+import { useTimelineServer } from 'hubspot-timeline-server/node-test';
 const server: TimelineServer = await startTimelineServer({ db: ':memory:', rateLimit: 'off' });
 const entries: JournalEntry[] = server.requests({ status: 429 });
 server.addFault({ match: { path: '/crm/v3/objects/*' }, status: 503, times: 1 });
+const lost: FaultInput = { when: 'after', action: 'truncate', match: { method: 'POST' } };
+server.addFault(lost);
+server.expectRequests({ path: '/crm/v3/objects/contacts', atLeast: 0 });
+const waited: Promise<JournalEntry> = server.waitForRequest({ method: 'GET' }, { timeoutMs: 1 });
+waited.catch(() => {});
+server.freezeClock();
+server.setClock('2030-01-01T00:00:00Z');
 server.advanceClock(10_000);
 await server.reset();
 await server.close();
+export const handle: typeof useTimelineServer = useTimelineServer;
 export const count: number = entries.length;
 `,
     );

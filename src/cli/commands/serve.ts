@@ -1,5 +1,5 @@
 /** `timeline-server serve`: the settings, the start (or why it failed), the banner, the stop. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigError, commandLineOptions, loadConfig, type SettingSource } from '../../config.js';
 import { StoreCannotOpenError, StoreCorruptError, StoreUnavailableError } from '../../domain/store-errors.js';
 import { ApiError } from '../../errors.js';
@@ -8,10 +8,17 @@ import { type RunningServer, startServer } from '../../server.js';
 import { bannerLines, exposureWarning } from '../banner.js';
 import { describeDetail, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-error.js';
 import { limitHeapGrowth } from '../heap-growth.js';
+import { clearReadyFile, removeReadyFile, writeReadyFile } from '../ready-file.js';
 
 export function registerServe(program: Command): void {
   const serve = program.command('serve').description('start the HTTP server');
   for (const option of commandLineOptions()) serve.addOption(option);
+  serve.addOption(
+    new Option(
+      '--ready-file <path>',
+      'once listening, write {"url": ..., "pid": ...} to this file (removed on stop): for test suites that start the server as a subprocess',
+    ).env('TIMELINE_READY_FILE'),
+  );
   serve.action(async (flags: Record<string, unknown>) => {
     let config: ReturnType<typeof loadConfig>;
     try {
@@ -24,8 +31,10 @@ export function registerServe(program: Command): void {
       throw error;
     }
     limitHeapGrowth();
+    const readyFile = typeof flags.readyFile === 'string' ? flags.readyFile : undefined;
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
+      if (readyFile !== undefined) clearReadyFile(readyFile);
       server = await startServer(config);
     } catch (error) {
       // A fixture given with --seed that is not valid: every problem, by its path in the fixture.
@@ -61,6 +70,16 @@ export function registerServe(program: Command): void {
       database: redactDatabase(config.db),
     });
     console.log(lines.join('\n'));
+    if (readyFile !== undefined) {
+      try {
+        writeReadyFile(readyFile, server.url);
+      } catch (error) {
+        console.error(`timeline-server: cannot write --ready-file ${readyFile}: ${(error as Error).message}`);
+        await server.close();
+        process.exit(EXIT_USAGE);
+      }
+      process.on('exit', () => removeReadyFile(readyFile));
+    }
     stopOnSignals(server, config.shutdownTimeout);
   });
 }

@@ -2,14 +2,15 @@
  * The admin API (`/_admin/v1`, outside HubSpot's paths): portals and their time zones, developer
  * accounts and apps, access tokens. Authenticated by `Authorization: Bearer <admin token>`.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { type AdminCredential, bearerOf } from '../../domain/credentials/authentication.js';
-import { isObject } from '../../domain/json.js';
 import { parseRateLimit } from '../../domain/rate-limit-policy.js';
 import { ApiError, invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { appEventTypeToWire } from '../presenters.js';
-import { adminHarnessRoutes } from './admin-harness.js';
+import { adminHarnessRoutes, optionalBody } from './admin-harness.js';
 
 /** The admin token, and nothing else: a HubSpot access token or `?hapikey=` gets a 401. */
 export function adminTokenHook(admin: AdminCredential) {
@@ -20,14 +21,20 @@ export function adminTokenHook(admin: AdminCredential) {
   };
 }
 
-/** `rateLimit` of a portal body: a setting string, null to clear it, or absent. */
-function rateLimitOf(body: unknown): string | null | undefined {
-  const value = isObject(body) ? body.rateLimit : undefined;
-  if (value === undefined || value === null) return value;
+/** `PUT /_admin/v1/portals/{id}`: the zone (an IANA name, checked by the tenant service) and rate limit. */
+const PortalSchema = Type.Object(
+  {
+    timeZone: Type.Optional(Type.String({ minLength: 1 })),
+    rateLimit: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+/** A portal's rate-limit setting in the syntax `--rate-limit` takes; another is a 400 naming it. */
+function checkRateLimit(value: string | null | undefined): void {
+  if (typeof value !== 'string') return;
   try {
-    if (typeof value !== 'string') throw new Error('must be a string');
     parseRateLimit(value);
-    return value;
   } catch (error) {
     throw invalidInput([
       { message: `rateLimit ${(error as Error).message}`, code: 'INVALID_VALUE', in: 'rateLimit' },
@@ -38,27 +45,30 @@ function rateLimitOf(body: unknown): string | null | undefined {
 export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { tenants, admin, rateLimiter, store, appEventTypes, oauth } = deps;
   app.addHook('onRequest', adminTokenHook(admin));
-  // issue 10: reset, clock, journal, faults, seed (under the same admin-token hook)
+  // Reset, clock, journal, faults, seed (under the same admin-token hook).
   await adminHarnessRoutes(app, deps);
 
-  app.put<{ Params: { portalId: string } }>('/_admin/v1/portals/:portalId', async (request) => {
-    const { portalId } = request.params;
-    if (!/^[1-9]\d{0,14}$/.test(portalId)) {
-      throw invalidInput([
-        { message: 'portalId must be a positive integer', code: 'INVALID_TYPE', in: 'portalId' },
-      ]);
-    }
-    const rateLimit = rateLimitOf(request.body);
-    const { rateLimit: _setting, ...rest } = isObject(request.body) ? request.body : {};
-    const portal = await tenants.putPortal(
-      Number(portalId),
-      isObject(request.body) ? rest : (request.body ?? {}),
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .put(
+      '/_admin/v1/portals/:portalId',
+      { schema: { body: optionalBody(PortalSchema) } },
+      async (request) => {
+        const { portalId } = request.params as { portalId: string };
+        if (!/^[1-9]\d{0,14}$/.test(portalId)) {
+          throw invalidInput([
+            { message: 'portalId must be a positive integer', code: 'INVALID_TYPE', in: 'portalId' },
+          ]);
+        }
+        const { rateLimit, timeZone } = request.body ?? {};
+        checkRateLimit(rateLimit);
+        const portal = await tenants.putPortal(Number(portalId), timeZone === undefined ? {} : { timeZone });
+        rateLimiter.portalChanged(portal.id);
+        if (rateLimit !== undefined) await rateLimiter.setPortalSetting(portal.id, rateLimit);
+        const setting = await store.getPortalRateLimit(portal.id);
+        return setting === undefined ? portal : { ...portal, rateLimit: setting };
+      },
     );
-    rateLimiter.portalChanged(portal.id);
-    if (rateLimit !== undefined) await rateLimiter.setPortalSetting(portal.id, rateLimit);
-    const setting = await store.getPortalRateLimit(portal.id);
-    return setting === undefined ? portal : { ...portal, rateLimit: setting };
-  });
 
   app.post('/_admin/v1/developer-accounts', async (request, reply) =>
     reply.code(201).send(await tenants.createDeveloperAccount(request.body ?? {})),

@@ -24,7 +24,8 @@ export async function appEventRoutes(app: FastifyInstance, options: VersionedDep
   );
 
   app.post<{ Body: unknown }>('/events', { schema: { body: { type: 'object' } } }, async (request, reply) => {
-    await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
+    const stored = await appEvents.createOne(tokenOf(request), request.body, requestFacts(request));
+    request.storedEventIds = [stored.event.id];
     // HubSpot answers a stored occurrence with 200 and no body (its SDK types it `void`).
     return reply.code(200).send();
   });
@@ -42,6 +43,7 @@ export async function appEventRoutes(app: FastifyInstance, options: VersionedDep
     },
     async (request) => {
       const batch = await appEvents.createBatch(tokenOf(request), request.body.inputs, requestFacts(request));
+      request.storedEventIds = batch.results.map((result) => result.event.id);
       return occurrenceBatchToWire(batch);
     },
   );

@@ -28,6 +28,7 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: VersionedD
     { schema: { response: { 201: batchCreatedResponse, 207: {} } } },
     async (request, reply) => {
       const outcome = await events.createBatch(tokenOf(request), request.body, requestFacts(request));
+      request.storedEventIds = outcome.results.map((event) => event.id);
       // 201 when every input was created; 207 (Multi-Status) when any failed, with `numErrors`.
       return reply.code(outcome.errors.length === 0 ? 201 : 207).send(batchToWire(outcome));
     },
@@ -35,6 +36,7 @@ export async function timelineEventRoutes(app: FastifyInstance, deps: VersionedD
 
   app.post('/events', { schema: { response: { 201: eventResponse } } }, async (request, reply) => {
     const event = await events.createOne(tokenOf(request), request.body, requestFacts(request));
+    request.storedEventIds = [event.id];
     return reply.code(201).send(eventToWire(event));
   });
 
