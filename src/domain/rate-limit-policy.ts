@@ -16,15 +16,30 @@ export interface RateLimitPolicy {
   max: number;
   /** Requests allowed per day (the portal's local day) for non-OAuth credentials; absent: no daily limit. */
   daily?: number;
+  /** Set on a plan's profile (what HubSpot sells): OAuth apps are not counted by the plan. */
+  plan?: true;
 }
 
 export const RATE_LIMIT_PROFILES: Readonly<Record<string, RateLimitPolicy | null>> = {
-  free: { intervalMs: 10_000, max: 100, daily: 250_000 },
-  professional: { intervalMs: 10_000, max: 190, daily: 625_000 },
-  enterprise: { intervalMs: 10_000, max: 190, daily: 1_000_000 },
-  marketplace: { intervalMs: 10_000, max: 110 },
+  free: { intervalMs: 10_000, max: 100, daily: 250_000, plan: true },
+  professional: { intervalMs: 10_000, max: 190, daily: 625_000, plan: true },
+  enterprise: { intervalMs: 10_000, max: 190, daily: 1_000_000, plan: true },
+  marketplace: { intervalMs: 10_000, max: 110, plan: true },
   off: null,
 };
+
+/**
+ * The limit of a request made with an installed app's OAuth token, in a portal whose setting is
+ * `policy`: HubSpot's 110 requests per 10 s per installing account, with no daily limit, whatever
+ * plan the portal is on. An explicit setting (`5/1s`: a test's) applies as it is, without a daily
+ * limit; `off` stays off.
+ */
+export function oauthPolicy(policy: RateLimitPolicy | null): RateLimitPolicy | null {
+  if (policy === null) return null;
+  if (policy.plan) return RATE_LIMIT_PROFILES.marketplace ?? null;
+  const { daily: _none, ...window } = policy;
+  return window;
+}
 
 /** *Ours*: windows are counted in one-second buckets, so a window is 1 to 60 whole seconds. */
 export const MAX_WINDOW_SECONDS = 60;

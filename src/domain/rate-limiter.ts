@@ -13,7 +13,12 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock.js';
 import { localDay } from './local-day.js';
-import { MAX_WINDOW_SECONDS, parseRateLimit, type RateLimitPolicy } from './rate-limit-policy.js';
+import {
+  MAX_WINDOW_SECONDS,
+  oauthPolicy,
+  parseRateLimit,
+  type RateLimitPolicy,
+} from './rate-limit-policy.js';
 import { RequestLeases } from './request-leases.js';
 import type { DailyRequestCount, RequestCountHit, RequestCountResult, Store } from './store.js';
 
@@ -21,8 +26,11 @@ import type { DailyRequestCount, RequestCountHit, RequestCountResult, Store } fr
 export interface RateSubject {
   portalId: number;
   appId: number;
-  /** Whether the daily count applies: non-OAuth credentials (private-app tokens, developer keys). */
-  daily: boolean;
+  /**
+   * An installed app's OAuth token: HubSpot counts such apps per installing account at 110 requests
+   * per 10 s whatever the account's plan, with no daily limit (and no daily headers).
+   */
+  oauth: boolean;
 }
 
 export interface RateDecision {
@@ -114,7 +122,7 @@ export class RateLimiter {
   /** Counts the request, or says which limit refuses it; undefined when no limit applies. */
   async check(subject: RateSubject): Promise<RateDecision | undefined> {
     const setting = await this.settingFor(subject.portalId);
-    const policy = setting.policy;
+    const policy = subject.oauth ? oauthPolicy(setting.policy) : setting.policy;
     if (!policy) return undefined;
     const now = this.clock.now();
     const hit: RequestCountHit = {
@@ -124,7 +132,7 @@ export class RateLimiter {
       windowSeconds: policy.intervalMs / 1000,
       max: policy.max,
       day: localDay(now, setting.timeZone),
-      dailyMax: subject.daily && policy.daily !== undefined ? policy.daily : null,
+      dailyMax: policy.daily ?? null,
     };
     const counted = this.leases ? await this.leases.count(hit) : this.countLocally(hit);
     const decision: RateDecision = { policy, remaining: Math.max(0, policy.max - counted.windowCount) };

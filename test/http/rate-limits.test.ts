@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Client } from '@hubspot/api-client';
-import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { createTemplate, PREFIXES, storedToken } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testDatabase } from '../helpers/test-server.js';
 
 const API = PREFIXES[0];
@@ -206,6 +206,36 @@ describe('rate limits', () => {
       const back = await server.request('GET', '/crm/v3/objects/contacts');
       assert.equal(back.headers.get('x-hubspot-ratelimit-max'), '100');
     });
+  });
+
+  it("an installed app's OAuth token: 110 per 10 s per installing account and no daily limit, whatever the plan", async () => {
+    for (const plan of ['free', 'enterprise']) {
+      await withServer({ rateLimit: plan }, async (server) => {
+        await server.store.ensureAccessToken(
+          storedToken({
+            token: `oauth-rate-${plan}`,
+            kind: 'app',
+            portalId: server.portalId,
+            appId: server.appId,
+            scopes: ['crm.objects.contacts.read'],
+            expiresAt: Date.now() + 600_000,
+          }),
+        );
+        const oauth = await server.request('GET', '/crm/v3/objects/contacts', {
+          token: `oauth-rate-${plan}`,
+        });
+        assert.equal(oauth.status, 200, oauth.text);
+        assert.equal(oauth.headers.get('x-hubspot-ratelimit-interval-milliseconds'), '10000');
+        assert.equal(oauth.headers.get('x-hubspot-ratelimit-max'), '110');
+        assert.equal(oauth.headers.get('x-hubspot-ratelimit-remaining'), '109');
+        assert.equal(oauth.headers.get('x-hubspot-ratelimit-daily'), null);
+        assert.equal(oauth.headers.get('x-hubspot-ratelimit-daily-remaining'), null);
+        // The portal's private-app token keeps its plan's limits.
+        const own = await server.request('GET', '/crm/v3/objects/contacts');
+        assert.equal(own.headers.get('x-hubspot-ratelimit-max'), plan === 'free' ? '100' : '190');
+        assert.ok(own.headers.get('x-hubspot-ratelimit-daily'));
+      });
+    }
   });
 
   it('the marketplace profile has no daily limit and no daily headers', async () => {

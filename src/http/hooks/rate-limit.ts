@@ -30,10 +30,10 @@ export function rateLimitHook(app: FastifyInstance, limiter: RateLimiter, metric
     const { portalId, appId } = callerOf(request);
     // Unauthenticated requests were answered by their route's hook already; none else lacks an app.
     if (appId === undefined) return payload;
-    // Private-app access tokens and developer keys are non-OAuth: the daily limit applies to them.
-    // An OAuth token (one that expires) has none: HubSpot sends it no daily headers.
+    // Private-app access tokens and developer keys are counted by the portal's plan, daily too; an
+    // installed app's OAuth token (one that expires) as HubSpot counts OAuth apps (rate-limiter.ts).
     const oauth = request.accessToken?.expiresAt !== undefined;
-    const decision = limiter.check({ portalId: portalId ?? 0, appId, daily: !oauth });
+    const decision = limiter.check({ portalId: portalId ?? 0, appId, oauth });
     // Awaited in preValidation; a request answered before then (a fault) leaves it unobserved.
     decision.catch(() => {});
     request.rateDecision = decision;
