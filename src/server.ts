@@ -91,7 +91,10 @@ export function createDeps(
   metrics.showQueueDepth(intake);
   const events = new EventService(store, intake, clock, ids);
   const appEventTypes = new AppEventTypeService(store, clock, limits);
-  const appEvents = new AppEventService(intake, appEventTypes, clock);
+  const schemas = new ObjectSchemaService(store, clock);
+  const appEvents = new AppEventService(intake, appEventTypes, clock, (portalId, name) =>
+    schemas.customObjectTypeId(portalId, name),
+  );
   const journal = new RequestJournal(config.journalSize);
   const faults = new FaultRules(ids);
   const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
@@ -110,7 +113,7 @@ export function createDeps(
     rendering,
     timeline: new TimelineService(store, rendering),
     tenants: new TenantService(store),
-    schemas: new ObjectSchemaService(store, clock),
+    schemas,
     admin: new AdminCredential(hashSecret(credentials.adminToken)),
     appEventTypes,
     appEvents,

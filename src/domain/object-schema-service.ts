@@ -68,6 +68,11 @@ export class ObjectSchemaService {
     return { objectType: schema.objectTypeId, schema };
   }
 
+  /** The `2-N` id of the portal's custom object type named `key` (its id or `p{portalId}_{name}`). */
+  async customObjectTypeId(portalId: number, key: string): Promise<string | undefined> {
+    return (await this.find(portalId, key))?.objectTypeId;
+  }
+
   private async find(portalId: number, key: string): Promise<ObjectSchema | undefined> {
     if (CUSTOM_OBJECT_TYPE.test(key)) return this.store.getObjectSchema(portalId, key);
     const qualified = FULLY_QUALIFIED.exec(key);

@@ -8,7 +8,12 @@ import type { AppEventTypeService } from '../app-event-type-service.js';
 import type { Clock } from '../clock.js';
 import type { AccessToken, TimelineEvent } from '../types.js';
 import { type EventIntake, failedWriteField } from './event-intake.js';
-import { eventTypeNameOf, type OccurrenceContext, toOccurrenceWrite } from './occurrence-input.js';
+import {
+  customObjectNameOf,
+  eventTypeNameOf,
+  type OccurrenceContext,
+  toOccurrenceWrite,
+} from './occurrence-input.js';
 import type { RequestFacts } from './v3-event-service.js';
 
 /** A stored occurrence with the name it was sent under. */
@@ -37,6 +42,8 @@ export class AppEventService {
     private readonly intake: EventIntake,
     private readonly types: AppEventTypeService,
     private readonly clock: Clock,
+    /** A portal's custom object type of that name or id, as its `2-N` id (undefined: none). */
+    private readonly customObjectType: (portalId: number, name: string) => Promise<string | undefined>,
   ) {}
 
   /** One occurrence: stored, or the whole request's error (400, or 409 for an id already used). */
@@ -103,6 +110,15 @@ export class AppEventService {
         const distinct = [...new Set(typeNames.flatMap(({ name }) => (name === undefined ? [] : [name])))];
         const found = await Promise.all(distinct.map((name) => this.types.find(token.appId, name)));
         const types = new Map(distinct.map((name, i) => [name, found[i]]));
+        // The custom objects the inputs name, each resolved once.
+        const objectNames = [...new Set(inputs.map(customObjectNameOf).filter((n) => n !== undefined))];
+        const resolved = await Promise.all(objectNames.map((name) => this.customObjectType(token.portalId, name)));
+        const customObjectTypes = new Map<string, string>();
+        objectNames.forEach((name, i) => {
+          const id = resolved[i];
+          if (id !== undefined) customObjectTypes.set(name, id);
+        });
+        ctx.customObjectTypes = customObjectTypes;
         return (input, index) => {
           const { name, problems } = typeNames[index] as ReturnType<typeof eventTypeNameOf>;
           if (name === undefined) throw invalidInput(problems);

@@ -8,7 +8,7 @@ import type { LimitValues } from '../../limits.js';
 import { CUSTOM_OBJECT_TYPE_MARKER } from '../app-event-type-rules.js';
 import { isObject, type JsonObject, setOwn } from '../json.js';
 import type { EventWrite } from '../store.js';
-import { CUSTOM_OBJECT_TYPE, type EventTemplate, type TimelineEvent, type TimelineIFrame } from '../types.js';
+import type { EventTemplate, TimelineEvent, TimelineIFrame } from '../types.js';
 import {
   bytesIfOverLimit,
   checkEmail,
@@ -24,8 +24,6 @@ import {
 import { recordRef } from './record-ref.js';
 import { IFRAME_SIZE_FIELDS, IFRAME_TEXT_FIELDS, readIFrameFields } from './timeline-iframe.js';
 
-/** A custom object's fully qualified name: `2-123`, or `p{portalId}_{name}`. */
-const CUSTOM_OBJECT_NAME = /^p\d+_[A-Za-z0-9_]+$/;
 
 /** The `eventTypeName` of an input, or the problem that it has none. */
 export function eventTypeNameOf(input: unknown): { name?: string; problems: ErrorDetail[] } {
@@ -61,6 +59,8 @@ export interface OccurrenceContext {
   limits: Readonly<LimitValues>;
   /** Size of the whole request body when known: no occurrence of a body under the limit can be over it. */
   bodyBytes?: number;
+  /** The custom object types the request's occurrences name, resolved to their `2-N` ids. */
+  customObjectTypes?: ReadonlyMap<string, string>;
 }
 
 /** Turns a valid occurrence into a store write, or throws the 400 listing all its problems. */
@@ -80,7 +80,7 @@ export function toOccurrenceWrite(
   const utk = identifierField(input, 'utk', problems);
   const domain = identifierField(input, 'domain', problems);
   checkEmail(email, problems);
-  const objectType = readObjectType(input, type, problems);
+  const objectType = readObjectType(input, type, ctx, problems);
   const timestamp = readTimestamp(input.timestamp, problems);
   const timelineIFrame = readIFrame(input.timelineIFrame, problems);
   if (input.extraData !== undefined && input.extraData !== null && !isObject(input.extraData)) {
@@ -123,12 +123,21 @@ export function toOccurrenceWrite(
   return { portalId: ctx.portalId, event, record, stamps: {}, fingerprint: '' };
 }
 
-/** The occurrence's object type: the type's, or for a custom-object type the one it names. */
-function readObjectType(input: JsonObject, type: EventTemplate, problems: ErrorDetail[]): string | undefined {
+/**
+ * The occurrence's object type: the type's, or for a custom-object type the custom object it names
+ * (`objectTypeFullyQualifiedName`: `p{portalId}_{name}` as HubSpot's docs give it, or the schema's
+ * id `2-N`), as the portal's schemas resolve it (`ctx.customObjectTypes`, read beforehand).
+ */
+function readObjectType(
+  input: JsonObject,
+  type: EventTemplate,
+  ctx: OccurrenceContext,
+  problems: ErrorDetail[],
+): string | undefined {
   const given = input.objectTypeFullyQualifiedName;
   const field = 'objectTypeFullyQualifiedName';
   if (type.objectType !== CUSTOM_OBJECT_TYPE_MARKER) {
-    // The spec: only for event types that support custom objects.
+    // HubSpot's docs: sent for an event type of a standard object, the occurrence is rejected.
     if (given !== undefined && given !== null) {
       problems.push({
         message: `${field} is only for event types that support custom objects`,
@@ -138,14 +147,28 @@ function readObjectType(input: JsonObject, type: EventTemplate, problems: ErrorD
     }
     return type.objectType;
   }
-  if (typeof given === 'string' && (CUSTOM_OBJECT_TYPE.test(given) || CUSTOM_OBJECT_NAME.test(given)))
-    return given;
+  if (typeof given !== 'string' || given === '') {
+    problems.push({
+      message: `${field} is required for a custom-object event type (p{portalId}_{name} or 2-N), got ${describe(given)}`,
+      code: given === undefined || given === null ? 'REQUIRED_FIELD' : 'INVALID_TYPE',
+      in: field,
+    });
+    return undefined;
+  }
+  const resolved = ctx.customObjectTypes?.get(given);
+  if (resolved !== undefined) return resolved;
   problems.push({
-    message: `${field} is required for a custom-object event type (2-123 or p{portalId}_{name}), got ${describe(given)}`,
-    code: given === undefined ? 'REQUIRED_FIELD' : 'INVALID_VALUE',
+    message: `${field} '${given}' names no custom object of portal ${ctx.portalId} (give p${ctx.portalId}_{name} or its 2-N id)`,
+    code: 'INVALID_VALUE',
     in: field,
   });
   return undefined;
+}
+
+/** The custom-object names an occurrence gives, for its portal's schemas to resolve once per request. */
+export function customObjectNameOf(input: unknown): string | undefined {
+  const given = isObject(input) ? input.objectTypeFullyQualifiedName : undefined;
+  return typeof given === 'string' && given !== '' ? given : undefined;
 }
 
 function readProperties(
