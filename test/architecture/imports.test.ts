@@ -54,6 +54,21 @@ export const RULES: Rule[] = [
     why: 'routes reach storage only through the domain (the Store port)',
   },
   {
+    from: 'http/',
+    forbidden: ['web/', 'cli/'],
+    why: 'the API knows nothing of the web pages or the command line: server.ts mounts both doors',
+  },
+  {
+    from: 'web/',
+    forbidden: ['http/', 'store/', 'cli/', 'render/'],
+    why: 'the web pages read through the domain (sessions, visibility, timelines), not through the API layer or storage',
+  },
+  {
+    from: 'cli/',
+    forbidden: ['http/', 'web/', 'store/', 'render/'],
+    why: 'the command line is a client of the HTTP API (and starts the server through server.ts); it shares only the domain rules',
+  },
+  {
     from: 'store/sqlite/',
     forbidden: ['store/postgres/', 'http/', 'cli/'],
     why: 'an adapter implements the port and knows nothing of the other adapter or of the doors',
@@ -72,7 +87,11 @@ export const RULES: Rule[] = [
  * template at save time when it would not render. Its internals (Handlebars setup, Markdown,
  * sanitising) stay out of the domain.
  */
-const ALLOWED: Record<string, string[]> = { 'domain/': ['render/renderer.ts', 'render/template-check.ts'] };
+const ALLOWED: Record<string, string[]> = {
+  'domain/': ['render/renderer.ts', 'render/template-check.ts'],
+  // The web pages check a frame's URL with the renderer's own URL rule (one rule for links and frames).
+  'web/': ['render/safe-urls.ts'],
+};
 
 export function violations(files: { path: string; imports: string[] }[]): string[] {
   const found: string[] = [];
@@ -116,5 +135,19 @@ describe('import rules', () => {
     assert.deepEqual(violations([{ path: 'http/routes/x.ts', imports: routeImports }]), [
       'http/routes/x.ts imports store/postgres/postgres-store.ts: routes reach storage only through the domain (the Store port)',
     ]);
+    // The web pages and the command line: the layering the UI used to break (web -> http -> web).
+    const webImports = importsOf(
+      join(src, 'web', 'x.ts'),
+      "import type { AppDeps } from '../http/deps.js';\nimport { isSafeFrameUrl } from '../render/safe-urls.js';",
+    );
+    assert.deepEqual(
+      violations([{ path: 'web/x.ts', imports: webImports }]).map((v) => v.split(':')[0]),
+      ['web/x.ts imports http/deps.ts'],
+    );
+    const cliImports = importsOf(
+      join(src, 'cli', 'x.ts'),
+      "import { sendError } from '../http/error-handler.js';",
+    );
+    assert.equal(violations([{ path: 'cli/x.ts', imports: cliImports }]).length, 1);
   });
 });
