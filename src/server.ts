@@ -40,6 +40,7 @@ import { Metrics } from './http/metrics.js';
 import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
 import { Renderer } from './render/renderer.js';
 import { setTemplateLog } from './render/template-engine.js';
+import { measuredStore } from './store/measured-store.js';
 import { openStore } from './store/open-store.js';
 import { oauthApprovalRoutes } from './web/oauth-approval.js';
 import type { WebDeps } from './web/web-deps.js';
@@ -84,7 +85,7 @@ export function createDeps(
   const limits = config.limits;
   // The services write through a store whose event writes are timed for /metrics.
   const metrics = new Metrics();
-  const store = metrics.measure(givenStore);
+  const store = measuredStore(givenStore, metrics);
   // One intake, one queue: the pending-write limit holds for the whole process.
   const intake = new EventIntake(store, { autoCreateRecords: config.autoCreateRecords, limits });
   intake.countInto(metrics);

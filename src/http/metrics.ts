@@ -5,7 +5,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventApi, IntakeCounter } from '../domain/events/event-intake.js';
-import type { Store } from '../domain/store.js';
+import type { StoreWriteObserver } from '../store/measured-store.js';
 
 /** The event intake, whose waiting event-create requests are shown by API. */
 export interface PendingWrites {
@@ -27,7 +27,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-export class Metrics implements IntakeCounter {
+export class Metrics implements IntakeCounter, StoreWriteObserver {
   readonly registry = new Registry();
 
   readonly requests = new Counter({
@@ -116,25 +116,9 @@ export class Metrics implements IntakeCounter {
     if (rejected > 0) this.eventsRejected.inc({ api }, rejected);
   }
 
-  /** The store, with the latency and size of every `writeEvents` call measured. */
-  measure(store: Store): Store {
-    const duration = this.storeWriteDuration;
-    const sizes = this.storeWriteEvents;
-    const writeEvents: Store['writeEvents'] = async (writes, options) => {
-      const stop = duration.startTimer();
-      try {
-        return await store.writeEvents(writes, options);
-      } finally {
-        stop();
-        sizes.observe(writes.length);
-      }
-    };
-    return new Proxy(store, {
-      get(target, property, receiver) {
-        if (property === 'writeEvents') return writeEvents;
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  /** A store's event write (store/measured-store.ts): its duration and how many events it held. */
+  observeWrite(seconds: number, events: number): void {
+    this.storeWriteDuration.observe(seconds);
+    this.storeWriteEvents.observe(events);
   }
 }

@@ -112,7 +112,9 @@ export class AppEventService {
         const types = new Map(distinct.map((name, i) => [name, found[i]]));
         // The custom objects the inputs name, each resolved once.
         const objectNames = [...new Set(inputs.map(customObjectNameOf).filter((n) => n !== undefined))];
-        const resolved = await Promise.all(objectNames.map((name) => this.customObjectType(token.portalId, name)));
+        const resolved = await Promise.all(
+          objectNames.map((name) => this.customObjectType(token.portalId, name)),
+        );
         const customObjectTypes = new Map<string, string>();
         objectNames.forEach((name, i) => {
           const id = resolved[i];

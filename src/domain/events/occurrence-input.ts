@@ -24,7 +24,6 @@ import {
 import { recordRef } from './record-ref.js';
 import { IFRAME_SIZE_FIELDS, IFRAME_TEXT_FIELDS, readIFrameFields } from './timeline-iframe.js';
 
-
 /** The `eventTypeName` of an input, or the problem that it has none. */
 export function eventTypeNameOf(input: unknown): { name?: string; problems: ErrorDetail[] } {
   if (!isObject(input)) {
