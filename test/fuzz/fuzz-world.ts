@@ -6,9 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
+import { TestBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
 import { hsmeta } from '../http/app-event-helpers.js';
+import { canonicalPrefix } from './route-fuzzer.js';
 
 export interface FuzzWorld {
   server: TestServer;
@@ -49,13 +51,15 @@ export async function buildFuzzWorld(settings: Record<string, string> = {}): Pro
   const adminToken = server.credentials.adminToken;
   const admin = `Bearer ${adminToken}`;
   const bearer = `Bearer ${server.accessToken}`;
-  const templates = `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`;
+  const v3 = canonicalPrefix('timeline-v3');
+  const appEvents = canonicalPrefix('app-events');
+  const templates = `${v3}/${server.appId}/event-templates?hapikey=${server.apiKey}`;
   const template = (await inject(server, 'POST', templates, webinarTemplate)).json();
   const event = (
     await inject(
       server,
       'POST',
-      '/integrators/timeline/v3/events',
+      `${v3}/events`,
       {
         eventTemplateId: template.id,
         email: 'ada@example.com',
@@ -107,8 +111,17 @@ export async function buildFuzzWorld(settings: Record<string, string> = {}): Pro
     { portalId: server.portalId, appId: server.appId, token: 'fuzz-no-scopes', scopes: ['oauth'] },
     admin,
   );
-  const session = (token: string, portalId?: number) =>
-    `timeline_ui=${Buffer.from(JSON.stringify(portalId ? { token, portalId } : { token })).toString('base64url')}`;
+  // Real sessions, signed in as a browser is (the cookies hold only ids), and their form token.
+  const signIn = async (token: string, portalIds = '') => {
+    const browser = new TestBrowser(server.url);
+    await browser.signIn(token, portalIds);
+    return {
+      cookie: [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      csrf: browser.csrf ?? '',
+    };
+  };
+  const portalSession = await signIn(server.accessToken);
+  const adminSession = await signIn(adminToken, String(server.portalId));
 
   const oauth = server.credentials;
   return {
@@ -145,51 +158,46 @@ export async function buildFuzzWorld(settings: Record<string, string> = {}): Pro
       '',
     ],
     hapikeys: [server.apiKey, 'fuzz-other-key', 'wrong', ''],
-    cookies: [
-      session(server.accessToken),
-      session(adminToken, server.portalId),
-      session('wrong'),
-      'timeline_ui=%%%',
-    ],
+    cookies: [portalSession.cookie, adminSession.cookie, 'timeline_session=wrong', 'timeline_session=%%%'],
     validBodies: {
-      'POST /integrators/timeline/v3/:appId/event-templates': webinarTemplate,
-      'PUT /integrators/timeline/v3/:appId/event-templates/:eventTemplateId': {
+      [`POST ${v3}/:appId/event-templates`]: webinarTemplate,
+      [`PUT ${v3}/:appId/event-templates/:eventTemplateId`]: {
         ...webinarTemplate,
         id: template.id,
       },
-      'POST /integrators/timeline/v3/:appId/event-templates/:eventTemplateId/tokens': {
+      [`POST ${v3}/:appId/event-templates/:eventTemplateId/tokens`]: {
         name: 'extra',
         label: 'Extra',
         type: 'string',
       },
-      'PUT /integrators/timeline/v3/:appId/event-templates/:eventTemplateId/tokens/:tokenName': {
+      [`PUT ${v3}/:appId/event-templates/:eventTemplateId/tokens/:tokenName`]: {
         name: 'webinarName',
         label: 'Webinar',
         type: 'string',
       },
-      'POST /integrators/timeline/v3/events': {
+      [`POST ${v3}/events`]: {
         eventTemplateId: template.id,
         email: 'grace@example.com',
         tokens: { webinarName: 'Deep dive', seats: 3, tier: 'paid' },
         extraData: { note: 'hi', nested: { list: [1, 2, 3] } },
       },
-      'POST /integrators/timeline/v3/events/batch/create': {
+      [`POST ${v3}/events/batch/create`]: {
         inputs: [
           { eventTemplateId: template.id, objectId: event.objectId, tokens: { webinarName: 'A' } },
           { eventTemplateId: template.id, email: 'linus@example.com', tokens: { webinarName: 'B' } },
         ],
       },
-      'POST /integrators/timeline/v4/events': {
+      [`POST ${appEvents}/events`]: {
         eventTypeName: 'course_enrollment',
         email: 'ada@example.com',
         properties: { courseName: 'Intro', seats: 2 },
       },
-      'POST /integrators/timeline/v4/events/batch': {
+      [`POST ${appEvents}/events/batch`]: {
         inputs: [
           { eventTypeName: 'course_enrollment', email: 'ada@example.com', properties: { courseName: 'B' } },
         ],
       },
-      'POST /integrators/timeline/v4/types/projects': { developerSymbol: 'acme', projectName: 'demo' },
+      [`POST ${appEvents}/types/projects`]: { developerSymbol: 'acme', projectName: 'demo' },
       'POST /crm/v3/objects/:objectType': { properties: { email: 'new@example.com', firstname: 'New' } },
       'PATCH /crm/v3/objects/:objectType/:id': { properties: { firstname: 'Changed' } },
       'POST /crm/v3/objects/contacts/search': {
@@ -216,7 +224,10 @@ export async function buildFuzzWorld(settings: Record<string, string> = {}): Pro
         client_id: oauth.oauthClientId,
         client_secret: oauth.oauthClientSecret,
       }).toString(),
-      'POST /ui/login': new URLSearchParams({ token: server.accessToken }).toString(),
+      'POST /ui/login': new URLSearchParams({
+        token: server.accessToken,
+        csrf: portalSession.csrf,
+      }).toString(),
     },
     close: async () => {
       await server.close();

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { API_VERSIONS } from '../../src/domain/api-versions.js';
 import type { RouteEntry } from '../../src/http/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import {
@@ -149,8 +150,6 @@ interface Row {
   cross?: number;
 }
 
-const t3 = (rest: string) => `/integrators/timeline/v3${rest}`;
-const c3 = (rest: string) => `/crm/v3/timeline${rest}`;
 const eventBody = () => ({
   eventTemplateId: b.templateId,
   objectId: b.contactId,
@@ -231,24 +230,24 @@ const templateRows = (prefix: (rest: string) => string): Record<string, Row> => 
   },
 });
 
-const appEventRows = (version: string): Record<string, Row> => ({
-  [`POST /integrators/timeline/${version}/events`]: {
+const appEventRows = (prefix: string): Record<string, Row> => ({
+  [`POST ${prefix}/events`]: {
     auth: 'bearer',
-    path: () => `/integrators/timeline/${version}/events`,
+    path: () => `${prefix}/events`,
     body: () => ({ eventTypeName: 'b_private', objectId: b.contactId, properties: { courseName: 'x' } }),
     cross: 400,
   },
-  [`POST /integrators/timeline/${version}/events/batch`]: {
+  [`POST ${prefix}/events/batch`]: {
     auth: 'bearer',
-    path: () => `/integrators/timeline/${version}/events/batch`,
+    path: () => `${prefix}/events/batch`,
     body: () => ({
       inputs: [{ eventTypeName: 'b_private', objectId: b.contactId, properties: { courseName: 'x' } }],
     }),
     cross: 400,
   },
-  [`POST /integrators/timeline/${version}/types/projects`]: {
+  [`POST ${prefix}/types/projects`]: {
     auth: 'bearer',
-    path: () => `/integrators/timeline/${version}/types/projects`,
+    path: () => `${prefix}/types/projects`,
     body: () => ({ developerSymbol: 'b', projectName: 'b' }),
   },
 });
@@ -325,11 +324,15 @@ const TABLE: Record<string, Row> = {
     path: () => `/_timeline/v1/objects/contacts/${b.contactId}/events`,
     cross: 404,
   },
-  ...templateRows(t3),
-  ...templateRows(c3),
-  ...appEventRows('v4'),
-  ...appEventRows('2026-03'),
-  ...appEventRows('2026-09'),
+  // Every version and prefix of the API version table.
+  ...Object.assign(
+    {},
+    ...API_VERSIONS.flatMap((version) =>
+      version.prefixes.map((prefix) =>
+        version.kind === 'timeline-v3' ? templateRows((rest) => `${prefix}${rest}`) : appEventRows(prefix),
+      ),
+    ),
+  ),
   'POST /crm/v3/objects/contacts/search': {
     auth: 'bearer',
     path: () => '/crm/v3/objects/contacts/search',
