@@ -95,8 +95,15 @@ export async function provision(
   };
   const portal = { id: result.portalId, timeZone: result.timeZone };
   await store.ensurePortal(portal);
+  // The last start's secrets are replaced only when it provisioned this same portal and app: several
+  // servers with their own portals may share one PostgreSQL database (and its meta).
+  const sameDeployment = previous.portalId === portalId && previous.appId === appId;
+  const replacing = (hash: string | undefined) => (sameDeployment ? hash : undefined);
   const apiKeyHash = hashSecret(result.developerApiKey);
-  const developerAccount = await store.ensureDeveloperAccount(apiKeyHash, previous.developerApiKeyHash);
+  const developerAccount = await store.ensureDeveloperAccount(
+    apiKeyHash,
+    replacing(previous.developerApiKeyHash),
+  );
   const app = { id: result.appId, developerAccountId: developerAccount.id };
   const owned = await store.ensureApp(app);
   if (!owned.ok) {
@@ -111,7 +118,7 @@ export async function provision(
     appId: result.appId,
     scopes: DEFAULT_SCOPES,
   };
-  await store.ensureAccessToken(accessToken, previous.accessTokenHash);
+  await store.ensureAccessToken(accessToken, replacing(previous.accessTokenHash));
   const oauthClient = {
     clientId: result.oauthClientId,
     clientSecretHash: hashSecret(result.oauthClientSecret),
