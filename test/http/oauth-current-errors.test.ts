@@ -344,7 +344,11 @@ describe('bodies the routes cannot read', () => {
     assert.match(refused.json.message, /nests deeper than/);
   });
 
-  test('another content type: a 400 saying to send a form', async () => {
+  test('another content type: a 400 saying to send a form (/oauth/v1: in its legacy shape)', async () => {
+    const v1 = await raw('/oauth/v1/token', 'text/plain', 'grant_type=refresh_token');
+    assert.equal(v1.status, 400);
+    assert.equal(v1.json.status, 'BAD_REQUEST');
+    assert.match(v1.json.message, /send the fields form-encoded/);
     assertFailure(
       await raw('/oauth/2026-09/token', 'text/plain', 'grant_type=refresh_token'),
       invalidRequest(
