@@ -1,6 +1,7 @@
 // Prints docs/errors.md from the error catalogue (src/errors.ts, compiled): `npm run build && node scripts/errors-doc.mjs > docs/errors.md`.
 // test/docs/errors-doc.test.ts fails when the file and the catalogue disagree.
 import { ErrorCatalogue } from '../dist/src/errors.js';
+import { CURRENT_OAUTH_ANSWERS } from '../dist/src/http/oauth-error-answers.js';
 
 const lines = [
   '# Error codes',
@@ -16,5 +17,23 @@ const lines = [
 ];
 for (const [code, spec] of Object.entries(ErrorCatalogue)) {
   lines.push(`| ${code} | ${spec.status} | ${spec.category} | ${spec.message.replaceAll('|', '\\|')} |`);
+}
+lines.push(
+  '',
+  '## OAuth',
+  '',
+  'The `OAUTH_` codes above are answered in two shapes. `/oauth/v1` keeps its legacy body',
+  '`{status, message, correlationId}`, with the category above as `status` (`BAD_AUTH_CODE`, ...). The',
+  "current API (`/oauth/v3`, `/oauth/2026-03`, `/oauth/2026-09`) answers HubSpot's envelope with the",
+  'status and category below, the category above as `subCategory`, `errors[0].in` naming the field, and',
+  "RFC 6749's `error` (below) and `error_description` (the message).",
+  '',
+  '| code | status | category | error | field |',
+  '|---|---|---|---|---|',
+);
+for (const [code, answer] of Object.entries(CURRENT_OAUTH_ANSWERS)) {
+  lines.push(
+    `| \`${code}\` | ${answer.status} | ${answer.category} | ${answer.error} | ${answer.field ?? '(the one named)'} |`,
+  );
 }
 console.log(lines.join('\n'));

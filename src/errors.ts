@@ -213,13 +213,26 @@ export const ErrorCatalogue = {
     category: 'EXPIRED_AUTHENTICATION',
     message: 'The OAuth token used to make this call expired {seconds} second(s) ago.',
   },
-  // OAuth's token endpoint answers in its legacy shape `{status, message, correlationId}`: the
-  // category is that `status` (http/routes/oauth.ts builds the body).
+  // OAuth's failures. `/oauth/v1` answers them in its legacy shape `{status, message, correlationId}`
+  // with the category below as `status`; the current API (`/oauth/v3`, dated versions) answers
+  // HubSpot's envelope with this category as `subCategory` (status, category and RFC 6749 `error`:
+  // http/oauth-error-answers.ts).
   OAUTH_BAD_REQUEST: { status: 400, category: 'BAD_REQUEST', message: '{detail}' },
-  OAUTH_BAD_GRANT_TYPE: {
+  // `{grants}`: the grants of the version called (domain/oauth-versions.ts).
+  OAUTH_BAD_GRANT_TYPE: { status: 400, category: 'BAD_GRANT_TYPE', message: 'grant_type must be {grants}' },
+  // The JWT bearer grant (RFC 7523) and private-key JWT client authentication: no HubSpot source
+  // says which keys it trusts or what claims it checks, so they are refused rather than guessed.
+  OAUTH_JWT_BEARER_UNSUPPORTED: {
     status: 400,
     category: 'BAD_GRANT_TYPE',
-    message: 'grant_type must be authorization_code, refresh_token or client_credentials',
+    message:
+      'grant_type {grantType} (a JWT bearer assertion) is not supported by this server: use {grants}, with client_id and client_secret',
+  },
+  OAUTH_CLIENT_ASSERTION_UNSUPPORTED: {
+    status: 400,
+    category: 'BAD_CLIENT_AUTHENTICATION',
+    message:
+      '{field} is not supported by this server (no private-key JWT client authentication): send client_id and client_secret instead',
   },
   OAUTH_BAD_AUTH_CODE: { status: 400, category: 'BAD_AUTH_CODE', message: 'missing or unknown auth code' },
   OAUTH_EXPIRED_AUTH_CODE: { status: 400, category: 'EXPIRED_AUTH_CODE', message: 'auth code is expired' },

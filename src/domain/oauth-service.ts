@@ -1,15 +1,20 @@
 /**
- * The OAuth stand-in (contract section 5): HubSpot's authorize step, the token endpoint's three
- * grants (with PKCE, RFC 7636, when the code was issued with a challenge), token information and
- * refresh-token revocation. Access tokens it issues are ordinary access tokens with an expiry, so
- * every Bearer route accepts them, scoped by what was granted.
+ * The OAuth stand-in: HubSpot's authorize step and the token endpoint's grants (with PKCE, RFC 7636,
+ * when the code was issued with a challenge), for every version of the OAuth API (each takes the
+ * grants its row of oauth-versions.ts lists). Access tokens it issues are ordinary access tokens
+ * with an expiry, so every Bearer route accepts them, scoped by what was granted, whichever version
+ * issued them. What is said about a token afterwards, and revoking it: `tokenInfo`
+ * (oauth-token-info.ts).
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { allScopes } from './api-versions.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_SCOPES } from './credentials/authentication.js';
-import { hashSecret, matchesHash, newSecret, sameSecret } from './credentials/secrets.js';
+import { hashSecret, newSecret, sameSecret } from './credentials/secrets.js';
+import { authenticateClient, type ClientCredentials } from './oauth-clients.js';
+import { OAuthTokenInfo, USER_ID } from './oauth-token-info.js';
+import { grantList, type OAuthGrant } from './oauth-versions.js';
 import type { Store } from './store.js';
 import type { AccessToken, OAuthClient, OAuthCode } from './types.js';
 
@@ -22,19 +27,6 @@ export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 export const GRANTABLE_SCOPES: readonly string[] = [
   ...new Set(['oauth', ...DEFAULT_SCOPES, ...allScopes(), 'developers-write']),
 ];
-
-/** *Ours*: HubSpot answers the installing user; the stand-in has one user per portal. */
-const USER_ID = 1;
-
-/** The installing user and the portal, as both token-info answers name them (in HubSpot's key order). */
-function installOf(portalId: number) {
-  return {
-    user: `developer@portal-${portalId}.example`,
-    user_id: USER_ID,
-    hub_id: portalId,
-    hub_domain: `portal-${portalId}.hubspot.example`,
-  };
-}
 
 export interface AuthorizeRequest {
   clientId?: string;
@@ -56,10 +48,8 @@ export interface Authorization {
   codeChallengeMethod?: 'S256' | 'plain';
 }
 
-export interface TokenRequest {
+export interface TokenRequest extends ClientCredentials {
   grant_type?: string;
-  client_id?: string;
-  client_secret?: string;
   redirect_uri?: string;
   code?: string;
   code_verifier?: string;
@@ -79,6 +69,9 @@ export interface IssuedTokens {
 }
 
 export class OAuthService {
+  /** Token information and revocation, for every version. */
+  readonly tokenInfo: OAuthTokenInfo;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -90,7 +83,9 @@ export class OAuthService {
       /** The app and portal `--oauth-auto-approve` trusts (the provisioned ones), when it is on. */
       trusted?: { appId: number; portalId: number };
     },
-  ) {}
+  ) {
+    this.tokenInfo = new OAuthTokenInfo(store, clock);
+  }
 
   /**
    * Whether the app may be installed into the portal without anyone of the portal approving it:
@@ -162,9 +157,10 @@ export class OAuthService {
     return target.toString();
   }
 
-  /** `POST /oauth/v1/token`: one of the three grants. */
-  async token(request: TokenRequest): Promise<IssuedTokens> {
-    switch (request.grant_type) {
+  /** `POST /oauth/{version}/token`: one of the grants that version takes. */
+  async token(request: TokenRequest, grants: readonly OAuthGrant[]): Promise<IssuedTokens> {
+    const grant = grants.find((name) => name === request.grant_type);
+    switch (grant) {
       case 'authorization_code':
         return this.exchangeCode(request);
       case 'refresh_token':
@@ -172,54 +168,16 @@ export class OAuthService {
       case 'client_credentials':
         return this.clientCredentials(request);
       default:
-        throw new ApiError('OAUTH_BAD_GRANT_TYPE');
+        throw new ApiError(
+          'OAUTH_BAD_GRANT_TYPE',
+          { grants: grantList(grants) },
+          { details: [grantTypeProblem(request.grant_type, grants)] },
+        );
     }
-  }
-
-  async accessTokenInfo(token: string): Promise<Record<string, unknown>> {
-    const found = await this.store.findAccessToken(hashSecret(token));
-    const now = this.clock.now();
-    if (!found || found.expiresAt === undefined || now >= found.expiresAt) {
-      throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
-    }
-    return {
-      token,
-      ...installOf(found.portalId),
-      app_id: found.appId,
-      scopes: found.scopes,
-      token_type: 'access',
-      expires_in: Math.floor((found.expiresAt - now) / 1000),
-    };
-  }
-
-  async refreshTokenInfo(token: string): Promise<Record<string, unknown>> {
-    const found = await this.store.findRefreshToken(hashSecret(token));
-    if (!found) throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
-    return {
-      token,
-      ...installOf(found.portalId),
-      client_id: found.clientId,
-      scopes: found.scopes,
-      token_type: 'refresh',
-    };
-  }
-
-  async revokeRefreshToken(token: string): Promise<void> {
-    if (!(await this.store.revokeRefreshToken(hashSecret(token))))
-      throw new ApiError('OAUTH_TOKEN_NOT_FOUND');
-  }
-
-  private async client(request: TokenRequest): Promise<OAuthClient> {
-    const client = request.client_id ? await this.store.findOAuthClient(request.client_id) : undefined;
-    if (!client) throw new ApiError('OAUTH_BAD_CLIENT_ID');
-    if (!request.client_secret || !matchesHash(request.client_secret, client.clientSecretHash)) {
-      throw new ApiError('OAUTH_BAD_CLIENT_SECRET');
-    }
-    return client;
   }
 
   private async exchangeCode(request: TokenRequest): Promise<IssuedTokens> {
-    const client = await this.client(request);
+    const client = await authenticateClient(this.store, request);
     if (request.redirect_uri !== client.redirectUri) throw new ApiError('OAUTH_BAD_REDIRECT_URI');
     // Used up by this call whatever follows, so a code can never be exchanged twice.
     const code = request.code ? await this.store.useOAuthCode(hashSecret(request.code)) : undefined;
@@ -245,7 +203,7 @@ export class OAuthService {
 
   /** HubSpot keeps the refresh token: a refresh answers a new access token and the same refresh token. */
   private async refresh(request: TokenRequest): Promise<IssuedTokens> {
-    const client = await this.client(request);
+    const client = await authenticateClient(this.store, request);
     const given = request.refresh_token;
     const refresh = given ? await this.store.findRefreshToken(hashSecret(given)) : undefined;
     if (!given || !refresh || refresh.clientId !== client.clientId)
@@ -261,7 +219,7 @@ export class OAuthService {
    * token for a portal nobody of which approved it.
    */
   private async clientCredentials(request: TokenRequest): Promise<IssuedTokens> {
-    const client = await this.client(request);
+    const client = await authenticateClient(this.store, request);
     const portalId = this.options.defaultPortalId;
     if (client.appId !== this.options.defaultAppId && !(await this.trusts(client.appId, portalId)))
       throw new ApiError('OAUTH_UNAUTHORIZED_CLIENT', { appId: client.appId, portalId });
@@ -300,6 +258,15 @@ export class OAuthService {
       scopes,
     };
   }
+}
+
+function grantTypeProblem(given: string | undefined, grants: readonly OAuthGrant[]) {
+  const missing = given === undefined || given === '';
+  return {
+    message: missing ? 'grant_type is required' : `grant_type ${given} is not one of ${grants.join(', ')}`,
+    code: missing ? ('REQUIRED_FIELD' as const) : ('INVALID_ENUM' as const),
+    in: 'grant_type',
+  };
 }
 
 function splitScopes(value: string | undefined): string[] {

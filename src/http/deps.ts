@@ -9,6 +9,7 @@ import type { AppEventService } from '../domain/events/app-event-service.js';
 import type { EventService } from '../domain/events/v3-event-service.js';
 import type { FaultRules } from '../domain/faults.js';
 import type { OAuthService } from '../domain/oauth-service.js';
+import type { OAuthVersion } from '../domain/oauth-versions.js';
 import type { ObjectSchemaService } from '../domain/object-schema-service.js';
 import type { RateLimiter } from '../domain/rate-limiter.js';
 import type { RecordService } from '../domain/record-service.js';
@@ -53,4 +54,9 @@ export interface AppDeps {
 /** The deps of the routes of one API version (registered once per version and prefix). */
 export interface VersionedDeps extends AppDeps {
   version: ApiVersion;
+}
+
+/** The deps of one OAuth version's routes (registered once per row of domain/oauth-versions.ts). */
+export interface OAuthVersionDeps extends AppDeps {
+  oauthVersion: OAuthVersion;
 }

@@ -252,6 +252,19 @@ const appEventRows = (prefix: string): Record<string, Row> => ({
   },
 });
 
+/**
+ * HubSpot's current OAuth API: the client authenticates by the id and secret in the body, and sees
+ * and revokes only its own app's tokens (test/http/oauth-current.test.ts: "another app's tokens").
+ */
+const oauthRows = (version: string): Record<string, Row> => ({
+  [`POST /oauth/${version}/token`]: { auth: 'public', path: () => `/oauth/${version}/token` },
+  [`POST /oauth/${version}/token/introspect`]: {
+    auth: 'public',
+    path: () => `/oauth/${version}/token/introspect`,
+  },
+  [`POST /oauth/${version}/token/revoke`]: { auth: 'public', path: () => `/oauth/${version}/token/revoke` },
+});
+
 const crmRows = (root: string): Record<string, Row> => ({
   [`POST ${root}`]: {
     auth: 'bearer',
@@ -387,6 +400,9 @@ const TABLE: Record<string, Row> = {
     auth: 'public',
     path: () => '/oauth/v1/refresh-tokens/not-a-token',
   },
+  ...oauthRows('v3'),
+  ...oauthRows('2026-03'),
+  ...oauthRows('2026-09'),
   'GET /ui': { auth: 'public', path: () => '/ui' },
   'GET /ui/assets/app.css': { auth: 'public', path: () => '/ui/assets/app.css' },
   'GET /ui/assets/app.js': { auth: 'public', path: () => '/ui/assets/app.js' },
