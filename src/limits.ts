@@ -40,12 +40,19 @@ export const Limits = {
   /**
    * *Ours*: characters the Handlebars step of one render may put out (the Markdown step's input).
    * HubSpot documents none. The Markdown step (markdown-it, then sanitize-html) is not linear in
-   * the worst case (nested brackets, tables, lists): at this size its slowest input measured about
-   * 1 s on the shared 2-core machine (0.2-0.3 s quiet), well inside RENDER_TIMEOUT_MS, and a
-   * timeline page of 50 events (header and detail) stays under about 20 MB of HTML. A timeline
-   * card's text is a few KB; a 64 KB value shown once still renders.
+   * the worst case (nested brackets, tables, lists): at this size its slowest input took 0.7 s on
+   * the loaded 2-core benchmark machine (bench/render-worst.ts), far inside RENDER_TIMEOUT_MS. A
+   * timeline card's text is a few KB; a value of 60 KB shown once still renders.
    */
   MAX_RENDER_OUTPUT_CHARS: 64 * 1024,
+  /**
+   * *Ours*: characters of HTML one render may answer. Markdown can make five times its input (a
+   * table row `|1|2|3|` is 8 characters of text and 40 of HTML); the HTML is what the rendered
+   * cache keeps and a page of 50 events (header and detail) sends: at most about 6.5 MB, where a
+   * 15.8 MB page held the HTTP thread about 90 ms just to send it. Ordinary text grows by its
+   * `<p>` tags only: about 60,000 characters of it still fit.
+   */
+  MAX_RENDER_HTML_CHARS: 64 * 1024,
   /**
    * *Ours*: steps of one render: each value inserted, each block helper called, each `#each`
    * iteration. Output alone does not bound the work: a loop can iterate without writing (an

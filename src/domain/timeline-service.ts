@@ -7,8 +7,8 @@
  * does), not only the caller's app; events whose template was deleted are left out, as
  * `GET /events/{templateId}/{eventId}` answers 404 for them.
  */
-import { ApiError } from '../errors.js';
-import type { EventRendering } from './event-rendering.js';
+import { ApiError, type ErrorDetail } from '../errors.js';
+import { type EventRendering, renderFailureDetails } from './event-rendering.js';
 import type { ActivityPage, ActivityPosition, Store, TimelinePosition, TimelineQuery } from './store.js';
 import { type EventTemplate, isObjectType, type ObjectType, type TimelineEvent } from './types.js';
 
@@ -17,6 +17,8 @@ export interface TimelineEntry {
   template: EventTemplate;
   header: string;
   detail?: string;
+  /** Why the header or detail could not be rendered (its HTML is then ''): the rest still shows. */
+  renderErrors?: ErrorDetail[];
 }
 
 export interface TimelineOptions {
@@ -68,13 +70,14 @@ export class TimelineService {
       }
       const found = await template;
       if (!found) continue;
-      const entry: TimelineEntry = {
-        event,
-        template: found,
-        header: this.rendering.renderWith(portalId, found, event, 'header', timeZone),
-      };
-      if (options.detail)
-        entry.detail = this.rendering.renderWith(portalId, found, event, 'detail', timeZone);
+      const header = await this.rendering.renderWith(portalId, found, event, 'header', timeZone);
+      const entry: TimelineEntry = { event, template: found, header: header.html ?? '' };
+      const detail = options.detail
+        ? await this.rendering.renderWith(portalId, found, event, 'detail', timeZone)
+        : undefined;
+      if (detail) entry.detail = detail.html ?? '';
+      const renderErrors = renderFailureDetails({ header, detail });
+      if (renderErrors.length > 0) entry.renderErrors = renderErrors;
       entries.push(entry);
     }
     return page.next ? { entries, next: page.next } : { entries };

@@ -1,6 +1,6 @@
 /**
  * What one render may spend, counted deterministically: the characters the Handlebars step puts
- * out, and its *steps* (each value inserted, each block helper called, each `#each` iteration; a
+ * out (and, once Markdown is done, the characters of HTML), and its *steps* (each value inserted, each block helper called, each `#each` iteration; a
  * `formatDate` counts as 20).
  * The same template and event always stop at the same point with the same reason, whatever the
  * machine, so a render over its bounds is a failure that can be cached and shown the same way on
@@ -14,15 +14,18 @@
  * (`checkOutput`). The count is exact: both compilations stop at the same point.
  */
 import type Handlebars from 'handlebars';
+import { Limits } from '../limits.js';
 
 export interface RenderLimits {
   /** Characters of Handlebars output (the Markdown step's input). */
   outputChars: number;
   /** Values inserted, block helpers called and `#each` iterations. */
   steps: number;
+  /** Characters of the HTML the render answers (Limits.MAX_RENDER_HTML_CHARS unless given). */
+  htmlChars?: number;
 }
 
-export type LimitReason = 'output' | 'steps';
+export type LimitReason = 'output' | 'steps' | 'html';
 
 /**
  * `65536` as `65,536`. Not `toLocaleString`: its first call loads ICU's number data (about 75 ms,
@@ -41,7 +44,9 @@ export class RenderLimitExceeded extends Error {
     super(
       reason === 'output'
         ? `renders more than ${groupDigits(limit)} characters`
-        : `takes more than ${groupDigits(limit)} steps (values, block helpers and #each iterations)`,
+        : reason === 'html'
+          ? `renders more than ${groupDigits(limit)} characters of HTML`
+          : `takes more than ${groupDigits(limit)} steps (values, block helpers and #each iterations)`,
     );
     this.name = 'RenderLimitExceeded';
   }
@@ -99,6 +104,16 @@ export function withinBudget<T>(limits: RenderLimits, run: () => T): T {
 /** The whole Handlebars output's length, checked once the run is over (text outside every loop). */
 export function checkOutput(length: number, limits: RenderLimits): void {
   if (length > limits.outputChars) throw new RenderLimitExceeded('output', limits.outputChars);
+}
+
+/**
+ * The HTML's length, once Markdown is done: Markdown may make several times its input (a table row
+ * `|1|2|3|` is 8 characters of text and 40 of HTML), and the HTML is what caches and pages hold.
+ */
+export function checkHtml(html: string, limits: RenderLimits): string {
+  const limit = limits.htmlChars ?? Limits.MAX_RENDER_HTML_CHARS;
+  if (html.length > limit) throw new RenderLimitExceeded('html', limit);
+  return html;
 }
 
 /** One value of `length` characters inserted (`markers`: characters the output wraps it in). */

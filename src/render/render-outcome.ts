@@ -5,13 +5,13 @@
  */
 
 /**
- * - `output`, `steps`: over a deterministic bound (render-budget.ts); the same on every run.
+ * - `output`, `steps`, `html`: over a deterministic bound (render-budget.ts); the same on every run.
  * - `time`: the render thread's wall-clock backstop stopped it (render-thread-client.ts).
  * - `crashed`: the render thread stopped while rendering it (out of its memory).
  * - `busy`: too many renders were waiting for the render thread; not cached, try again.
  * - `template`: the stored template cannot be compiled (it was stored before a rule refused it).
  */
-export type FailureReason = 'output' | 'steps' | 'time' | 'crashed' | 'busy' | 'template';
+export type FailureReason = 'output' | 'steps' | 'html' | 'time' | 'crashed' | 'busy' | 'template';
 
 export interface RenderFailure {
   reason: FailureReason;

@@ -1,7 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import { Limits } from '../limits.js';
 import { boundedTemplate } from './bounded-template.js';
-import { checkOutput, RenderLimitExceeded, type RenderLimits, withinBudget } from './render-budget.js';
+import {
+  checkHtml,
+  checkOutput,
+  RenderLimitExceeded,
+  type RenderLimits,
+  withinBudget,
+} from './render-budget.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { RenderOutcome } from './render-outcome.js';
 import { ShapeCache, shapeableSource, splitMarked } from './shape-render.js';
@@ -38,8 +44,8 @@ const DEFAULT_CACHE_SIZE = 1000;
 /** Rendered headers and details kept (issue 16): about 200-500 bytes each, a few MB in all. */
 const DEFAULT_RENDERED_CACHE_SIZE = 10_000;
 /**
- * ... and at most this many characters of them: a render may put out up to about four times
- * MAX_RENDER_OUTPUT_CHARS of HTML, so the entry count alone would not bound the memory.
+ * ... and at most this many characters of them: a render's HTML may be up to MAX_RENDER_HTML_CHARS,
+ * so the entry count alone would not bound the memory.
  */
 const RENDERED_CACHE_CHARS = 32 * 1024 * 1024;
 /** Template shapes kept (issue 16, shape-render.ts): a few per template, each about its HTML's size. */
@@ -51,6 +57,7 @@ const SHAPE_CACHE_CHARS = 32 * 1024 * 1024;
 export const RENDER_LIMITS: RenderLimits = {
   outputChars: Limits.MAX_RENDER_OUTPUT_CHARS,
   steps: Limits.MAX_RENDER_STEPS,
+  htmlChars: Limits.MAX_RENDER_HTML_CHARS,
 };
 
 /**
@@ -236,7 +243,7 @@ export class Renderer {
       if (marked !== undefined) {
         const split = splitMarked(marked);
         checkOutput(split.text.length, limits);
-        return this.#shapes.render(split);
+        return checkHtml(this.#shapes.render(split), limits);
       }
     }
     let text: string;
@@ -249,7 +256,7 @@ export class Renderer {
       throw new TemplateRenderError(template.id, template.version, kind, reason, { cause: err });
     }
     checkOutput(text.length, limits);
-    return renderMarkdown(text);
+    return checkHtml(renderMarkdown(text), limits);
   }
 
   #compiled(template: RenderableTemplate, kind: TemplateKind, source: string): CompiledTemplate {

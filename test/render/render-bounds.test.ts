@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Limits } from '../../src/limits.js';
 import type { RenderLimits } from '../../src/render/render-budget.js';
-import { type RenderableEvent, Renderer } from '../../src/render/renderer.js';
+import { RENDER_LIMITS, type RenderableEvent, Renderer } from '../../src/render/renderer.js';
 import { RenderLimitError } from '../../src/render/template-render-error.js';
 
 const template = (detailTemplate: string, id = detailTemplate) => ({
@@ -80,10 +80,20 @@ describe('render bounds', () => {
     );
   });
 
+  test('HTML: Markdown that makes far more HTML than text fails past the HTML limit', () => {
+    const table = '|a|b|c|\n|-|-|-|\n{{#each extraData.items}}|1|2|3|\n{{/each}}';
+    const limits = { outputChars: 100_000, steps: 100_000, htmlChars: 10_000 };
+    // 200 rows: 1,616 characters of text, 7,884 of HTML; 300 rows: 11,784.
+    assert.equal(outcomeBoth(table, event(items(200)), limits).html?.length, 7_884);
+    assert.deepEqual(outcomeBoth(table, event(items(300)), limits), {
+      failure: { reason: 'html', message: 'renders more than 10,000 characters of HTML' },
+    });
+  });
+
   test("the issue's two renders fail fast with the full limits", () => {
     const crossed =
       '{{#each extraData.items}}{{#each ../extraData.items}}{{#each ../../extraData.items}}.{{/each}}{{/each}}{{/each}}';
-    const limits = { outputChars: Limits.MAX_RENDER_OUTPUT_CHARS, steps: Limits.MAX_RENDER_STEPS };
+    const limits = RENDER_LIMITS;
     let started = performance.now();
     assert.equal(outcomeBoth(crossed, event(items(250)), limits).failure?.reason, 'output');
     const crossedMs = performance.now() - started;
