@@ -40,7 +40,7 @@ export const Limits = {
   /**
    * *Ours*: characters the Handlebars step of one render may put out (the Markdown step's input).
    * HubSpot documents none. The Markdown step (markdown-it, then sanitize-html) is not linear in
-   * the worst case (nested brackets, tables, lists): at this size its slowest input took 0.7 s on
+   * the worst case (nested brackets, tables, lists): at this size its slowest input took 0.9 s on
    * the loaded 2-core benchmark machine (bench/render-worst.ts), far inside RENDER_TIMEOUT_MS. A
    * timeline card's text is a few KB; a value of 60 KB shown once still renders.
    */
@@ -56,24 +56,25 @@ export const Limits = {
   /**
    * *Ours*: steps of one render: each value inserted, each block helper called, each `#each`
    * iteration. Output alone does not bound the work: a loop can iterate without writing (an
-   * `{{#if}}` filter over every item). At the slowest step measured (a `formatDate`) this is about
-   * 0.2 s; a loop over 100,000 items still renders.
+   * `{{#if}}` filter over every item). Loops up to this took 41-88 ms on the loaded 2-core machine
+   * (bench/render-worst.ts; a `formatDate` counts 20 steps, its cost); an `{{#if}}` filter over
+   * 99,000 items still renders.
    */
   MAX_RENDER_STEPS: 200_000,
   /**
    * *Ours*: a render runs on the HTTP thread only while it stays within these (a typical header is
    * under a hundred characters and a detail a few hundred, in tens of steps); one that goes past
    * them is run again, with the full limits above, on the render thread, with the same outcome.
-   * So the HTTP thread spends at most a few milliseconds on one render (the slowest Markdown of
-   * 1 KB, a new template compiled included: about 30 ms on the loaded machine, a few ms quiet;
+   * So the HTTP thread spends little on one render (the slowest Markdown of 1 KB, a new template
+   * compiled included: at most 57 ms on the loaded 2-core machine, most under 20 ms;
    * `bench/render-worst.ts --http-thread`), and `/_health` keeps answering.
    */
   HTTP_THREAD_RENDER_OUTPUT_CHARS: 1024,
   HTTP_THREAD_RENDER_STEPS: 1_000,
   /**
-   * *Ours*: the longest template source compiled on the HTTP thread. Handlebars compiles about 3 us
-   * per character of a template dense with values (10 us on the loaded machine), three times over
-   * (the check, the counted and the marked compilation), once per template version. Longer
+   * *Ours*: the longest template source compiled on the HTTP thread. Handlebars compiled about
+   * 10 us per character of a template dense with values on the loaded 2-core machine, and a first
+   * render compiles three times (the check, the counted and the marked compilation). Longer
    * templates are compiled and rendered on the render thread (HubSpot's own examples are a few
    * hundred characters; its app events allow a header of 1,000).
    */

@@ -90,8 +90,8 @@ export class RenderRunner {
     eventKey: string,
   ): Promise<RenderOutcome> {
     const source = kind === 'header' ? template.headerTemplate : template.detailTemplate;
-    // Compiling is the costly part of a first render (about 3 us per character of template text,
-    // three compilations): a long template is compiled, and its events rendered, on the thread.
+    // Compiling is the costly part of a first render (Limits.HTTP_THREAD_TEMPLATE_CHARS says how
+    // costly): a long template is compiled, and its events rendered, on the render thread.
     if (source.length <= Limits.HTTP_THREAD_TEMPLATE_CHARS) {
       await giveWayIfBusy();
       const here = this.renderer.attempt(template, event, kind, timeZone, HTTP_THREAD_LIMITS);
