@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Limits } from '../../src/limits.js';
 import type { RenderLimits } from '../../src/render/render-budget.js';
 import { RENDER_LIMITS, type RenderableEvent, Renderer } from '../../src/render/renderer.js';
 import { RenderLimitError } from '../../src/render/template-render-error.js';
