@@ -145,6 +145,17 @@ export const ErrorCatalogue = {
     category: 'OBJECT_NOT_FOUND',
     message: "Event '{id}' of event template {eventTemplateId} not found",
   },
+  // *Ours*: a render over its bounds (src/limits.ts); the same answer on every call (it is cached).
+  RENDER_LIMIT_EXCEEDED: {
+    status: 400,
+    category: 'VALIDATION_ERROR',
+    message: "Event '{id}' of event template {eventTemplateId} cannot be rendered: its {field} {reason}",
+  },
+  RENDERING_BUSY: {
+    status: 503,
+    category: 'SERVICE_UNAVAILABLE',
+    message: 'The server has too many large renders waiting already; retry shortly',
+  },
   // CRM records
   CRM_OBJECT_NOT_FOUND: {
     status: 404,
@@ -367,7 +378,8 @@ export type DetailCode =
   | 'TOO_LARGE'
   | 'TOO_LONG'
   | 'TOO_MANY'
-  | 'TOO_FEW';
+  | 'TOO_FEW'
+  | 'TIMED_OUT';
 
 /** One problem inside an error: HubSpot's `ErrorDetail`. `in` names the field. */
 export interface ErrorDetail {

@@ -38,6 +38,8 @@ import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { Metrics } from './http/metrics.js';
 import { loadProject, type ProjectWatcher, watchProject } from './project/app-event-project.js';
+import { RenderRunner } from './render/render-runner.js';
+import { RenderThread } from './render/render-thread-client.js';
 import { Renderer } from './render/renderer.js';
 import { setTemplateLog } from './render/template-engine.js';
 import { measuredStore } from './store/measured-store.js';
@@ -101,7 +103,7 @@ export function createDeps(
   const rateLimiter = new RateLimiter(store, clock, config.rateLimit);
   const templates = new TemplateService(store, clock, limits);
   const records = new RecordService(store, clock);
-  const rendering = new EventRendering(store, events, new Renderer());
+  const rendering = new EventRendering(store, events, new RenderRunner(new Renderer(), new RenderThread()));
   const { portalId, appId } = credentials;
   return {
     config,
@@ -170,6 +172,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     setTemplateLog((level, message) => app.log[level]({ source: 'handlebars' }, message));
     const watcher = await startProject(config, app, deps.appEventTypes, credentials.appId);
     app.addHook('onClose', async () => watcher?.close());
+    app.addHook('onClose', async () => deps?.rendering.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

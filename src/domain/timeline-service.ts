@@ -8,7 +8,7 @@
  * portal, as HubSpot's record page does. Events whose template was deleted are left out, as
  * `GET /events/{templateId}/{eventId}` answers 404 for them.
  */
-import { ApiError } from '../errors.js';
+import { ApiError, type ErrorDetail } from '../errors.js';
 import {
   requireAllApps,
   seesAllApps,
@@ -16,7 +16,7 @@ import {
   seesEventsOf,
   type Viewer,
 } from './credentials/viewer.js';
-import type { EventRendering } from './event-rendering.js';
+import { type EventRendering, renderFailureDetails } from './event-rendering.js';
 import type { ActivityPage, ActivityPosition, Store, TimelinePosition, TimelineQuery } from './store.js';
 import {
   type CrmRecord,
@@ -31,6 +31,8 @@ export interface TimelineEntry {
   template: EventTemplate;
   header: string;
   detail?: string;
+  /** Why the header or detail could not be rendered (its HTML is then ''): the rest still shows. */
+  renderErrors?: ErrorDetail[];
 }
 
 export interface TimelineOptions {
@@ -98,13 +100,14 @@ export class TimelineService {
       for (const event of page.events) {
         const template = await templateOf(event.eventTemplateId);
         if (!template || !seesEventsOf(viewer, template)) continue;
-        const entry: TimelineEntry = {
-          event,
-          template,
-          header: this.rendering.renderWith(portalId, template, event, 'header', timeZone),
-        };
-        if (options.detail)
-          entry.detail = this.rendering.renderWith(portalId, template, event, 'detail', timeZone);
+        const header = await this.rendering.renderWith(portalId, template, event, 'header', timeZone);
+        const entry: TimelineEntry = { event, template, header: header.html ?? '' };
+        const detail = options.detail
+          ? await this.rendering.renderWith(portalId, template, event, 'detail', timeZone)
+          : undefined;
+        if (detail) entry.detail = detail.html ?? '';
+        const renderErrors = renderFailureDetails({ header, detail });
+        if (renderErrors.length > 0) entry.renderErrors = renderErrors;
         entries.push(entry);
       }
       next = page.next;

@@ -273,6 +273,7 @@ export function timelineEntryToWire(entry: TimelineEntry): Record<string, unknow
     header: entry.header,
   };
   if (entry.detail !== undefined) wire.detail = entry.detail;
+  if (entry.renderErrors !== undefined) wire.renderErrors = entry.renderErrors;
   return wire;
 }
 

@@ -220,18 +220,29 @@ function join(pieces: (string | number)[], values: string[]): string {
   return out;
 }
 
-/** Cached shape HTML; `null` marks a shape that must take the full pipeline. */
+function shapeHtmlChars(cut: ShapeHtml | { none: true }): number {
+  if ('none' in cut) return 1;
+  let chars = 1;
+  for (const piece of cut.pieces) if (typeof piece === 'string') chars += piece.length;
+  return chars;
+}
+
+/** Cached shape HTML; `{ none: true }` marks a shape that must take the full pipeline. */
 export class ShapeCache {
   readonly #shapes: LRUCache<string, ShapeHtml | { none: true }>;
   hits = 0;
 
-  constructor(size: number) {
-    this.#shapes = new LRUCache({ max: size });
+  /** At most `size` shapes, and `maxChars` characters of shapes and their HTML. */
+  constructor(size: number, maxChars: number) {
+    this.#shapes = new LRUCache({
+      max: size,
+      maxSize: maxChars,
+      sizeCalculation: (cut, shape) => shape.length + shapeHtmlChars(cut),
+    });
   }
 
-  /** The HTML of a marked Handlebars output: from its shape when possible, else the full pipeline. */
-  render(marked: string): string {
-    const { text, shape, values } = splitMarked(marked);
+  /** The HTML of a marked Handlebars output (splitMarked): from its shape when possible, else the full pipeline. */
+  render({ text, shape, values }: MarkedText): string {
     if (shape === undefined) return renderMarkdown(text);
     let cut = this.#shapes.get(shape);
     if (cut === undefined) {

@@ -1,3 +1,4 @@
+import { crossedLoop } from './crossed-loops.js';
 import { isDateFormat } from './format-date.js';
 import {
   BLOCK_HELPERS,
@@ -213,11 +214,13 @@ function problemFromError(err: unknown): TemplateProblem {
 /**
  * Validates a `headerTemplate`/`detailTemplate` source when a template is created or updated.
  * Returns `null` when it is fine, or the first problem found. A template that passes renders
- * without throwing, whatever the event data.
+ * without throwing, whatever the event data. `stored`: the renderer's re-check of a template
+ * already stored, which may predate the rules that only protect (prototype names, crossed loops):
+ * those it still renders (Handlebars denies prototype access; the render's bounds stop loops).
  */
 export function checkTemplateSource(
   source: string,
-  options: { refusePrototypeNames: boolean } = { refusePrototypeNames: true },
+  options: { stored: boolean } = { stored: false },
 ): TemplateProblem | null {
   if (source === '') return null;
   let ast: hbs.AST.Program;
@@ -227,8 +230,10 @@ export function checkTemplateSource(
     return problemFromError(err);
   }
   try {
-    refusePrototypeNames = options.refusePrototypeNames;
+    refusePrototypeNames = !options.stored;
     checkProgram(ast);
+    const crossed = options.stored ? undefined : crossedLoop(ast);
+    if (crossed !== undefined) throw problemAt(crossed.node, crossed.message);
   } catch (err) {
     if (err instanceof ProblemFound) return err.problem;
     return problemFromError(err);

@@ -26,6 +26,11 @@ export function setTemplateLog(log: TemplateLog): void {
   templateLog = log;
 }
 
+/** Passes on a warning Handlebars gave on the render thread (render-thread-client.ts). */
+export function logTemplateWarning(level: Parameters<TemplateLog>[0], message: string): void {
+  templateLog(level, message);
+}
+
 templateEngine.logger.log = (level: string | number, ...message: unknown[]) => {
   const name = typeof level === 'number' ? ['debug', 'info', 'warn', 'error'][level] : level;
   const known = name === 'error' || name === 'info' || name === 'debug' ? name : 'warn';

@@ -1,10 +1,12 @@
+import type { RenderFailure } from './render-outcome.js';
+
 /** A template could not be rendered (it should have been refused by `checkTemplateSource`). */
 export class TemplateRenderError extends Error {
   constructor(
     readonly templateId: string,
     readonly version: string | number,
     readonly kind: string,
-    reason: string,
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
     super(
@@ -12,5 +14,18 @@ export class TemplateRenderError extends Error {
       options,
     );
     this.name = 'TemplateRenderError';
+  }
+}
+
+/** A render went over its bounds (render-budget.ts); `failure` says which. */
+export class RenderLimitError extends TemplateRenderError {
+  constructor(
+    templateId: string,
+    version: string | number,
+    kind: string,
+    readonly failure: RenderFailure,
+  ) {
+    super(templateId, version, kind, `it ${failure.message}`);
+    this.name = 'RenderLimitError';
   }
 }

@@ -11,6 +11,7 @@
  * in the source) is left to the ordinary compilation: `markedTemplate` answers `undefined`.
  */
 import Handlebars from 'handlebars';
+import { countBlockHelpers, countValue } from './render-budget.js';
 import { COMPILE_OPTIONS, formatDateHelper } from './template-engine.js';
 
 /** Opens and closes a value in the marked output (private-use characters). */
@@ -28,12 +29,14 @@ const markingEngine = Handlebars.create();
 markingEngine.unregisterHelper('log');
 markingEngine.unregisterHelper('lookup');
 markingEngine.registerHelper('formatDate', formatDateHelper);
+countBlockHelpers(markingEngine);
 
 /** Set when a value itself holds a marker character: the marked output is then ambiguous. */
 let markerInValue = false;
 
 function mark(text: string): Handlebars.SafeString {
   if (text.includes(VALUE_OPEN) || text.includes(VALUE_CLOSE)) markerInValue = true;
+  countValue(text.length, 2); // the render's budget counts the value, not its two markers
   return new markingEngine.SafeString(VALUE_OPEN + text + VALUE_CLOSE);
 }
 
@@ -66,12 +69,18 @@ const HELPER_NAMES = new Set([
 
 class NotMarkable extends Error {}
 
+/** The helpers a rewritten template inserts its values with: escaped, and raw (a block `formatDate`). */
+export interface ValueHelpers {
+  value: string;
+  raw: string;
+}
+
 function path(name: string, loc: hbs.AST.SourceLocation): hbs.AST.PathExpression {
   return { type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc };
 }
 
-function markedMustache(
-  helper: 'markValue' | 'markRaw',
+function helperMustache(
+  helper: string,
   param: hbs.AST.Expression,
   strip: hbs.AST.StripFlags,
   loc: hbs.AST.SourceLocation,
@@ -97,8 +106,21 @@ function callOf(node: hbs.AST.MustacheStatement | hbs.AST.BlockStatement): hbs.A
   };
 }
 
-function rewrite(program: hbs.AST.Program | undefined): void {
+/**
+ * Rewrites `program` so every value goes through `helpers`. A statement this cannot rewrite with
+ * certainty is kept as written when `keepUnsure` (its output is then the template's own, e.g. a
+ * literal `{{"text"}}`), else the rewrite throws NotMarkable.
+ */
+export function rewriteValues(
+  program: hbs.AST.Program | undefined,
+  helpers: ValueHelpers,
+  keepUnsure: boolean,
+): void {
   if (program === undefined) return;
+  const unsure = (statement: hbs.AST.Statement): hbs.AST.Statement => {
+    if (keepUnsure) return statement;
+    throw new NotMarkable();
+  };
   program.body = program.body.map((statement): hbs.AST.Statement => {
     switch (statement.type) {
       case 'ContentStatement':
@@ -106,27 +128,34 @@ function rewrite(program: hbs.AST.Program | undefined): void {
         return statement;
       case 'MustacheStatement': {
         const mustache = statement as hbs.AST.MustacheStatement;
-        if (mustache.path.type !== 'PathExpression') throw new NotMarkable();
+        if (mustache.path.type !== 'PathExpression') return unsure(statement);
         const called = mustache.params.length > 0 || mustache.hash !== undefined;
         const target = mustache.path as hbs.AST.PathExpression;
-        if (!called && HELPER_NAMES.has(target.parts[0] ?? '')) throw new NotMarkable();
-        return markedMustache('markValue', called ? callOf(mustache) : target, mustache.strip, mustache.loc);
+        if (!called && HELPER_NAMES.has(target.parts[0] ?? '')) return unsure(statement);
+        return helperMustache(
+          helpers.value,
+          called ? callOf(mustache) : target,
+          mustache.strip,
+          mustache.loc,
+        );
       }
       case 'BlockStatement': {
         const block = statement as hbs.AST.BlockStatement;
         const name =
           block.path.type === 'PathExpression' ? (block.path as hbs.AST.PathExpression).original : '';
         if (name === 'formatDate')
-          return markedMustache('markRaw', callOf(block), block.openStrip, block.loc);
-        rewrite(block.program);
-        rewrite(block.inverse);
+          return helperMustache(helpers.raw, callOf(block), block.openStrip, block.loc);
+        rewriteValues(block.program, helpers, keepUnsure);
+        rewriteValues(block.inverse, helpers, keepUnsure);
         return block;
       }
       default:
-        throw new NotMarkable();
+        return unsure(statement);
     }
   });
 }
+
+const MARKING_HELPERS: ValueHelpers = { value: 'markValue', raw: 'markRaw' };
 
 /**
  * The marked template of `source` (already checked and compilable), or `undefined` when it cannot
@@ -140,7 +169,7 @@ export function markedTemplate(
   try {
     const program = markingEngine.parse(source);
     escapeAll(program);
-    rewrite(program);
+    rewriteValues(program, MARKING_HELPERS, false);
     return markingEngine.compile(program, MARKING_OPTIONS);
   } catch (err) {
     if (err instanceof NotMarkable) return undefined;

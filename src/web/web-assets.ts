@@ -35,6 +35,7 @@ th, td { text-align: left; padding: 8px; border-bottom: 1px solid var(--line); v
 .event { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow-wrap: anywhere; }
 .event .meta { margin: 0 0 4px; font-size: .875rem; color: var(--muted); }
 .event .header p { margin: 0; }
+.render-failed { color: var(--muted); font-style: italic; }
 details { margin-top: 8px; } summary { cursor: pointer; color: var(--accent); }
 .iframe-link { margin-top: 8px; }
 pre { background: #fff; border: 1px solid var(--line); padding: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -64,6 +64,9 @@ function eventsView(entries: TimelineEntry[], timeZone: string, more: boolean) {
       time: timeLabel.format(event.timestamp),
       header: entry.header,
       detail: entry.detail,
+      // A render over its bounds shows as a placeholder; the page and the other events still show.
+      headerError: entry.renderErrors?.find((error) => error.in === 'headerTemplate')?.message,
+      detailError: entry.renderErrors?.find((error) => error.in === 'detailTemplate')?.message,
       iframe: frame && isSafeFrameUrl(frame.url) ? frame : undefined,
     });
   }

@@ -92,8 +92,10 @@ export const views = {
   <li>
     <article class="event" id="event-{{key}}" data-key="{{key}}">
       <p class="meta"><a href="/ui/templates/{{templateId}}">{{templateName}}</a> · <time datetime="{{timestamp}}">{{time}}</time></p>
-      <div class="header">{{{header}}}</div>
-      {{#if detail}}
+      <div class="header">{{#if headerError}}<p class="render-failed">Not shown: {{headerError}}</p>{{else}}{{{header}}}{{/if}}</div>
+      {{#if detailError}}
+      <details><summary>Details</summary><div class="detail"><p class="render-failed">Not shown: {{detailError}}</p></div></details>
+      {{else if detail}}
       <details><summary>Details</summary><div class="detail">{{{detail}}}</div></details>
       {{/if}}
       {{#if iframe}}

@@ -9,7 +9,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type RenderableEvent, type RenderableTemplate, Renderer } from '../../src/render/renderer.js';
+import { boundedTemplate } from '../../src/render/bounded-template.js';
+import { checkOutput, RenderLimitExceeded, withinBudget } from '../../src/render/render-budget.js';
+import {
+  escapeMustaches,
+  type RenderableEvent,
+  type RenderableTemplate,
+  Renderer,
+} from '../../src/render/renderer.js';
+import { splitMarked } from '../../src/render/shape-render.js';
+import { checkTemplateSource } from '../../src/render/template-check.js';
+import { COMPILE_OPTIONS, templateEngine } from '../../src/render/template-engine.js';
+import { markedTemplate, runMarked } from '../../src/render/value-marking.js';
 import { SeededRandom } from '../helpers/seeded-random.js';
 import { XSS_VECTORS } from './fixtures/xss-vectors.js';
 
@@ -385,5 +396,79 @@ describe('rendering from template shapes', () => {
     assert.equal(renderer.shapeCount, 1);
     assert.equal(render('other words'), '<p>other words</p>');
     assert.equal(renderer.shapeCount, 2);
+  });
+});
+
+/** Constructs the counted compilation keeps as written or that nest loops (bounded-template.ts). */
+const MORE_CONSTRUCTS = [
+  '{{"literal"}}',
+  '{{1}}',
+  '{{true}}',
+  '{{extraData.list.length}}',
+  '{{#each extraData.list}}{{#each ../extraData.list}}{{this}}/{{/each}}; {{/each}}',
+  '{{#each extraData.list as |item i|}}{{i}}={{item}} {{else}}none{{/each}}',
+  '{{#with extraData}}{{@root.v0}} {{a.b}}{{/with}}',
+  '{{#each extraData}}{{@key}}: {{this}}; {{/each}}',
+  '{{#if (formatDate timestamp)}}{{formatDate timestamp format="full"}}{{/if}}',
+  '{{#unless extraData.list}}empty{{/unless}}',
+];
+
+describe('counting every render (render-budget.ts)', () => {
+  test("both counted compilations put out plain Handlebars' text, and count exactly its length", () => {
+    const random = new SeededRandom(SEED + 2);
+    const plainCompile = (source: string) => {
+      const program = templateEngine.parse(source);
+      escapeMustaches(program);
+      return templateEngine.compile(program, COMPILE_OPTIONS);
+    };
+    let marked = 0;
+    for (let t = 0; t < 300; t++) {
+      const parts = Array.from({ length: random.int(1, 6) }, () => {
+        const roll = random.next();
+        return roll < 0.3
+          ? pick(random, MORE_CONSTRUCTS)
+          : roll < 0.75
+            ? pick(random, WITH_VALUES)
+            : pick(random, TEXT);
+      });
+      const source = parts.join('');
+      if (checkTemplateSource(source) !== null) continue; // refused when saved, never rendered
+      const plain = plainCompile(source);
+      const counted = boundedTemplate(source, escapeMustaches);
+      const markedRun = markedTemplate(source, escapeMustaches);
+      for (let e = 0; e < 6; e++) {
+        const event = generatedEvent(random, 0.5);
+        const context = { ...event.tokens, timestamp: event.timestamp, extraData: event.extraData };
+        const options = { data: { timeZone: pick(random, ['UTC', 'Asia/Kolkata']) } };
+        const where = `template ${JSON.stringify(source)}, event ${JSON.stringify(event)}`;
+        const expected = plain(context, options);
+        const exact = { outputChars: expected.length, steps: 1_000_000 };
+        const under = { outputChars: expected.length - 1, steps: 1_000_000 };
+        assert.equal(
+          withinBudget(exact, () => counted(context, options)),
+          expected,
+          where,
+        );
+        if (expected.length > 0) {
+          assert.throws(
+            () => checkOutput(withinBudget(under, () => counted(context, options)).length, under),
+            RenderLimitExceeded,
+            where,
+          );
+        }
+        if (markedRun === undefined) continue;
+        const text = withinBudget(exact, () => runMarked(markedRun, context, options));
+        if (text === undefined) continue; // a value held a marker character
+        marked++;
+        assert.equal(splitMarked(text).text, expected, where);
+        if (expected.length > 0) {
+          assert.throws(() => {
+            const again = withinBudget(under, () => runMarked(markedRun, context, options)) ?? '';
+            checkOutput(splitMarked(again).text.length, under);
+          }, RenderLimitExceeded);
+        }
+      }
+    }
+    assert.ok(marked > 500, `${marked} marked runs compared`);
   });
 });

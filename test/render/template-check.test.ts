@@ -137,3 +137,50 @@ describe('helpers HubSpot does not have', () => {
     assert.equal(problem.column, 5);
   });
 });
+
+describe('loops that multiply (crossed-loops.ts)', () => {
+  const issue =
+    '{{#each extraData.items}}{{#each ../extraData.items}}{{#each ../../extraData.items}}.{{/each}}{{/each}}{{/each}}';
+
+  test('a third list crossed is refused, naming the loop, its line and column', () => {
+    const problem = rejected(issue);
+    assert.equal(problem.line, 1);
+    assert.equal(problem.column, issue.indexOf('{{#each ../../') + 1);
+    assert.equal(
+      problem.message,
+      `"#each ../../extraData.items" would run once for every item of the 2 lists around it (a list that is not part of the enclosing item multiplies the loops): at most 2 such lists may be nested (line 1, column ${problem.column})`,
+    );
+    const spread = '{{#each a}}\n  {{#each ../b}}\n    {{#each ../../c}}x{{/each}}\n  {{/each}}\n{{/each}}';
+    assert.deepEqual([rejected(spread).line, rejected(spread).column], [3, 5]);
+  });
+
+  test('@root paths cross too, and so does a loop inside a #with that left the item', () => {
+    assert.match(
+      rejected('{{#each a}}{{#each @root.b}}{{#each @root.c}}x{{/each}}{{/each}}{{/each}}').message,
+      /"#each @root\.c"/,
+    );
+    assert.match(
+      rejected(
+        '{{#each a}}{{#each ../b}}{{#with ../../c}}{{#each this}}x{{/each}}{{/with}}{{/each}}{{/each}}',
+      ).message,
+      /"#each this"/,
+    );
+  });
+
+  test('two lists crossed, and loops over parts of the item at any depth, are accepted', () => {
+    for (const source of [
+      '{{#each rows}}{{#each ../columns}}{{this}}{{/each}}{{/each}}',
+      '{{#each a}}{{#each b}}{{#each c}}{{#each d}}{{this}}{{/each}}{{/each}}{{/each}}{{/each}}',
+      '{{#each a}}{{#each ../b}}{{#each c}}{{#each d}}x{{/each}}{{/each}}{{/each}}{{/each}}',
+      '{{#each a}}x{{/each}}{{#each b}}{{#each ../c}}y{{/each}}{{/each}}{{#each d}}{{#each ../e}}z{{/each}}{{/each}}',
+      '{{#each a}}{{else}}{{#each b}}{{#each ../c}}x{{/each}}{{/each}}{{/each}}',
+      '{{#with extraData}}{{#each a}}{{#each ../b}}x{{/each}}{{/each}}{{/with}}',
+    ]) {
+      assert.equal(checkTemplateSource(source), null, source);
+    }
+  });
+
+  test('a template already stored passes the renderer’s re-check (its render is bounded instead)', () => {
+    assert.equal(checkTemplateSource(issue, { stored: true }), null);
+  });
+});
