@@ -7,7 +7,7 @@ import { ApiError, type ErrorDetail } from '../errors.js';
 import { checkTemplateSource } from '../render/template-check.js';
 import { isObject, type JsonObject } from './json.js';
 import { asRecord, duplicateNameProblems, optionProblems, type TokenInput } from './token-rules.js';
-import { TOKEN_NAME_PATTERN, TOKEN_TYPES, type TokenType } from './types.js';
+import { reservedNameProblem, TOKEN_NAME_PATTERN, TOKEN_TYPES, type TokenType } from './types.js';
 
 /** HubSpot's limits of an app event type (the developer docs' "create and manage event types"). */
 export const AppEventTypeLimits = {
@@ -194,6 +194,8 @@ function readProperties(value: unknown, problems: ErrorDetail[], problem: Report
       );
     else if (!TOKEN_NAME_PATTERN.test(name))
       problem(`${at}.name`, 'INVALID_FORMAT', "may only hold letters, digits, '.', '-' and '_'");
+    else if (reservedNameProblem(name) !== undefined)
+      problem(`${at}.name`, 'INVALID_VALUE', `${reservedNameProblem(name)}`);
     if (typeof label !== 'string' || label === '')
       problem(
         `${at}.label`,

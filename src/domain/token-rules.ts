@@ -4,7 +4,13 @@
  */
 import type { ErrorDetail } from '../errors.js';
 import { isObject, type JsonObject } from './json.js';
-import { type TemplateToken, TOKEN_NAME_PATTERN, type TokenOption, type TokenType } from './types.js';
+import {
+  reservedNameProblem,
+  type TemplateToken,
+  TOKEN_NAME_PATTERN,
+  type TokenOption,
+  type TokenType,
+} from './types.js';
 
 export interface TokenInput {
   name: string;
@@ -35,6 +41,9 @@ export function tokenProblems(value: unknown, at: string): ErrorDetail[] {
       in: `${at}name`,
     });
   }
+  const reserved = typeof token.name === 'string' ? reservedNameProblem(token.name) : undefined;
+  if (reserved !== undefined)
+    problems.push({ message: `Token name ${reserved}`, code: 'INVALID_VALUE', in: `${at}name` });
   problems.push(...optionProblems(token.type, token.options, at));
   return problems;
 }

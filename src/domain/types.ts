@@ -17,6 +17,29 @@ export type TokenType = (typeof TOKEN_TYPES)[number];
 /** HubSpot: token names are letters, digits, `.`, `-` and `_`. */
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 
+/**
+ * Names a token (or an app event's property) may not take. `log` and `lookup`: HubSpot's docs
+ * reserve them (Handlebars helpers). The others are what the renderer itself puts in a template's
+ * context, which would hide a token of the same name: `timestamp`, `extraData` (HubSpot's docs), and
+ * `id` and `objectType` (the event's own, as HubSpot's docs show them rendering in a header).
+ */
+export const RESERVED_TOKEN_NAMES: readonly string[] = [
+  'log',
+  'lookup',
+  'timestamp',
+  'extraData',
+  'id',
+  'objectType',
+];
+
+/** Why a token or property name cannot be used, or undefined when it can. */
+export function reservedNameProblem(name: string): string | undefined {
+  if (!RESERVED_TOKEN_NAMES.includes(name)) return undefined;
+  return ['log', 'lookup'].includes(name)
+    ? `'${name}' is reserved (a Handlebars helper HubSpot keeps); choose another name`
+    : `'${name}' is reserved: {{${name}}} in a template is the event's own ${name}, which would hide the token; choose another name`;
+}
+
 export interface TokenOption {
   label: string;
   value: string;

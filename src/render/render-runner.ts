@@ -120,5 +120,7 @@ export class RenderRunner {
 function renderable(event: RenderableEvent): RenderableEvent {
   const copy: RenderableEvent = { tokens: event.tokens, timestamp: event.timestamp };
   if (event.extraData !== undefined) copy.extraData = event.extraData;
+  if (event.id !== undefined) copy.id = event.id;
+  if (event.objectType !== undefined) copy.objectType = event.objectType;
   return copy;
 }

@@ -32,6 +32,9 @@ export interface RenderableEvent {
   tokens: Record<string, string>;
   timestamp: number;
   extraData?: unknown;
+  /** The event's id and object type, which HubSpot's docs show rendering as `{{id}}` and `{{objectType}}`. */
+  id?: string;
+  objectType?: string;
 }
 
 type TemplateFunction = (context: unknown, options?: Handlebars.RuntimeOptions) => string;
@@ -298,9 +301,9 @@ function renderedKey(template: RenderableTemplate, kind: TemplateKind, timeZone:
 }
 
 /**
- * The Handlebars context: every token by name, `timestamp`, and `extraData` in the detail
- * template only (HubSpot does not offer it in the header). The built-in names win over tokens of
- * the same name. An ordinary object (Handlebars stringifies contexts, e.g. `{{this}}`, which a
+ * The Handlebars context: every token by name, `timestamp`, the event's `id` and `objectType`, and
+ * `extraData` in the detail template only (HubSpot does not offer it in the header). The built-in
+ * names win over tokens of the same name (such names are refused for new templates). An ordinary object (Handlebars stringifies contexts, e.g. `{{this}}`, which a
  * null-prototype object would make throw); `Object.fromEntries` defines own properties, so even a
  * token named `__proto__` is a plain value, and inherited members stay hidden by Handlebars'
  * prototype-access guard.
@@ -308,6 +311,8 @@ function renderedKey(template: RenderableTemplate, kind: TemplateKind, timeZone:
 function buildContext(event: RenderableEvent, kind: TemplateKind): Record<string, unknown> {
   const context: Record<string, unknown> = Object.fromEntries(Object.entries(event.tokens ?? {}));
   context.timestamp = event.timestamp;
+  if (event.id !== undefined) context.id = event.id;
+  if (event.objectType !== undefined) context.objectType = event.objectType;
   if (kind === 'detail' && event.extraData !== undefined) context.extraData = event.extraData;
   else delete context.extraData;
   return context;
