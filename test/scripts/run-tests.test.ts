@@ -1,10 +1,12 @@
 /**
  * `npm test`'s runner on a machine without a browser or PostgreSQL: outside CI it skips those suites
  * and says so, with how to run them, before the run and in its summary, and passes; with CI=true a
- * missing browser fails the run. The runner runs for real, on one suite each time.
+ * missing browser fails the run. A compiled test whose source is gone is not run. The runner runs for
+ * real, on one suite each time.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -63,5 +65,21 @@ describe('scripts/run-tests.mjs on a machine that lacks a browser or PostgreSQL'
     assert.equal(count(output, line), 2, output);
     assert.doesNotMatch(output, /browser suite/, 'the browser suite was not selected, so not mentioned');
     assert.match(output, /PostgreSQL suites[^\n]*\n\ntests: [1-9]\d* passed, 0 failed, 0 skipped\n*$/);
+  });
+
+  it('does not run a compiled test whose TypeScript source is gone (a deleted or renamed test)', () => {
+    const stale = join(ROOT, 'dist', 'test', 'scripts', 'zz-deleted-probe.test.js');
+    writeFileSync(
+      stale,
+      "import { test } from 'node:test';\ntest('stale', () => { throw new Error('ran'); });\n",
+    );
+    try {
+      const { status, output } = runner('zz-deleted-probe', {});
+      assert.equal(status, 0, output);
+      assert.match(output, /Not run, their source is gone: dist\/test\/scripts\/zz-deleted-probe\.test\.js/);
+      assert.match(output, /\ntests: 0 passed, 0 failed, 0 skipped\n*$/);
+    } finally {
+      rmSync(stale, { force: true });
+    }
   });
 });
