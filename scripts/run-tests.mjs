@@ -1,12 +1,22 @@
 // Runs the compiled test files with node's own test runner, then, when TIMELINE_TEST_PG_URL names a
 // PostgreSQL database, the HTTP suites again on PostgreSQL (in a fresh schema, dropped afterwards).
 // Node 20's `--test` takes no globs, so the file lists are gathered here. TZ=UTC keeps date output
-// the same on every machine. Usage: node scripts/run-tests.mjs [substring-of-test-path]
+// the same on every machine. Suites this machine cannot run (no PostgreSQL URL, no Chromium, no curl)
+// are skipped outside CI: which, why and how to run them is said before the run and in the summary.
+// Usage: node scripts/run-tests.mjs [substring-of-test-path] (after `npm run build`)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+
+// The suites decide what they skip with this same module, so the summary says what they did.
+const environment = join('dist', 'test', 'helpers', 'environment.js');
+if (!existsSync(environment)) {
+  console.error(`${environment} is missing: run \`npm run build\` first (npm test does)`);
+  process.exit(1);
+}
+const { skippedSuites } = await import(`../${environment}`);
 
 function findTests(dir) {
   const out = [];
@@ -42,24 +52,36 @@ function run(label, files, env) {
   );
   const text = readFileSync(tap, 'utf8');
   for (const key of Object.keys(totals)) {
+    if (key === 'skipped') continue;
     const match = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text);
     if (match) totals[key] += Number(match[1]);
   }
+  // node counts skipped tests only; a skipped suite (a `describe` with `skip`) counts here too.
+  totals.skipped += text.match(/^\s*ok \d+ - .*# SKIP\b/gm)?.length ?? 0;
   if (result.status !== 0 && !/^# fail [1-9]/m.test(text)) totals.fail += 1; // a crash outside any test
 }
 
+/** One line per group of suites skipped on this machine, or nothing. */
+function sayWhatIsSkipped(skipped) {
+  if (skipped.length === 0) return;
+  console.log('\nSkipped on this machine (the run passes without them):');
+  for (const { suites, reason } of skipped) console.log(`  - ${suites}: ${reason}`);
+}
+
 const filter = process.argv[2];
-const all = findTests('dist/test').filter((f) => !filter || f.includes(filter));
+// A test file deleted or renamed leaves its compiled copy in dist/ (tsc removes nothing): only the
+// compiled tests whose TypeScript source is still there run.
+const compiled = findTests(join('dist', 'test')).filter((f) => !filter || f.includes(filter));
+const stale = compiled.filter((f) => !existsSync(f.replace(/^dist[\\/]/, '').replace(/\.js$/, '.ts')));
+if (stale.length > 0) console.log(`\nNot run, their source is gone: ${stale.join(', ')}`);
+const all = compiled.filter((f) => !stale.includes(f));
+const skipped = skippedSuites().filter((group) => group.concerns(all));
+sayWhatIsSkipped(skipped);
 run('all suites (HTTP on SQLite)', all, {});
 
 const pgUrl = process.env.TIMELINE_TEST_PG_URL;
 const httpSuites = all.filter((f) => f.includes(`${join('dist', 'test', 'http')}`));
-if (!pgUrl) {
-  console.log(
-    '\nPostgreSQL suites skipped: TIMELINE_TEST_PG_URL is not set. To run them, set it, for example\n' +
-      '  TIMELINE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test npm test',
-  );
-} else if (httpSuites.length > 0) {
+if (pgUrl && httpSuites.length > 0) {
   const schema = `http_suite_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
@@ -74,5 +96,6 @@ if (!pgUrl) {
   }
 }
 
+sayWhatIsSkipped(skipped);
 console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(totals.fail > 0 || totals.cancelled > 0 ? 1 : 0);

@@ -1,7 +1,8 @@
 /**
  * The web UI in a real browser: Debian's Chromium (`/usr/bin/chromium`, installed by `.ci/run`;
- * never a browser download) driven by playwright-core. Without Chromium these tests fail with a
- * clear message, unless TIMELINE_SKIP_BROWSER_TESTS=1 opts out. TIMELINE_UPDATE_SCREENSHOTS=1
+ * never a browser download), or the one CHROMIUM_PATH names, driven by playwright-core. Without a
+ * browser the suite is skipped, saying how to get one; with CI=true it fails instead, so CI cannot
+ * pass without it. TIMELINE_SKIP_BROWSER_TESTS=1 skips it anywhere. TIMELINE_UPDATE_SCREENSHOTS=1
  * writes the screenshots of docs/screenshots/ (else they go to a temporary folder).
  */
 import assert from 'node:assert/strict';
@@ -10,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { browserSkip, chromiumAdvice, chromiumPath } from '../helpers/environment.js';
 import { createEvent, createEvents, createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = process.env.TIMELINE_SKIP_BROWSER_TESTS === '1';
+const CHROMIUM = chromiumPath();
 const SHOTS =
   process.env.TIMELINE_UPDATE_SCREENSHOTS === '1'
     ? join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots')
@@ -35,13 +36,10 @@ async function eventKeys(): Promise<(string | null)[]> {
   );
 }
 
-describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : false }, () => {
+describe('web UI in Chromium', { skip: browserSkip() }, () => {
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does), or set TIMELINE_SKIP_BROWSER_TESTS=1 to skip the browser tests`,
-      );
-    }
+    // Not skipped yet missing: CI=true, where a missing browser must fail the run.
+    if (!existsSync(CHROMIUM)) throw new Error(`${chromiumAdvice()} (CI=true: the browser suite must run)`);
     server = await startTestServer({ timeZone: 'UTC' });
     templateId = await createTemplate(server, {
       name: 'Webinar <b>signup</b>',
