@@ -144,6 +144,39 @@ export function matchesRecordSearch(q: string, id: string, properties: Record<st
 }
 // end issue 11
 
+// The web UI's reads: when record properties were set, templates across apps, a template's events
+/** When a record property was last set: epoch ms of the write that changed it, null when not known. */
+export interface PropertyTime {
+  name: string;
+  setAt: number | null;
+}
+
+/** Where a page of templates ends: they are ordered by app id, then template id. */
+export interface TemplatePosition {
+  appId: number;
+  id: string;
+}
+
+export interface TemplatePageQuery {
+  /** One app's templates only. */
+  appId?: number;
+  after?: TemplatePosition;
+  limit: number;
+}
+
+export interface TemplatePage {
+  templates: EventTemplate[];
+  next?: TemplatePosition;
+}
+
+/** A portal's events of one template, read no further than a cap (`Store.sampleTemplateEvents`). */
+export interface TemplateEventSample {
+  /** Events counted, at most the cap: equal to it means at least that many. */
+  count: number;
+  /** The newest of the events counted, by timestamp: the newest of all when under the cap. */
+  newest?: TimelineEvent;
+}
+
 // issue 10: rate-limit counts and reset
 /** One request counted against its app and portal's limits (see `Store.countRequest`). */
 export interface RequestCountHit {
@@ -312,6 +345,23 @@ export interface Store {
   readTimeline(query: TimelineQuery): Promise<TimelinePage>;
   /** A portal's records of one type that have events, most recent event first. */
   listRecordActivity(query: ActivityQuery): Promise<ActivityPage>;
+  // The web UI's reads
+  /**
+   * When each property of the record was last set (PropertyTime), in no particular order; undefined
+   * when there is no such record. A write that leaves a value as it was does not set it again.
+   */
+  recordPropertyTimes(
+    portalId: number,
+    objectType: ObjectType,
+    id: string,
+  ): Promise<PropertyTime[] | undefined>;
+  /** Templates of every app (or of `appId`), by app id then template id. */
+  listTemplatePage(query: TemplatePageQuery): Promise<TemplatePage>;
+  /**
+   * The portal's events of the template, counted up to `cap` (read in the store's own order, not
+   * by time, and no further), with the newest of those counted.
+   */
+  sampleTemplateEvents(portalId: number, templateId: string, cap: number): Promise<TemplateEventSample>;
   // Custom object schemas (issue 15)
   /** Gives the schema the next `2-N` id; SCHEMA_NAME_TAKEN when the portal has one of that name. */
   insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure>;
