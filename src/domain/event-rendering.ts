@@ -61,6 +61,29 @@ export class EventRendering {
     );
   }
 
+  /**
+   * The HTML of an event that is not stored (a template's preview, from values someone typed):
+   * rendered afresh each time, never cached, by the same renderer as stored events.
+   */
+  renderUnstored(
+    template: EventTemplate,
+    event: Pick<TimelineEvent, 'tokens' | 'timestamp' | 'extraData'>,
+    kind: TemplateKind,
+    timeZone: string,
+  ): string {
+    return this.renderer.render(
+      {
+        id: template.id,
+        version: template.version,
+        headerTemplate: template.headerTemplate ?? '',
+        detailTemplate: template.detailTemplate ?? '',
+      },
+      event,
+      kind,
+      timeZone,
+    );
+  }
+
   /** Events were removed (all portals', or one's): their rendered HTML must not be shown again. */
   forgetEvents(portalId?: number): void {
     if (portalId === undefined) {
