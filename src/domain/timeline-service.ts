@@ -18,7 +18,7 @@ import {
 } from './credentials/viewer.js';
 import type { EventRendering } from './event-rendering.js';
 import type { ActivityPage, ActivityPosition, Store, TimelinePosition } from './store.js';
-import { NO_FILTER, type TimelineFilter, timeRange } from './timeline-filter.js';
+import { MAX_TEMPLATE_FILTERS, NO_FILTER, type TimelineFilter, timeRange } from './timeline-filter.js';
 import { matchesText, scan, TimelineStream } from './timeline-scan.js';
 import {
   type CrmRecord,
@@ -155,6 +155,19 @@ export class TimelineService {
       ...(options.after ? { after: options.after } : {}),
       ...(q ? { q } : {}),
     });
+  }
+
+  /**
+   * The names of the templates whose events the viewer sees (names every event of theirs shows), for
+   * a filter naming them; the others are left out.
+   */
+  async templateNames(viewer: Viewer, ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const id of ids.slice(0, MAX_TEMPLATE_FILTERS)) {
+      const template = await this.store.getTemplate(id);
+      if (template && seesEventsOf(viewer, template)) names.set(id, template.name);
+    }
+    return names;
   }
 
   /** A template whose definition the viewer may see (seesDefinitionOf), or undefined. */

@@ -155,6 +155,10 @@ describe('/ui', () => {
     );
     assert.equal((await browser.signIn(server.credentials.adminToken, String(server.portalId))).status, 303);
     assert.equal((await browser.get('/ui/records/contacts')).status, 200);
-    assert.equal((await browser.get(`/ui/records/contacts?portalId=${server.portalId + 1}`)).status, 303);
+    // A link to a portal the session does not hold says so, and offers to sign in to it.
+    const other = await browser.get(`/ui/records/contacts?portalId=${server.portalId + 1}`);
+    assert.equal(other.status, 403);
+    assert.match(other.text, new RegExp(`This link is for portal ${server.portalId + 1}`));
+    assert.match(other.text, /href="\/ui\?next&#x3D;[^"]*portalId/);
   });
 });
