@@ -6,6 +6,7 @@
  */
 
 import type { ErrorCode, ErrorParams } from '../errors.js';
+import type { PropertyTime, TemplateEventSample, TemplatePage, TemplatePageQuery } from './store-ui-reads.js';
 import type {
   AccessToken,
   App,
@@ -144,38 +145,14 @@ export function matchesRecordSearch(q: string, id: string, properties: Record<st
 }
 // end issue 11
 
-// The web UI's reads: when record properties were set, templates across apps, a template's events
-/** When a record property was last set: epoch ms of the write that changed it, null when not known. */
-export interface PropertyTime {
-  name: string;
-  setAt: number | null;
-}
-
-/** Where a page of templates ends: they are ordered by app id, then template id. */
-export interface TemplatePosition {
-  appId: number;
-  id: string;
-}
-
-export interface TemplatePageQuery {
-  /** One app's templates only. */
-  appId?: number;
-  after?: TemplatePosition;
-  limit: number;
-}
-
-export interface TemplatePage {
-  templates: EventTemplate[];
-  next?: TemplatePosition;
-}
-
-/** A portal's events of one template, read no further than a cap (`Store.sampleTemplateEvents`). */
-export interface TemplateEventSample {
-  /** Events counted, at most the cap: equal to it means at least that many. */
-  count: number;
-  /** The newest of the events counted, by timestamp: the newest of all when under the cap. */
-  newest?: TimelineEvent;
-}
+// The web UI's reads (their shapes in store-ui-reads.ts)
+export type {
+  PropertyTime,
+  TemplateEventSample,
+  TemplatePage,
+  TemplatePageQuery,
+  TemplatePosition,
+} from './store-ui-reads.js';
 
 // issue 10: rate-limit counts and reset
 /** One request counted against its app and portal's limits (see `Store.countRequest`). */

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createEvent, createEvents, createTemplate } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { assertAccessible, assertReadable } from './page-checks.js';
+import { assertAccessible, assertKeyboardReachable, assertReadable } from './page-checks.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = process.env.TIMELINE_SKIP_BROWSER_TESTS === '1';
@@ -36,7 +36,7 @@ let plan: string;
 let otherApp: number;
 let otherTemplate: string;
 let secondPortal: number;
-const now = Date.parse('2024-05-03T13:00:00Z');
+let now = Date.parse('2024-05-03T13:00:00Z');
 const dialogs: string[] = [];
 const consoleErrors: string[] = [];
 
@@ -52,6 +52,7 @@ async function checkPage(label: string, shot?: string): Promise<void> {
   await assertAccessible(page, label);
   await assertReadable(page, label);
   if (shot) await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+  await assertKeyboardReachable(page, label);
 }
 
 /** The same page at 375 px: readable, accessible, and its screenshot; back to desktop after. */
@@ -263,6 +264,22 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
       (await sidebar.locator('[data-property="email"]').textContent()) ?? '',
       /ada@lovelace\.example/,
     );
+    // A later stamping event with another value (back-dated: its time on the timeline is its own):
+    // the value and the time it was set move, at the server's clock.
+    now += 90 * 60_000;
+    await createEvent(server, plan, {
+      id: 'downgrade',
+      email: 'ada@lovelace.example',
+      tokens: { plan: 'free', seats: '1' },
+      timestamp: '2024-04-30T18:00:00Z',
+    });
+    await page.reload();
+    assert.match((await stamped.locator('.property-value').textContent()) ?? '', /free/);
+    assert.match((await stamped.locator('.property-set').textContent()) ?? '', /set May 3, 2024, 10:30\s?AM/);
+    assert.match(
+      (await sidebar.locator('[data-property="email"] .property-set').textContent()) ?? '',
+      /9:00\s?AM/,
+    );
   });
 
   it('expands a detail; extraData with an onerror attribute shows as text and runs nothing', async () => {
@@ -278,7 +295,7 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
     const expand = page.getByRole('button', { name: 'Expand all' });
     await expand.focus();
     await page.keyboard.press('Enter');
-    assert.equal(await page.locator('#timeline details[open]').count(), 3);
+    assert.equal(await page.locator('#timeline details[open]').count(), 4);
     await page.getByRole('button', { name: 'Collapse all' }).focus();
     await page.keyboard.press('Space');
     assert.equal(await page.locator('#timeline details[open]').count(), 0);
@@ -305,7 +322,7 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
     await page.getByRole('checkbox', { name: 'Plan change' }).check();
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(new RegExp(`eventTemplateId=${plan}`));
-    assert.deepEqual(await eventKeys(), [`${plan}-upgrade`]);
+    assert.deepEqual(await eventKeys(), [`${plan}-upgrade`, `${plan}-downgrade`]);
     await page.getByRole('checkbox', { name: 'Webinar <b>signup</b>' }).check();
     await page.getByLabel('From', { exact: true }).fill('2024-05-02');
     await page.getByLabel('To', { exact: true }).fill('2024-05-02');
@@ -343,7 +360,7 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
     await checkPhone('filtered timeline', 'timeline-filtered');
     await page.getByRole('link', { name: 'Clear filters' }).click();
     await page.waitForURL((u) => !u.searchParams.has('q'));
-    assert.equal((await eventKeys()).length, 3);
+    assert.equal((await eventKeys()).length, 4);
   });
 
   it("shows a new event at the top without a reload, keeping the reader's place and open details", async () => {
@@ -379,7 +396,7 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
     assert.match(text, new RegExp(`App ${server.appId}`));
     assert.doesNotMatch(text, /Support ticket/, "another app's template is its own");
     const row = page.getByRole('row', { name: /Plan change/ });
-    assert.match((await row.textContent()) ?? '', /contacts\s*2\s*1\s*May 2, 2024/);
+    assert.match((await row.textContent()) ?? '', /contacts\s*2\s*2\s*May 2, 2024/);
     await checkPage('templates', 'templates');
     await checkPhone('templates', 'templates');
   });
