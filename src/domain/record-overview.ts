@@ -7,7 +7,7 @@ import type { Viewer } from './credentials/viewer.js';
 import type { Store } from './store.js';
 import type { TemplateCatalog } from './template-catalog.js';
 import type { TimelineService } from './timeline-service.js';
-import type { CrmRecord, ObjectType } from './types.js';
+import type { CrmRecord, EventTemplate, ObjectType } from './types.js';
 
 export interface StampingToken {
   templateId: string;
@@ -27,6 +27,8 @@ export interface RecordProperty {
 export interface RecordOverview {
   record: CrmRecord;
   properties: RecordProperty[];
+  /** The templates of the record's type whose definitions the viewer reads (TemplateCatalog.definitions). */
+  templates: EventTemplate[];
 }
 
 /** The properties people look for first, in this order; the others follow by name. */
@@ -74,6 +76,6 @@ export class RecordOverviews {
         stampedBy: stamping.get(name) ?? [],
       }))
       .sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { record, properties };
+    return { record, properties, templates };
   }
 }

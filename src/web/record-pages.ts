@@ -153,6 +153,25 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
     return { html, top, result };
   }
 
+  /**
+   * The key of the record's newest event the viewer sees, whatever the filters: one event read. The
+   * page's script sends it back, and while it is still the newest the poll answers 204 at that cost.
+   */
+  async function newestKey(viewing: Viewing, objectType: string, objectId: string): Promise<string> {
+    const newest = await timeline.events(viewing.who.viewer, objectType, objectId, {
+      limit: 1,
+      detail: false,
+    });
+    const event = newest.entries[0]?.event;
+    return event
+      ? timelineCursor.encode({
+          timestamp: event.timestamp,
+          id: event.id,
+          eventTemplateId: event.eventTemplateId,
+        })
+      : '';
+  }
+
   /** Events grouped by their day in the portal's time zone, newest first. */
   function dayGroups(viewing: Viewing, entries: TimelineEntry[]) {
     const { timeZone, links } = viewing;
@@ -206,14 +225,13 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
   /** The templates a record's filter offers: the viewer's of that type, those on the page, those chosen. */
   async function filterChoices(
     viewing: Viewing,
-    objectType: string,
+    overview: RecordOverview,
     given: PageFilter,
     entries: TimelineEntry[],
   ) {
     const { viewer } = viewing.who;
     const choices = new Map<string, string>();
-    for (const template of await deps.templates.definitions(viewer, objectType))
-      choices.set(template.id, template.name);
+    for (const template of overview.templates) choices.set(template.id, template.name);
     for (const { template } of entries) choices.set(template.id, template.name);
     const chosen = given.filter.eventTemplateIds;
     const named = await timeline.templateNames(
@@ -260,7 +278,7 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
         properties: sidebar(viewing, overview),
         selfPath,
         portalId: links.portalId,
-        templates: await filterChoices(viewing, objectType, given, events?.result.entries ?? []),
+        templates: await filterChoices(viewing, overview, given, events?.result.entries ?? []),
         since: dateField(given.filter.since),
         until: dateField(given.filter.until),
         q: typeof given.params.q === 'string' ? given.params.q : '',
@@ -271,6 +289,7 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
         error: given.error,
         eventsHtml: events?.html ?? '',
         top: events?.top ?? '',
+        seen: events && !given.after ? await newestKey(viewing, objectType, objectId) : '',
         // Only the newest page follows new events: an older page stays as it is.
         pollHref: events && !given.after ? links.to(`${selfPath}/events-fragment`, pollParams) : undefined,
       });
@@ -304,8 +323,11 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
         .code(400)
         .send(toErrorBody(new ApiError('INVALID_INPUT', { detail: given.error }), request.id));
     const viewing = await ctx.viewingOf(who);
-    const events = await eventsPart(viewing, request.params.objectType, request.params.objectId, given);
-    return sendPage(reply.header('x-timeline-top', events.top), events.html);
+    const { objectType, objectId } = request.params;
+    const seen = await newestKey(viewing, objectType, objectId);
+    if (typeof request.query.seen === 'string' && request.query.seen === seen) return reply.code(204).send();
+    const events = await eventsPart(viewing, objectType, objectId, given);
+    return sendPage(reply.header('x-timeline-top', events.top).header('x-timeline-seen', seen), events.html);
   }
 }
 

@@ -55,7 +55,7 @@ export const recordPageView = hbs.compile(`<p><a href="{{backHref}}">← All {{o
   <button type="button" class="small" data-details="close">Collapse all</button>
 </div>
 <p id="live-status" class="visually-hidden" role="status"></p>
-<section id="timeline" aria-label="Events"{{#if pollHref}} data-poll="{{pollHref}}"{{/if}} data-top="{{top}}">
+<section id="timeline" aria-label="Events"{{#if pollHref}} data-poll="{{pollHref}}"{{/if}} data-top="{{top}}" data-seen="{{seen}}">
 {{{eventsHtml}}}
 </section>
 </div>

@@ -120,8 +120,11 @@ export const JS = `
 
   function poll() {
     if (document.hidden) { setTimeout(poll, 1500); return; }
-    fetch(section.dataset.poll, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
-      if (!response.ok) return;
+    // The newest event seen: while it is still the newest, the server answers 204 and reads no more.
+    var url = section.dataset.poll + '&seen=' + encodeURIComponent(section.dataset.seen || '');
+    fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
+      if (response.status !== 200) return;
+      section.dataset.seen = response.headers.get('x-timeline-seen') || '';
       var top = response.headers.get('x-timeline-top') || '';
       if (top === section.dataset.top) return;
       return response.text().then(function (html) { update(html, top); });
