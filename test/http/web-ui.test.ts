@@ -228,7 +228,10 @@ describe('/ui pages: what each viewer may read, bounded input, and the headers o
     for (let pages = 0; next && pages < 100; pages++) {
       const listed = await admin.get(next);
       all += listed.text;
-      next = /<a href="([^"]+)">Next page<\/a>/.exec(listed.text)?.[1]?.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+      next = /<a href="([^"]+)">Next page<\/a>/
+        .exec(listed.text)?.[1]
+        ?.replaceAll('&#x3D;', '=')
+        .replaceAll('&amp;', '&');
     }
     assert.match(all, /Own app template/);
     assert.match(all, /Other app template/);
