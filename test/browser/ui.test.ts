@@ -457,6 +457,23 @@ describe('web UI in Chromium', { skip: SKIP ? 'TIMELINE_SKIP_BROWSER_TESTS=1' : 
     assert.deepEqual(await page.locator('tbody th a').allTextContents(), ['carol@second.example']);
     await checkPage('records as the admin', 'portal-switch');
     await checkPhone('records as the admin', 'portal-switch');
+    // The pages that say no read as well as the others.
+    const missing = await page.goto(`${server.url}/ui/templates/99999999?portalId=${secondPortal}`);
+    assert.equal(missing?.status(), 404);
+    await checkPage('not found');
+    const elsewhere = await page.goto(`${server.url}/ui/records/contacts?portalId=${secondPortal + 1}`);
+    assert.equal(elsewhere?.status(), 403);
+    assert.match((await page.locator('main').textContent()) ?? '', /This link is for portal/);
+    await checkPage('another portal');
+    await checkPhone('another portal');
+    // Chromium reports those two answers themselves on the console; nothing else may be there.
+    const expected = /Failed to load resource: the server responded with a status of 40[34]/;
+    assert.equal(consoleErrors.filter((message) => expected.test(message)).length, 2);
+    consoleErrors.splice(
+      0,
+      consoleErrors.length,
+      ...consoleErrors.filter((message) => !expected.test(message)),
+    );
   });
 
   it('ran no script from data: no dialog, no console error', () => {
