@@ -26,11 +26,13 @@ import { OAuthService } from './domain/oauth-service.js';
 import { ObjectSchemaService } from './domain/object-schema-service.js';
 import { type Provisioned, provision } from './domain/provisioning.js';
 import { RateLimiter } from './domain/rate-limiter.js';
+import { RecordOverviews } from './domain/record-overview.js';
 import { RecordService } from './domain/record-service.js';
 import { RequestJournal } from './domain/request-journal.js';
 import { ResetService } from './domain/reset-service.js';
 import { SeedService } from './domain/seed-service.js';
 import type { Store } from './domain/store.js';
+import { TemplateCatalog } from './domain/template-catalog.js';
 import { TemplateService } from './domain/template-service.js';
 import { TenantService } from './domain/tenant-service.js';
 import { TimelineService } from './domain/timeline-service.js';
@@ -146,10 +148,14 @@ export function createDeps(
 
 /** The web UI and the OAuth approval page: browser pages over the domain, beside the API. */
 async function addWebPages(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const templates = new TemplateCatalog(deps.store, deps.rendering);
   const web: WebDeps = {
     sessions: new UiSessions(deps.store, deps.clock, deps.admin),
     timeline: deps.timeline,
     rendering: deps.rendering,
+    templates,
+    records: new RecordOverviews(deps.store, deps.timeline, templates),
+    clock: deps.clock,
     oauth: deps.oauth,
     oauthAutoApprove: deps.config.oauthAutoApprove,
     defaultPortalId: deps.seedDefaults.portalId,

@@ -3,7 +3,7 @@
  * a list, as opaque text (base64url JSON of its values). A cursor this server did not make decodes
  * to undefined; callers answer that as a bad `after`.
  */
-import type { ActivityPosition, TimelinePosition } from './store.js';
+import type { ActivityPosition, TemplatePosition, TimelinePosition } from './store.js';
 
 function encode(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -47,5 +47,14 @@ export const activityCursor = {
   decode: (text: string): ActivityPosition | undefined => {
     const values = decode(text, ['number', 'string']);
     return values && { lastEventAt: values[0] as number, objectId: values[1] as string };
+  },
+};
+
+/** A position in the templates list (by app, then template id). */
+export const templateCursor = {
+  encode: (position: TemplatePosition): string => encode([position.appId, position.id]),
+  decode: (text: string): TemplatePosition | undefined => {
+    const values = decode(text, ['number', 'string']);
+    return values && { appId: values[0] as number, id: values[1] as string };
   },
 };

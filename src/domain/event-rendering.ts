@@ -31,6 +31,13 @@ export interface BoundedRenderer {
     timeZone: string,
     eventKey: string,
   ): Promise<RenderOutcome>;
+  /** A render that is not cached (an event that is not stored). */
+  renderOnce(
+    template: RenderableTemplate,
+    event: RenderableEvent,
+    kind: TemplateKind,
+    timeZone: string,
+  ): Promise<RenderOutcome>;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,29 @@ export class EventRendering {
       // The event's creation time too: an event removed and sent again with the same id (by
       // another process sharing the database) is another event.
       `${this.generation}.${this.portalGenerations.get(portalId) ?? 0}\u0000${portalId}\u0000${template.id}\u0000${event.id}\u0000${event.createdAt}`,
+    );
+  }
+
+  /**
+   * The HTML of an event that is not stored (a template's preview, from values someone typed):
+   * rendered afresh each time, never cached, by the same renderer as stored events.
+   */
+  renderUnstored(
+    template: EventTemplate,
+    event: Pick<TimelineEvent, 'tokens' | 'timestamp' | 'extraData'>,
+    kind: TemplateKind,
+    timeZone: string,
+  ): Promise<RenderOutcome> {
+    return this.runner.renderOnce(
+      {
+        id: template.id,
+        version: template.version,
+        headerTemplate: template.headerTemplate ?? '',
+        detailTemplate: template.detailTemplate ?? '',
+      },
+      event,
+      kind,
+      timeZone,
     );
   }
 

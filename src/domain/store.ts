@@ -6,6 +6,7 @@
  */
 
 import type { ErrorCode, ErrorParams } from '../errors.js';
+import type { PropertyTime, TemplateEventSample, TemplatePage, TemplatePageQuery } from './store-ui-reads.js';
 import type {
   AccessToken,
   App,
@@ -143,6 +144,15 @@ export function matchesRecordSearch(q: string, id: string, properties: Record<st
   return domain?.startsWith(q) === true;
 }
 // end issue 11
+
+// The web UI's reads (their shapes in store-ui-reads.ts)
+export type {
+  PropertyTime,
+  TemplateEventSample,
+  TemplatePage,
+  TemplatePageQuery,
+  TemplatePosition,
+} from './store-ui-reads.js';
 
 // issue 10: rate-limit counts and reset
 /** One request counted against its app and portal's limits (see `Store.countRequest`). */
@@ -312,6 +322,23 @@ export interface Store {
   readTimeline(query: TimelineQuery): Promise<TimelinePage>;
   /** A portal's records of one type that have events, most recent event first. */
   listRecordActivity(query: ActivityQuery): Promise<ActivityPage>;
+  // The web UI's reads
+  /**
+   * When each property of the record was last set (PropertyTime), in no particular order; undefined
+   * when there is no such record. A write that leaves a value as it was does not set it again.
+   */
+  recordPropertyTimes(
+    portalId: number,
+    objectType: ObjectType,
+    id: string,
+  ): Promise<PropertyTime[] | undefined>;
+  /** Templates of every app (or of `appId`), by app id then template id. */
+  listTemplatePage(query: TemplatePageQuery): Promise<TemplatePage>;
+  /**
+   * The portal's events of the template, counted up to `cap` (read in the store's own order, not
+   * by time, and no further), with the newest of those counted.
+   */
+  sampleTemplateEvents(portalId: number, templateId: string, cap: number): Promise<TemplateEventSample>;
   // Custom object schemas (issue 15)
   /** Gives the schema the next `2-N` id; SCHEMA_NAME_TAKEN when the portal has one of that name. */
   insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure>;

@@ -17,7 +17,9 @@ import {
   type Viewer,
 } from './credentials/viewer.js';
 import { type EventRendering, renderFailureDetails } from './event-rendering.js';
-import type { ActivityPage, ActivityPosition, Store, TimelinePosition, TimelineQuery } from './store.js';
+import type { ActivityPage, ActivityPosition, Store, TimelinePosition } from './store.js';
+import { MAX_TEMPLATE_FILTERS, NO_FILTER, type TimelineFilter, timeRange } from './timeline-filter.js';
+import { matchesText, scan, TimelineStream } from './timeline-scan.js';
 import {
   type CrmRecord,
   type EventTemplate,
@@ -38,10 +40,18 @@ export interface TimelineEntry {
 export interface TimelineOptions {
   limit: number;
   after?: TimelinePosition;
-  eventTemplateId?: string;
-  since?: number;
-  until?: number;
+  filter?: TimelineFilter;
   detail: boolean;
+}
+
+export interface TimelineResult {
+  entries: TimelineEntry[];
+  next?: TimelinePosition;
+  /**
+   * Set when the page ended on its read budget before it was full (a search, or a viewer who sees
+   * part of the record): how many events it examined, and the time of the last one.
+   */
+  searched?: { examined: number; through: number };
 }
 
 export interface RecordsOptions {
@@ -51,10 +61,13 @@ export interface RecordsOptions {
 }
 
 /**
- * *Ours*: when a viewer sees only some of a record's events, a page reads at most this many pages of
- * the record's events to fill itself; past them it ends short, with a cursor to go on from.
+ * *Ours*: the most events one page of a timeline examines when it filters beyond what the store
+ * does (a text search; a viewer who sees only some apps' events; events of deleted templates). A
+ * page that runs out of them ends short, with a cursor to go on from.
  */
-const MAX_READS_PER_PAGE = 10;
+export const SCAN_BUDGET = 1_000;
+/** Events read at a time while most are being skipped. */
+const SCAN_CHUNK = 100;
 
 export class TimelineService {
   constructor(
@@ -70,20 +83,22 @@ export class TimelineService {
     return record;
   }
 
+  /**
+   * A page of the record's events the viewer sees, newest first, filtered. Templates named in the
+   * filter are read one store query each and merged; the text search and the visibility rule are
+   * applied here, examining at most SCAN_BUDGET events a page.
+   */
   async events(
     viewer: Viewer,
     objectType: ObjectType,
     objectId: string,
     options: TimelineOptions,
-  ): Promise<{ entries: TimelineEntry[]; next?: TimelinePosition }> {
+  ): Promise<TimelineResult> {
     await this.record(viewer, objectType, objectId);
     const { portalId } = viewer;
-    const query: TimelineQuery = { portalId, objectType, objectId, limit: options.limit };
-    if (options.after) query.after = options.after;
-    if (options.eventTemplateId !== undefined) query.eventTemplateId = options.eventTemplateId;
-    if (options.since !== undefined) query.since = options.since;
-    if (options.until !== undefined) query.until = options.until;
+    const filter = options.filter ?? NO_FILTER;
     const timeZone = await this.rendering.timeZoneOf(portalId);
+    const range = timeRange(filter, timeZone);
     const templates = new Map<string, Promise<EventTemplate | undefined>>();
     const templateOf = (id: string) => {
       let template = templates.get(id);
@@ -93,28 +108,46 @@ export class TimelineService {
       }
       return template;
     };
-    const entries: TimelineEntry[] = [];
-    let next: TimelinePosition | undefined;
-    for (let read = 0; read < (seesAllApps(viewer) ? 1 : MAX_READS_PER_PAGE); read++) {
-      const page = await this.store.readTimeline({ ...query, limit: options.limit - entries.length });
-      for (const event of page.events) {
-        const template = await templateOf(event.eventTemplateId);
-        if (!template || !seesEventsOf(viewer, template)) continue;
-        const header = await this.rendering.renderWith(portalId, template, event, 'header', timeZone);
-        const entry: TimelineEntry = { event, template, header: header.html ?? '' };
-        const detail = options.detail
-          ? await this.rendering.renderWith(portalId, template, event, 'detail', timeZone)
-          : undefined;
-        if (detail) entry.detail = detail.html ?? '';
-        const renderErrors = renderFailureDetails({ header, detail });
-        if (renderErrors.length > 0) entry.renderErrors = renderErrors;
-        entries.push(entry);
-      }
-      next = page.next;
-      if (!next || entries.length >= options.limit) break;
-      query.after = next;
+    // A template whose events the viewer may not see is not read at all.
+    const templateIds: string[] = [];
+    for (const id of filter.eventTemplateIds) {
+      const template = await templateOf(id);
+      if (template && seesEventsOf(viewer, template)) templateIds.push(id);
     }
-    return next ? { entries, next } : { entries };
+    if (filter.eventTemplateIds.length > 0 && templateIds.length === 0) return { entries: [] };
+    const stream = new TimelineStream(
+      this.store,
+      { portalId, objectType, objectId, ...range },
+      templateIds,
+      options.after,
+    );
+    const { q } = filter;
+    const accept = async (event: TimelineEvent): Promise<TimelineEntry | undefined> => {
+      const template = await templateOf(event.eventTemplateId);
+      if (!template || !seesEventsOf(viewer, template)) return undefined;
+      const header = await this.rendering.renderWith(portalId, template, event, 'header', timeZone);
+      if (q !== undefined && !matchesText(q, event, header.html ?? '')) return undefined;
+      const entry: TimelineEntry = { event, template, header: header.html ?? '' };
+      const detail = options.detail
+        ? await this.rendering.renderWith(portalId, template, event, 'detail', timeZone)
+        : undefined;
+      if (detail) entry.detail = detail.html ?? '';
+      // A render over its bounds fails alone: the entry says why, the page goes on.
+      const renderErrors = renderFailureDetails({ header, detail });
+      if (renderErrors.length > 0) entry.renderErrors = renderErrors;
+      return entry;
+    };
+    const skipsMany = q !== undefined || !seesAllApps(viewer);
+    const result = await scan(stream, accept, {
+      limit: options.limit,
+      budget: Math.max(SCAN_BUDGET, options.limit),
+      chunk: (wanted) => (skipsMany ? Math.max(wanted, SCAN_CHUNK) : wanted),
+    });
+    const page: TimelineResult = { entries: result.entries };
+    if (result.next) page.next = result.next;
+    if (result.lastExamined)
+      page.searched = { examined: result.examined, through: result.lastExamined.timestamp };
+    return page;
   }
 
   /** A portal's records with events, most recent first: a view of every app's events. */
@@ -129,6 +162,19 @@ export class TimelineService {
       ...(options.after ? { after: options.after } : {}),
       ...(q ? { q } : {}),
     });
+  }
+
+  /**
+   * The names of the templates whose events the viewer sees (names every event of theirs shows), for
+   * a filter naming them; the others are left out.
+   */
+  async templateNames(viewer: Viewer, ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const id of ids.slice(0, MAX_TEMPLATE_FILTERS)) {
+      const template = await this.store.getTemplate(id);
+      if (template && seesEventsOf(viewer, template)) names.set(id, template.name);
+    }
+    return names;
   }
 
   /** A template whose definition the viewer may see (seesDefinitionOf), or undefined. */

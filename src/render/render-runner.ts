@@ -77,6 +77,24 @@ export class RenderRunner {
     }
   }
 
+  /**
+   * The outcome of a render of an event that is not stored (a template's preview): bounded and on
+   * the render thread when large, as every render, but never cached.
+   */
+  async renderOnce(
+    template: RenderableTemplate,
+    event: RenderableEvent,
+    kind: TemplateKind,
+    timeZone: string,
+  ): Promise<RenderOutcome> {
+    try {
+      return await this.#render(template, event, kind, timeZone, undefined);
+    } catch (err) {
+      if (!(err instanceof TemplateRenderError)) throw err;
+      return { failure: { reason: 'template', message: `cannot be rendered: ${err.reason}` } };
+    }
+  }
+
   /** Stops the render thread (the server is stopping). */
   close(): Promise<void> {
     return this.thread.close();
@@ -87,7 +105,8 @@ export class RenderRunner {
     event: RenderableEvent,
     kind: TemplateKind,
     timeZone: string,
-    eventKey: string,
+    /** The stored event's key, under which the outcome is cached; undefined: not cached. */
+    eventKey: string | undefined,
   ): Promise<RenderOutcome> {
     const source = kind === 'header' ? template.headerTemplate : template.detailTemplate;
     // Compiling is the costly part of a first render (Limits.HTTP_THREAD_TEMPLATE_CHARS says how
@@ -96,10 +115,12 @@ export class RenderRunner {
       await giveWayIfBusy();
       const here = this.renderer.attempt(template, event, kind, timeZone, HTTP_THREAD_LIMITS);
       if (here.failure === undefined) {
-        this.renderer.remember(template, kind, timeZone, eventKey, here);
+        if (eventKey !== undefined) this.renderer.remember(template, kind, timeZone, eventKey, here);
         return here;
       }
     }
+    if (eventKey === undefined)
+      return this.thread.render({ template, event: renderable(event), kind, timeZone });
     const key = `${eventKey}\u0000${template.version}\u0000${kind}\u0000${timeZone}`;
     let pending = this.#handedOver.get(key);
     if (pending === undefined) {

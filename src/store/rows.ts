@@ -4,7 +4,7 @@
  * both drivers (the PostgreSQL pool reads BIGINT as a number).
  */
 
-import type { NewObjectSchema, StoreFailure } from '../domain/store.js';
+import type { NewObjectSchema, PropertyTime, StoreFailure } from '../domain/store.js';
 import type { CrmRecord, EventTemplate, ObjectSchema, TimelineEvent } from '../domain/types.js';
 
 export interface TemplateRow {
@@ -29,6 +29,12 @@ export interface RecordRow {
   properties: string;
   created_at: number;
   updated_at: number;
+  /**
+   * When properties changed after the record was created, as JSON `{name: epoch ms}` (null: a time
+   * not known, the change being older than this column); NULL or absent when none has changed since,
+   * or on a record written before the column existed (`propertyTimesOf` tells them apart).
+   */
+  property_times?: string | null;
 }
 
 export interface EventRow {
@@ -148,14 +154,60 @@ function changedRow(
   if (row.object_type === 'contacts' && changes.email !== undefined)
     key = changes.email ? emailKey(changes.email) : null;
   const properties = { ...current, ...changes };
+  const changed = Object.keys(changes).filter((name) => current[name] !== changes[name]);
   const merged: RecordRow = {
     ...row,
     email_key: key,
     properties: JSON.stringify(properties),
     updated_at: now,
+    property_times: timesAfterChange(row, current, changed, now),
   };
   parsedProperties.set(merged, properties);
   return key !== null && key !== row.email_key ? { row: merged, newEmailKey: key } : { row: merged };
+}
+
+/**
+ * The row's stored change times (see `RecordRow.property_times`). A row without them that changed
+ * after its creation was written before they were kept: each of its properties gets null (not known).
+ */
+function storedTimes(
+  row: RecordRow,
+  properties: Readonly<Record<string, string>>,
+): Record<string, number | null> {
+  // Without a prototype, a property named `__proto__` is a name like any other.
+  const times: Record<string, number | null> = Object.create(null);
+  if (typeof row.property_times === 'string') return Object.assign(times, JSON.parse(row.property_times));
+  if (row.updated_at !== row.created_at) for (const name of Object.keys(properties)) times[name] = null;
+  return times;
+}
+
+/**
+ * The `property_times` of the row once the properties `changed` were set at `now` (every write that
+ * changes a record's properties stores this with them). `current`: the row's properties.
+ */
+export function timesAfterChange(
+  row: RecordRow,
+  current: Readonly<Record<string, string>>,
+  changed: readonly string[],
+  now: number,
+): string {
+  const times = storedTimes(row, current);
+  for (const name of changed) times[name] = now;
+  return JSON.stringify(times);
+}
+
+/**
+ * When each property of the record was last set: the time of the write that changed it, its creation
+ * for a property unchanged since, or null where that is not known (a change made before the server
+ * kept these times).
+ */
+export function propertyTimesOf(row: RecordRow): PropertyTime[] {
+  const properties = propertiesOf(row);
+  const changed = storedTimes(row, properties);
+  return Object.keys(properties).map((name) => {
+    const time = changed[name];
+    return { name, setAt: time === undefined ? row.created_at : time };
+  });
 }
 
 /**

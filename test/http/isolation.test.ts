@@ -424,6 +424,13 @@ const TABLE: Record<string, Row> = {
     path: () => `/ui/templates/${b.templateId}`,
     cross: 404,
   },
+  // A's own app's templates only (and A's portal's events of them): nothing of B's.
+  'GET /ui/templates': { auth: 'session', path: () => '/ui/templates', cross: 200 },
+  'GET /ui/templates/:templateId/preview': {
+    auth: 'session',
+    path: () => `/ui/templates/${b.templateId}/preview`,
+    cross: 404,
+  },
 };
 
 const routeKey = (route: RouteEntry) => `${route.method} ${route.url}`;

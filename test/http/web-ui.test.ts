@@ -155,6 +155,157 @@ describe('/ui', () => {
     );
     assert.equal((await browser.signIn(server.credentials.adminToken, String(server.portalId))).status, 303);
     assert.equal((await browser.get('/ui/records/contacts')).status, 200);
-    assert.equal((await browser.get(`/ui/records/contacts?portalId=${server.portalId + 1}`)).status, 303);
+    // A link to a portal the session does not hold says so, and offers to sign in to it.
+    const other = await browser.get(`/ui/records/contacts?portalId=${server.portalId + 1}`);
+    assert.equal(other.status, 403);
+    assert.match(other.text, new RegExp(`This link is for portal ${server.portalId + 1}`));
+    assert.match(other.text, /href="\/ui\?next&#x3D;[^"]*portalId/);
+  });
+});
+
+describe('/ui pages: what each viewer may read, bounded input, and the headers of every page', () => {
+  let ownTemplate = '';
+  let otherTemplate = '';
+  let contactId = '';
+  let ownApp: TestBrowser;
+  let admin: TestBrowser;
+
+  before(async () => {
+    const created = await server.request(
+      'POST',
+      `/integrators/timeline/v3/${server.appId}/event-templates?hapikey=${server.apiKey}`,
+      {
+        token: false,
+        body: {
+          name: 'Own app template',
+          objectType: 'contacts',
+          headerTemplate: 'Bought **{{item}}**',
+          detailTemplate: 'Gift: {{extraData.gift}}',
+          tokens: [{ name: 'item', label: 'Item', type: 'string' }],
+        },
+      },
+    );
+    assert.equal(created.status, 201, created.text);
+    ownTemplate = created.json.id;
+    const event = await server.request('POST', '/integrators/timeline/v3/events', {
+      body: { eventTemplateId: ownTemplate, email: 'pages@example.com', tokens: { item: 'a lamp' } },
+    });
+    assert.equal(event.status, 201, event.text);
+    contactId = event.json.objectId;
+    const adminToken = server.credentials.adminToken;
+    const otherApp = server.appId + 1;
+    await server.request('POST', '/_admin/v1/developer-accounts', {
+      token: adminToken,
+      body: { apiKey: `pages-other-${server.portalId}`, appId: otherApp },
+    });
+    const other = await server.request(
+      'POST',
+      `/integrators/timeline/v3/${otherApp}/event-templates?hapikey=pages-other-${server.portalId}`,
+      {
+        token: false,
+        body: { name: 'Other app template', objectType: 'contacts', headerTemplate: 'x', tokens: [] },
+      },
+    );
+    assert.equal(other.status, 201, other.text);
+    otherTemplate = other.json.id;
+    ownApp = new TestBrowser(server.url);
+    assert.equal((await ownApp.signIn(server.accessToken)).status, 303);
+    admin = new TestBrowser(server.url);
+    assert.equal((await admin.signIn(adminToken, String(server.portalId))).status, 303);
+  });
+
+  it("the portal's token reads its own app's templates only; the admin every app's", async () => {
+    const own = await ownApp.get('/ui/templates');
+    assert.equal(own.status, 200);
+    assert.match(own.text, /Own app template/);
+    assert.doesNotMatch(own.text, /Other app template/);
+    assert.equal((await ownApp.get(`/ui/templates/${otherTemplate}`)).status, 404);
+    assert.equal((await ownApp.get(`/ui/templates/${otherTemplate}/preview`)).status, 404);
+    assert.equal((await ownApp.get(`/ui/templates/${ownTemplate}`)).status, 200);
+    // Every app's, a page at a time (a database shared with other suites holds more apps).
+    let all = '';
+    let next: string | undefined = `/ui/templates?portalId=${server.portalId}`;
+    for (let pages = 0; next && pages < 100; pages++) {
+      const listed = await admin.get(next);
+      all += listed.text;
+      next = /<a href="([^"]+)">Next page<\/a>/
+        .exec(listed.text)?.[1]
+        ?.replaceAll('&#x3D;', '=')
+        .replaceAll('&amp;', '&');
+    }
+    assert.match(all, /Own app template/);
+    assert.match(all, /Other app template/);
+    assert.equal((await admin.get(`/ui/templates/${otherTemplate}?portalId=${server.portalId}`)).status, 200);
+  });
+
+  it('every page sends the security headers and carries no inline script or style', async () => {
+    const pages = [
+      '/ui',
+      '/ui/records/contacts',
+      `/ui/records/contacts/${contactId}?q=lamp&since=2020-01-01&eventTemplateId=${ownTemplate}`,
+      `/ui/records/contacts/${contactId}/events-fragment?q=lamp`,
+      `/ui/records/contacts/${contactId}?since=not-a-date`,
+      '/ui/templates',
+      `/ui/templates/${ownTemplate}`,
+      `/ui/templates/${ownTemplate}?from=form&token.item=%3Cscript%3Ealert(1)%3C%2Fscript%3E`,
+      `/ui/templates/${ownTemplate}/preview?from=form&token.item=x`,
+      `/ui/templates/${otherTemplate}`,
+      `/ui/records/contacts?portalId=${server.portalId + 5}`,
+    ];
+    for (const path of pages) {
+      const response = await ownApp.get(path);
+      assert.ok([200, 400, 403, 404].includes(response.status), `${path}: ${response.status}`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'/, path);
+      assert.match(csp, /style-src 'self'/, path);
+      assert.match(csp, /frame-ancestors 'none'/, path);
+      assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.equal(response.headers.get('cache-control'), 'no-store', path);
+      assert.doesNotMatch(response.text, /<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i, path);
+    }
+  });
+
+  it("a bad filter in the page's URL says what is wrong; the script's fragment answers HubSpot's 400", async () => {
+    const page = await ownApp.get(`/ui/records/contacts/${contactId}?since=2024-02-30`);
+    assert.equal(page.status, 400);
+    assert.match(page.text, /role="alert">Invalid input: since must be an ISO 8601 date/);
+    const fragment = await ownApp.get(`/ui/records/contacts/${contactId}/events-fragment?until=tomorrow`);
+    assert.equal(fragment.status, 400);
+    assert.match(fragment.text, /"category":"VALIDATION_ERROR"/);
+  });
+
+  it('the live poll reads one event while nothing is new, and the events when something is', async () => {
+    const path = `/ui/records/contacts/${contactId}/events-fragment?q=lamp`;
+    const first = await ownApp.get(path);
+    assert.equal(first.status, 200);
+    const seen = first.headers.get('x-timeline-seen') ?? '';
+    assert.notEqual(seen, '');
+    const quiet = await ownApp.get(`${path}&seen=${encodeURIComponent(seen)}`);
+    assert.equal(quiet.status, 204);
+    assert.equal(quiet.text, '');
+    await server.request('POST', '/integrators/timeline/v3/events', {
+      body: { eventTemplateId: ownTemplate, email: 'pages@example.com', tokens: { item: 'a second lamp' } },
+    });
+    const moved = await ownApp.get(`${path}&seen=${encodeURIComponent(seen)}`);
+    assert.equal(moved.status, 200);
+    assert.notEqual(moved.headers.get('x-timeline-seen'), seen);
+    assert.match(moved.text, /a second lamp/);
+  });
+
+  it('a preview renders typed values as text, and refuses what is too long or not JSON', async () => {
+    const typed = await ownApp.get(
+      `/ui/templates/${ownTemplate}/preview?from=form&token.item=${encodeURIComponent('<b>lamp</b>')}&extraData=${encodeURIComponent('{"gift":"yes"}')}`,
+    );
+    assert.equal(typed.status, 200);
+    assert.match(typed.text, /Bought <strong>&lt;b&gt;lamp&lt;\/b&gt;<\/strong>/);
+    assert.match(typed.text, /Gift: yes/);
+    const long = await ownApp.get(
+      `/ui/templates/${ownTemplate}/preview?from=form&token.item=${'x'.repeat(2_001)}`,
+    );
+    assert.match(long.text, /role="alert">item is longer than 2000 characters/);
+    const notJson = await ownApp.get(`/ui/templates/${ownTemplate}/preview?from=form&extraData=%7Bnope`);
+    assert.match(notJson.text, /role="alert">extraData is not JSON/);
   });
 });

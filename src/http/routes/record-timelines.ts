@@ -10,10 +10,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateAccessToken } from '../../domain/credentials/authentication.js';
 import { adminViewer, tokenViewer, type Viewer } from '../../domain/credentials/viewer.js';
 import { activityCursor, timelineCursor } from '../../domain/cursors.js';
+import { parseTimelineFilter } from '../../domain/timeline-filter.js';
 import { invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { pagingToWire, recordActivityToWire, timelineEntryToWire } from '../presenters.js';
-import { cursorParam, isoTimeParam, limitParam } from '../query-params.js';
+import { cursorParam, limitParam } from '../query-params.js';
 
 export const TIMELINE_API_PREFIX = '/_timeline/v1';
 const DEFAULT_LIMIT = 20;
@@ -23,7 +24,8 @@ interface ObjectParams {
   objectType: string;
 }
 
-type Query = Record<string, string | undefined>;
+/** Query parameters: a parameter given twice arrives as an array. */
+type Query = Record<string, string | string[] | undefined>;
 
 /** The read scope of an object type: custom objects (`2-123`) share HubSpot's `crm.objects.custom.read`. */
 function readScope(objectType: string): string {
@@ -36,7 +38,7 @@ async function viewerOf(
   deps: AppDeps,
 ): Promise<Viewer> {
   if (deps.admin.isBearer(request.headers.authorization)) {
-    const raw = request.query.portalId;
+    const raw = single(request.query, 'portalId');
     if (raw === undefined || !/^[1-9]\d{0,14}$/.test(raw)) {
       throw invalidInput([
         {
@@ -55,11 +57,11 @@ async function viewerOf(
 }
 
 function single(query: Query, name: string): string | undefined {
-  const value = (query as Record<string, unknown>)[name];
+  const value = query[name];
   if (Array.isArray(value)) {
     throw invalidInput([{ message: `${name} must be given once`, code: 'INVALID_VALUE', in: name }]);
   }
-  return value as string | undefined;
+  return value;
 }
 
 export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -78,8 +80,6 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
       const { query } = request;
       const limit = limitParam(single(query, 'limit'), DEFAULT_LIMIT, MAX_LIMIT);
       const after = cursorParam(single(query, 'after'), timelineCursor.decode);
-      const since = isoTimeParam('since', single(query, 'since'));
-      const until = isoTimeParam('until', single(query, 'until'));
       const render = single(query, 'render');
       if (render !== undefined && render !== 'detail' && render !== 'header') {
         throw invalidInput([
@@ -90,19 +90,12 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
           },
         ]);
       }
-      const eventTemplateId = single(query, 'eventTemplateId');
+      const filter = parseTimelineFilter(query);
       const page = await timeline.events(
         viewerOfRequest(request),
         request.params.objectType,
         request.params.objectId,
-        {
-          limit,
-          detail: render === 'detail',
-          ...(after ? { after } : {}),
-          ...(eventTemplateId !== undefined ? { eventTemplateId } : {}),
-          ...(since !== undefined ? { since } : {}),
-          ...(until !== undefined ? { until } : {}),
-        },
+        { limit, detail: render === 'detail', filter, ...(after ? { after } : {}) },
       );
       const wire: Record<string, unknown> = { results: page.entries.map(timelineEntryToWire) };
       if (page.next) wire.paging = pagingToWire(timelineCursor.encode(page.next));

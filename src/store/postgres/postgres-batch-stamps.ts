@@ -15,7 +15,7 @@
  * `RecordResolver`, each event in its savepoint, with deadlock-and-retry as before.
  */
 import { CANONICAL_ID, type EventWrite } from '../../domain/store.js';
-import type { RecordRow } from '../rows.js';
+import { type RecordRow, timesAfterChange } from '../rows.js';
 import { changesEmail, type KnownRecords } from './postgres-known-records.js';
 import { run, type Sql } from './postgres-pool.js';
 import { changesRecord } from './postgres-record-resolver.js';
@@ -23,7 +23,7 @@ import { changesRecord } from './postgres-record-resolver.js';
 const S = {
   lock: {
     name: 'crm_lock_sorted',
-    text: `SELECT r.portal_id, r.object_type, r.id, r.properties
+    text: `SELECT r.portal_id, r.object_type, r.id, r.properties, r.created_at, r.updated_at, r.property_times
            FROM crm_records r
            JOIN unnest($1::bigint[], $2::text[], $3::bigint[]) AS k(portal_id, object_type, id)
              ON r.portal_id = k.portal_id AND r.object_type = k.object_type AND r.id = k.id
@@ -32,8 +32,9 @@ const S = {
   },
   update: {
     name: 'crm_update_stamped',
-    text: `UPDATE crm_records r SET properties = k.properties, updated_at = $5
-           FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS k(portal_id, object_type, id, properties)
+    text: `UPDATE crm_records r SET properties = k.properties, updated_at = $5, property_times = k.times
+           FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $6::text[])
+             AS k(portal_id, object_type, id, properties, times)
            WHERE r.portal_id = k.portal_id AND r.object_type = k.object_type AND r.id = k.id`,
   },
 };
@@ -108,25 +109,28 @@ export async function applyBatchStamps(
     sorted.map((t) => t.id),
   ]);
   const locked = new Map(rows.map((row) => [`${row.portal_id}\u0000${row.object_type}\u0000${row.id}`, row]));
-  const updates: { target: Target; properties: string }[] = [];
+  const updates: { target: Target; properties: string; times: string }[] = [];
   for (const target of sorted) {
     const row = locked.get(`${target.portalId}\u0000${target.objectType}\u0000${target.id}`);
     // Archived since the batch looked it up: those events take the per-event path (RECORD_NOT_FOUND).
     if (!row) continue;
     // Event by event, as the per-event path would: a value changed and stamped back is still a
     // write (the record's updatedAt moves), a value stamped again unchanged is none.
-    const merged = JSON.parse(row.properties) as Record<string, string>;
-    let changed = false;
+    const current = JSON.parse(row.properties) as Record<string, string>;
+    const merged = { ...current };
+    const changedNames = new Set<string>();
     for (const i of target.writes) {
       for (const [name, value] of Object.entries((writes[i] as EventWrite).stamps)) {
         if (merged[name] !== value) {
           merged[name] = value;
-          changed = true;
+          changedNames.add(name);
         }
       }
     }
+    const changed = changedNames.size > 0;
     const properties = changed ? JSON.stringify(merged) : row.properties;
-    if (changed) updates.push({ target, properties });
+    if (changed)
+      updates.push({ target, properties, times: timesAfterChange(row, current, [...changedNames], now) });
     known.resolved({ ...row, properties });
     for (const i of target.writes) handled.set(i, target.id);
   }
@@ -137,6 +141,7 @@ export async function applyBatchStamps(
       updates.map((u) => u.target.id),
       updates.map((u) => u.properties),
       now,
+      updates.map((u) => u.times),
     ]);
   }
   return handled;

@@ -336,6 +336,13 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (app_id, portal_id)
   );
   `,
+  // When each record property was last set, for the web UI's record page: the times of the changes
+  // made after the record's creation, kept by the record writes (rows.ts `mergedRow`, and the
+  // batch stamps). Records changed before this migration have no times (NULL, known as such by
+  // updated_at).
+  `
+  ALTER TABLE crm_records ADD COLUMN property_times TEXT;
+  `,
 ];
 
 /** Applies the migrations not yet recorded, all in one transaction; `schema` is created if given. */

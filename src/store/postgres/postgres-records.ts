@@ -12,24 +12,26 @@ import { run, type Sql } from './postgres-pool.js';
 export type RowResult = (RecordWriteResult & { ok: false }) | { ok: true; record: CrmRecord; row: RecordRow };
 
 const COLUMNS = 'portal_id, object_type, id, email_key, properties, created_at, updated_at';
+/** What a read answers: the row a merge starts from, with its properties' change times. */
+const READ = `${COLUMNS}, property_times`;
 const BY_ID = 'WHERE portal_id = $1 AND object_type = $2 AND id = $3';
 // Only contacts have an email_key; the IS NOT NULL lets the planner use the partial unique index.
 const BY_EMAIL = 'WHERE portal_id = $1 AND email_key = $2 AND email_key IS NOT NULL';
 
 const S = {
-  find: { name: 'crm_find', text: `SELECT ${COLUMNS} FROM crm_records ${BY_ID}` },
-  findLocked: { name: 'crm_find_locked', text: `SELECT ${COLUMNS} FROM crm_records ${BY_ID} FOR UPDATE` },
-  byEmail: { name: 'crm_by_email', text: `SELECT ${COLUMNS} FROM crm_records ${BY_EMAIL}` },
+  find: { name: 'crm_find', text: `SELECT ${READ} FROM crm_records ${BY_ID}` },
+  findLocked: { name: 'crm_find_locked', text: `SELECT ${READ} FROM crm_records ${BY_ID} FOR UPDATE` },
+  byEmail: { name: 'crm_by_email', text: `SELECT ${READ} FROM crm_records ${BY_EMAIL}` },
   byEmailLocked: {
     name: 'crm_by_email_locked',
-    text: `SELECT ${COLUMNS} FROM crm_records ${BY_EMAIL} FOR UPDATE`,
+    text: `SELECT ${READ} FROM crm_records ${BY_EMAIL} FOR UPDATE`,
   },
   // An explicit id ($3) or the next generated one; a taken id or email inserts nothing.
   insert: {
     name: 'crm_insert',
     text: `INSERT INTO crm_records (${COLUMNS})
            VALUES ($1, $2, COALESCE($3::bigint, nextval('crm_record_ids')), $4, $5, $6, $6)
-           ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+           ON CONFLICT DO NOTHING RETURNING ${READ}`,
   },
   // Keeps generated ids above explicit ones, as SQLite bumps its counter. Sequences are not
   // transactional, so two sessions may race here; a collision left over is caught by the primary
@@ -47,12 +49,12 @@ const S = {
   },
   update: {
     name: 'crm_update',
-    text: `UPDATE crm_records SET email_key = $4, properties = $5, updated_at = $6 ${BY_ID}`,
+    text: `UPDATE crm_records SET email_key = $4, properties = $5, updated_at = $6, property_times = $7 ${BY_ID}`,
   },
   delete: { name: 'crm_delete', text: `DELETE FROM crm_records ${BY_ID}` },
   page: {
     name: 'crm_page',
-    text: `SELECT ${COLUMNS} FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND id > $3
+    text: `SELECT ${READ} FROM crm_records WHERE portal_id = $1 AND object_type = $2 AND id > $3
            ORDER BY id LIMIT $4`,
   },
 };
@@ -152,6 +154,7 @@ export class PostgresRecords {
       updated.email_key,
       updated.properties,
       now,
+      updated.property_times,
     ]);
     return { ok: true, record: recordFromRow(updated), row: updated };
   }

@@ -26,6 +26,7 @@ import {
   type ResetScope,
   type Store,
   type StoreFailure,
+  type TemplatePageQuery,
   type TimelinePage,
   type TimelineQuery,
 } from '../../domain/store.js';
@@ -65,6 +66,7 @@ import { PostgresReset } from './postgres-reset.js';
 import { PostgresTemplates } from './postgres-templates.js';
 import { PostgresTenants } from './postgres-tenants.js';
 import { PostgresTimeline } from './postgres-timeline.js';
+import { PostgresUiReads } from './postgres-ui-reads.js';
 
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
@@ -78,6 +80,7 @@ export class PostgresStore implements Store {
   private closed = false;
   private readonly requestCounts: PostgresRequestCounts;
   private readonly resets: PostgresReset;
+  private readonly ui: PostgresUiReads;
 
   /** The schema migrate() creates when missing: the given one, or the first of the URL's search_path. */
   private readonly schema: string | undefined;
@@ -92,6 +95,7 @@ export class PostgresStore implements Store {
     this.oauth = new PostgresOAuth(this.pool);
     this.requestCounts = new PostgresRequestCounts(this.pool);
     this.resets = new PostgresReset(this.pool);
+    this.ui = new PostgresUiReads(this.pool);
   }
 
   /** Runs `work`, turning connection failures into the store's StoreUnavailableError. */
@@ -331,6 +335,17 @@ export class PostgresStore implements Store {
 
   listRecordActivity(query: ActivityQuery): Promise<ActivityPage> {
     return this.guard(() => this.timeline.listActivity(this.pool, query));
+  }
+
+  // The web UI's reads
+  recordPropertyTimes(portalId: number, objectType: ObjectType, id: string) {
+    return this.guard(() => this.ui.recordPropertyTimes(portalId, objectType, id));
+  }
+  listTemplatePage(query: TemplatePageQuery) {
+    return this.guard(() => this.ui.listTemplatePage(query));
+  }
+  sampleTemplateEvents(portalId: number, templateId: string, cap: number) {
+    return this.guard(() => this.ui.sampleTemplateEvents(portalId, templateId, cap));
   }
 
   // Custom object schemas (issue 15)

@@ -228,4 +228,10 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (app_id, portal_id)
   ) WITHOUT ROWID;
   `,
+  // When each record property was last set, for the web UI's record page: the times of the changes
+  // made after the record's creation, kept by the record writes (rows.ts `mergedRow`). Records
+  // changed before this migration have no times (NULL, known as such by updated_at).
+  `
+  ALTER TABLE crm_records ADD COLUMN property_times TEXT;
+  `,
 ];

@@ -31,7 +31,7 @@ export class SqliteRecords {
         'INSERT INTO crm_records (portal_id, object_type, id, email_key, properties, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       update: db.prepare(
-        'UPDATE crm_records SET email_key = ?, properties = ?, updated_at = ? WHERE portal_id = ? AND object_type = ? AND id = ?',
+        'UPDATE crm_records SET email_key = ?, properties = ?, updated_at = ?, property_times = ? WHERE portal_id = ? AND object_type = ? AND id = ?',
       ),
       delete: db.prepare('DELETE FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?'),
       page: db.prepare(
@@ -141,6 +141,7 @@ export class SqliteRecords {
       updated.email_key,
       updated.properties,
       now,
+      updated.property_times,
       row.portal_id,
       row.object_type,
       row.id,

@@ -27,6 +27,7 @@ import {
   type ResetScope,
   type Store,
   type StoreFailure,
+  type TemplatePageQuery,
   type TimelinePage,
   type TimelineQuery,
 } from '../../domain/store.js';
@@ -59,6 +60,7 @@ import { SqliteReset } from './sqlite-reset.js';
 import { SqliteTemplates } from './sqlite-templates.js';
 import { SqliteTenants } from './sqlite-tenants.js';
 import { SqliteTimeline } from './sqlite-timeline.js';
+import { SqliteUiReads } from './sqlite-ui-reads.js';
 
 /** The role objects prepare statements against the schema, so they exist once migrate() has run. */
 interface Parts {
@@ -71,6 +73,7 @@ interface Parts {
   schemas: SqliteObjectSchemas;
   requestCounts: SqliteRequestCounts;
   resets: SqliteReset;
+  ui: SqliteUiReads;
 }
 
 /**
@@ -162,6 +165,7 @@ export class SqliteStore implements Store {
       schemas: new SqliteObjectSchemas(this.db),
       requestCounts: new SqliteRequestCounts(this.db),
       resets: new SqliteReset(this.db),
+      ui: new SqliteUiReads(this.db),
     };
   }
 
@@ -331,6 +335,11 @@ export class SqliteStore implements Store {
   readTimeline = (query: TimelineQuery): Promise<TimelinePage> => this.use((p) => p.timeline.read(query));
   listRecordActivity = (query: ActivityQuery): Promise<ActivityPage> =>
     this.use((p) => p.timeline.listActivity(query));
+  recordPropertyTimes = (portalId: number, objectType: ObjectType, id: string) =>
+    this.use((p) => p.ui.recordPropertyTimes(portalId, objectType, id));
+  listTemplatePage = (query: TemplatePageQuery) => this.use((p) => p.ui.listTemplatePage(query));
+  sampleTemplateEvents = (portalId: number, templateId: string, cap: number) =>
+    this.use((p) => p.ui.sampleTemplateEvents(portalId, templateId, cap));
 
   /**
    * Copies up to `max` logged events into the per-record index (SqliteTimelineIndexer); answers how

@@ -20,6 +20,7 @@ import type {
   RequestCountHit,
   ResetScope,
   Store,
+  TemplatePageQuery,
   TimelineQuery,
 } from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
@@ -245,6 +246,11 @@ export class SqliteThreadClient implements Store {
   // Record timelines (issue 11)
   readTimeline = (query: TimelineQuery) => this.call('readTimeline', query);
   listRecordActivity = (query: ActivityQuery) => this.call('listRecordActivity', query);
+  recordPropertyTimes = (portalId: number, objectType: ObjectType, id: string) =>
+    this.call('recordPropertyTimes', portalId, objectType, id);
+  listTemplatePage = (query: TemplatePageQuery) => this.call('listTemplatePage', query);
+  sampleTemplateEvents = (portalId: number, templateId: string, cap: number) =>
+    this.call('sampleTemplateEvents', portalId, templateId, cap);
 
   // Custom object schemas (issue 15)
   insertObjectSchema = (schema: NewObjectSchema) => this.call('insertObjectSchema', schema);
