@@ -52,9 +52,17 @@ export function registerEventsExport(events: Command): void {
     .addOption(new Option('--object-id <id>', "only this record's events (needs one --object-type)"))
     .addOption(new Option('--event-template-id <id>', "only this template's events"))
     .addOption(
-      new Option('--since <date>', 'only events at or after this time (ISO 8601)').argParser(isoDate),
+      new Option(
+        '--since <date>',
+        "only events at or after this time (ISO 8601; without an offset, in the portal's time zone)",
+      ).argParser(isoDate),
     )
-    .addOption(new Option('--until <date>', 'only events before this time (ISO 8601)').argParser(isoDate))
+    .addOption(
+      new Option(
+        '--until <date>',
+        "only events at or before this time (ISO 8601; without an offset, in the portal's time zone; a date alone takes in that whole day)",
+      ).argParser(isoDate),
+    )
     .addOption(
       new Option('--page-size <n>', 'records and events per request')
         .default(100)
