@@ -4,12 +4,12 @@
  * variable too); `seed`, `events` and `templates` are clients of a running server (or of HubSpot).
  */
 import { Command } from 'commander';
+import { packageVersion } from '../package-version.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 import { registerEvents } from './commands/events.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerTemplates } from './commands/templates.js';
-import { packageVersion } from './package-version.js';
 
 const program = new Command('timeline-server')
   .description("A self-hostable server that speaks HubSpot's timeline APIs (v3, app events, OAuth)")

@@ -21,6 +21,7 @@ import { appEventRoutes } from './routes/app-events.js';
 import { crmObjectRoutes } from './routes/crm-objects.js';
 import { crmSchemaRoutes } from './routes/crm-schemas.js';
 import { eventTemplateRoutes } from './routes/event-templates.js';
+import { indexRoute } from './routes/index-route.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { recordTimelineRoutes } from './routes/record-timelines.js';
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Touches the store, so a load balancer stops sending work to a server whose database is down
   // (a 503 in HubSpot's envelope, through the error handler).
+  await app.register(indexRoute);
   app.get('/_health', async () => {
     await deps.store.getMeta('provisioned');
     return { status: 'ok' };

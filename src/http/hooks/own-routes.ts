@@ -1,11 +1,13 @@
 /**
- * Our own paths (`/_admin`, `/_health`, `/_timeline`, `/metrics`, and the web UI under `/ui`) are not HubSpot's:
+ * Our own paths (`/`, `/_admin`, `/_health`, `/_timeline`, `/metrics`, and the web UI under `/ui`) are not HubSpot's:
  * no rate limit, fault or journal entry.
  */
 import type { FastifyRequest } from 'fastify';
 
 export function isOwnRoute(request: FastifyRequest): boolean {
   return (
+    request.url === '/' ||
+    request.url.startsWith('/?') ||
     request.url.startsWith('/_') ||
     request.url.startsWith('/metrics') ||
     request.url === '/ui' ||
