@@ -168,7 +168,7 @@ export const configOptions: readonly ConfigOption[] = [
     parse: integer(1024, 2 ** 31 - 1),
     default: String(Limits.MAX_BODY_BYTES),
   },
-  // issue 14: app events and the OAuth stand-in
+  // App events and the OAuth stand-in
   {
     key: 'project',
     flag: '--project <dir>',
@@ -225,7 +225,7 @@ export const configOptions: readonly ConfigOption[] = [
     default: 'false',
     boolean: true,
   },
-  // issue 10: rate limits, the request journal, a fixture loaded at start
+  // Rate limits, the request journal, a fixture loaded at start
   {
     key: 'rateLimit',
     flag: '--rate-limit <limit>',
@@ -249,7 +249,7 @@ export const configOptions: readonly ConfigOption[] = [
     description: 'a JSON fixture to load at start (see docs/testing.md)',
     parse: text,
   },
-  // issue 12: hostile clients and metrics
+  // Hostile clients and metrics
   {
     key: 'requestTimeout',
     flag: '--request-timeout <seconds>',
@@ -283,7 +283,7 @@ export const configOptions: readonly ConfigOption[] = [
     default: 'false',
     boolean: true,
   },
-  // issue 12: graceful shutdown
+  // Graceful shutdown
   {
     key: 'shutdownTimeout',
     flag: '--shutdown-timeout <seconds>',

@@ -35,7 +35,7 @@ export interface Config {
   /** How log lines look; undefined: pretty on a terminal, JSON otherwise. */
   readonly logFormat: LogFormat | undefined;
   readonly limits: Readonly<LimitValues>;
-  // issue 14: app events and the OAuth stand-in
+  // App events and the OAuth stand-in
   /** A HubSpot project folder whose `src/app/app-events/*-hsmeta.json` are loaded at start. */
   readonly project: string | undefined;
   /** Reload the project's app event types when its files change. */
@@ -47,14 +47,14 @@ export interface Config {
   readonly oauthTokenTtl: number;
   /** `/oauth/authorize` approves at once, for the first portal, without a page (headless tests). */
   readonly oauthAutoApprove: boolean;
-  // issue 10: rate limits, the request journal, a fixture loaded at start
+  // Rate limits, the request journal, a fixture loaded at start
   /** HubSpot's rate limits for every portal without its own setting; null: off. */
   readonly rateLimit: RateLimitPolicy | null;
   /** Requests the journal (`GET /_admin/v1/requests`) keeps. */
   readonly journalSize: number;
   /** A seed fixture (JSON file) loaded at start. */
   readonly seed: string | undefined;
-  // issue 12: hostile clients and metrics
+  // Hostile clients and metrics
   /** Seconds a request (headers and body) may take to arrive; then 408 and the connection is cut. */
   readonly requestTimeout: number;
   /** Seconds a connection may stay idle (no byte either way) before it is closed. */
@@ -63,7 +63,7 @@ export interface Config {
   readonly maxConnections: number;
   /** `GET /metrics` without the admin token. */
   readonly metricsPublic: boolean;
-  // issue 12: graceful shutdown
+  // Graceful shutdown
   /** Seconds a stopping server waits for in-flight requests before it cuts them and exits 1. */
   readonly shutdownTimeout: number;
   /** Honour a request's own `X-Timeline-Fault` header (a test server; never a shared one). */

@@ -172,7 +172,7 @@ export const ErrorCatalogue = {
     category: 'CONFLICT',
     message: 'Contact already exists. Existing ID: {existingId}',
   },
-  // App events and OAuth (issue 14: HubSpot's current platform; the contract's sections 2-5)
+  // App events and OAuth (HubSpot's current platform)
   APP_EVENT_TYPE_INVALID: {
     status: 400,
     category: 'VALIDATION_ERROR',
@@ -291,7 +291,7 @@ export const ErrorCatalogue = {
     category: 'OBJECT_NOT_FOUND',
     message: 'Unable to find object type {objectType}',
   },
-  // issue 12: requests that are not HTTP a route can read (answered before any route runs)
+  // Requests that are not HTTP a route can read (answered before any route runs)
   MALFORMED_PATH: {
     status: 400,
     category: 'VALIDATION_ERROR',
@@ -328,7 +328,7 @@ export const ErrorCatalogue = {
     category: 'SERVICE_UNAVAILABLE',
     message: 'The server has {pending} write requests waiting already; retry shortly',
   },
-  // issue 12: a request that reaches a server already stopping (graceful shutdown)
+  // A request that reaches a server already stopping (graceful shutdown)
   SHUTTING_DOWN: {
     status: 503,
     category: 'SERVICE_UNAVAILABLE',
@@ -339,7 +339,7 @@ export const ErrorCatalogue = {
     category: 'INTERNAL_ERROR',
     message: 'An internal error occurred (correlation id {correlationId})',
   },
-  // issue 10: HubSpot's rate limits (their 429 body has errorType and policyName instead of category),
+  // HubSpot's rate limits (their 429 body has errorType and policyName instead of category),
   // the answers of injected faults, and the admin API's own
   RATE_LIMIT_TEN_SECONDLY: {
     status: 429,

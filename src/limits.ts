@@ -24,7 +24,7 @@ export const Limits = {
   MAX_PENDING_WRITES: 256,
   /** *Ours*: page size of CRM object lists (HubSpot's own maximum is 100). */
   MAX_PAGE_SIZE: 100,
-  // issue 12: hostile input
+  // Hostile input
   /**
    * *Ours*: how deeply an event's `extraData` may nest (objects and arrays). HubSpot is silent;
    * Jackson's own default (StreamReadConstraints) is 1000, but a value this deep is never data a

@@ -59,7 +59,7 @@ export interface RunningServer {
   /** What the admin API controls, for code in the same process (`src/index.ts`). */
   deps: AppDeps;
   /**
-   * Stops gracefully (issue 12): stops accepting, lets in-flight requests finish for at most
+   * Stops gracefully: stops accepting, lets in-flight requests finish for at most
    * `config.shutdownTimeout` seconds (then cuts their connections), and closes the store, which
    * commits what was already handed to it. `drained` says whether every request finished in time.
    */
@@ -240,7 +240,7 @@ async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<boo
 }
 
 /**
- * Loads `--project`'s app event types for the provisioned app (issue 14): a bad file stops the start
+ * Loads `--project`'s app event types for the provisioned app: a bad file stops the start
  * with every problem named; with `--watch`, later changes load again and problems are logged.
  */
 async function startProject(

@@ -1,5 +1,5 @@
 /**
- * How far the `serve` process lets V8's old generation grow between full collections (issue 16).
+ * How far the `serve` process lets V8's old generation grow between full collections.
  *
  * Under batch ingestion the HTTP thread promotes about 17 MB/s of short-lived data (a parsed batch
  * lives until its commit, past two scavenges), and V8's default growing factor, chosen dynamically up

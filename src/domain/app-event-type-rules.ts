@@ -1,6 +1,6 @@
 /**
  * The rules of an app event type's project file (`src/app/app-events/<name>-hsmeta.json`, HubSpot's
- * developer platform; contract section 2). One document in, one definition out, or a 400 listing
+ * developer platform). One document in, one definition out, or a 400 listing
  * every problem, each naming the file, the field and the limit it breaks.
  */
 import { ApiError, type ErrorDetail } from '../errors.js';

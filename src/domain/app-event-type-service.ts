@@ -1,5 +1,5 @@
 /**
- * App event types (HubSpot's developer platform, contract sections 2 and 3): created or replaced by
+ * App event types (HubSpot's developer platform): created or replaced by
  * `uid` from a project's hsmeta document, listed, and found by the name an occurrence gives. They
  * are stored as event templates marked with their uid (`appEventUid`), with ids from the same
  * sequence, so their occurrences are ordinary timeline events of the same store.

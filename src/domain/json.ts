@@ -75,7 +75,7 @@ export function pathText(path: readonly (string | number)[]): string {
 }
 
 /**
- * Sets `key` as an own, enumerable data property whatever its name (issue 12): a plain assignment
+ * Sets `key` as an own, enumerable data property whatever its name: a plain assignment
  * with the key `__proto__` changes the object's prototype instead (or, for a string, does nothing),
  * so a token, property or stamp of that name would be lost; this keeps it as data.
  */

@@ -61,7 +61,7 @@ export interface EventWriteOptions {
   autoCreateRecords: boolean;
   now: number;
   /**
-   * All or nothing for the whole batch (app events, issue 14): when any write fails, none is
+   * All or nothing for the whole batch (app events): when any write fails, none is
    * stored; the failing writes answer their failure and every other write EVENT_NOT_STORED.
    */
   atomic?: boolean;
@@ -76,7 +76,7 @@ export interface RecordPage {
   after?: string;
 }
 
-// issue 11: reading a record's timeline and the records that have one
+// Reading a record's timeline and the records that have one
 /** Where a timeline page ends: events are ordered by timestamp, then id, then template id, all descending. */
 export interface TimelinePosition {
   timestamp: number;
@@ -143,7 +143,6 @@ export function matchesRecordSearch(q: string, id: string, properties: Record<st
   const domain = properties.domain?.trim().toLowerCase();
   return domain?.startsWith(q) === true;
 }
-// end issue 11
 
 // The web UI's reads (their shapes in store-ui-reads.ts)
 export type {
@@ -154,7 +153,7 @@ export type {
   TemplatePosition,
 } from './store-ui-reads.js';
 
-// issue 10: rate-limit counts and reset
+// Rate-limit counts and reset
 /** One request counted against its app and portal's limits (see `Store.countRequest`). */
 export interface RequestCountHit {
   portalId: number;
@@ -294,13 +293,13 @@ export interface Store {
   writeEvents(writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]>;
   getEvent(portalId: number, eventTemplateId: string, eventId: string): Promise<TimelineEvent | undefined>;
 
-  // App event types (issue 14): event templates marked with their project `uid` (`appEventUid`);
+  // App event types: event templates marked with their project `uid` (`appEventUid`);
   // `insertTemplate` fails with APP_EVENT_TYPE_EXISTS when the app already has one of that uid.
   findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined>;
   /** Whether any portal holds an event of the template. */
   templateHasEvents(templateId: string): Promise<boolean>;
 
-  // The OAuth stand-in (issue 14). Access tokens it issues go through ensureAccessToken, with expiresAt.
+  // The OAuth stand-in. Access tokens it issues go through ensureAccessToken, with expiresAt.
   ensureOAuthClient(client: OAuthClient): Promise<void>;
   findOAuthClient(clientId: string): Promise<OAuthClient | undefined>;
   insertOAuthCode(code: OAuthCode): Promise<void>;
@@ -314,7 +313,7 @@ export interface Store {
   /** Whether the admin said an app may be installed into a portal without its users' approval. */
   isTrustedPortal(appId: number, portalId: number): Promise<boolean>;
   setTrustedPortal(appId: number, portalId: number, trusted: boolean): Promise<void>;
-  // Record timelines (issue 11)
+  // Record timelines
   /**
    * A record's events, newest first (timestamp, then id, then template id, descending). Sees every
    * event whose write was acknowledged; a position stays valid while events are added.
@@ -339,13 +338,13 @@ export interface Store {
    * by time, and no further), with the newest of those counted.
    */
   sampleTemplateEvents(portalId: number, templateId: string, cap: number): Promise<TemplateEventSample>;
-  // Custom object schemas (issue 15)
+  // Custom object schemas
   /** Gives the schema the next `2-N` id; SCHEMA_NAME_TAKEN when the portal has one of that name. */
   insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure>;
   listObjectSchemas(portalId: number): Promise<ObjectSchema[]>;
   /** The portal's schema whose objectTypeId or name is `key`. */
   getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined>;
-  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  // Rate-limit counts, portal rate-limit settings, reset
   /**
    * Whether request counts are shared by every process on this database, so the server counts each
    * request with `countRequest` (PostgreSQL); otherwise one process owns the database and keeps its

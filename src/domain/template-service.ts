@@ -54,7 +54,7 @@ export class TemplateService {
     private readonly limits: Readonly<LimitValues>,
   ) {}
 
-  /** App event types (issue 14) are templates of another API: the v3 routes never see them. */
+  /** App event types are templates of another API: the v3 routes never see them. */
   async list(appId: number): Promise<EventTemplate[]> {
     return (await this.store.listTemplates(appId)).filter((t) => t.appEventUid === undefined);
   }
@@ -303,7 +303,7 @@ export class TemplateService {
 
   /**
    * Every problem of a template create body, its shape included, without storing it: what a create
-   * through the API would refuse (issue 10: the seed fixture is checked whole before anything is stored).
+   * through the API would refuse (the seed fixture is checked whole before anything is stored).
    */
   createProblems(body: unknown): ErrorDetail[] {
     const shape = templateShapeProblems(body);

@@ -128,7 +128,7 @@ export interface AccessToken {
   expiresAt?: number;
 }
 
-// issue 14: the OAuth stand-in
+// The OAuth stand-in
 
 /** An OAuth app's client: what `/oauth/authorize` and `/oauth/v1/token` check. */
 export interface OAuthClient {

@@ -44,7 +44,7 @@ export interface RouteEntry {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every route of the app (issue 12: the isolation test's list). */
+    /** Every route of the app (the isolation test's list). */
     routeTable: readonly RouteEntry[];
   }
 }
@@ -68,14 +68,14 @@ function bodyRefused({ path, problem }: BodyProblem, limit: number): ApiError {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ids } = deps;
-  // issue 12: a slow client is cut after --request-timeout (Node checks every second), an idle
+  // A slow client is cut after --request-timeout (Node checks every second), an idle
   // connection after --connection-timeout; Node's header timeout may not exceed the request's.
   const requestTimeout = config.requestTimeout * 1000;
   const app = Fastify({
     logger: loggerOptions(config),
     bodyLimit: config.limits.MAX_BODY_BYTES,
     genReqId: () => ids.uuid(),
-    // issue 12: a request arriving while the server stops gets HubSpot's 503 (shutdown-gate.ts).
+    // A request arriving while the server stops gets HubSpot's 503 (shutdown-gate.ts).
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAM_LENGTH },
     requestTimeout,
@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  // issue 12: connections past --max-connections are closed as they arrive (Node's own limit).
+  // Connections past --max-connections are closed as they arrive (Node's own limit).
   app.server.maxConnections = config.maxConnections;
   // Every route as it is added: the isolation test walks this list, so a new route needs a row there.
   const routeTable: RouteEntry[] = [];
@@ -146,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       } catch (error) {
         return done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
       }
-      // issue 12: no route reads a body nested past MAX_BODY_DEPTH, so nothing recursive can run out
+      // No route reads a body nested past MAX_BODY_DEPTH, so nothing recursive can run out
       // of stack on one.
       const problem = bodyProblem(parsed, config.limits.MAX_BODY_DEPTH, body);
       if (problem !== undefined) return done(bodyRefused(problem, config.limits.MAX_BODY_DEPTH), undefined);
@@ -169,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
   );
 
-  // issue 10: the request journal, HubSpot's rate limits, then injected faults, in that order, on
+  // The request journal, HubSpot's rate limits, then injected faults, in that order, on
   // every HubSpot route (after its authentication hook, before its body is validated)
   journalHooks(app, deps.journal, deps.clock);
   rateLimitHook(app, deps.rateLimiter, deps.metrics);
@@ -182,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await deps.store.getMeta('provisioned');
     return { status: 'ok' };
   });
-  // issue 12: Prometheus metrics
+  // Prometheus metrics
   await app.register(metricsRoutes, deps);
   // Every API version of the table, at each of its prefixes: v3's templates and events, and the
   // current platform's app events beside them.

@@ -1,5 +1,5 @@
 /**
- * What `GET /metrics` shows (issue 12), in Prometheus text format through prom-client. One registry
+ * What `GET /metrics` shows, in Prometheus text format through prom-client. One registry
  * per app, so servers started side by side in one process (the tests) never mix their counts.
  * Every name, its labels and what to alert on are listed in docs/operations.md.
  */
@@ -74,8 +74,7 @@ export class Metrics implements IntakeCounter, StoreWriteObserver {
   });
 
   /**
-   * Requests refused by a rate limit (HubSpot's 429s). Defined here for the rate limiter of issue 10,
-   * which increments it with the limit's name (`secondly`, `daily`, ...).
+   * Requests refused by a rate limit (HubSpot's 429s). The rate limiter increments it with the limit's name (`secondly`, `daily`, ...).
    */
   readonly rateLimitRefusals = new Counter({
     name: 'timeline_rate_limit_refusals_total',

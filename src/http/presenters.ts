@@ -196,7 +196,7 @@ export function recordToWire(record: CrmRecord, requested?: readonly string[]): 
   };
   const names = requested ?? DEFAULT_PROPERTIES[record.objectType] ?? [];
   const properties: Record<string, string | null> = { ...system };
-  // Own properties only (issue 12): `?properties=constructor` must not read Object's own members.
+  // Own properties only: `?properties=constructor` must not read Object's own members.
   for (const name of names)
     setOwn(properties, name, ownValue(system, name) ?? ownValue(record.properties, name) ?? null);
   return {
@@ -208,7 +208,7 @@ export function recordToWire(record: CrmRecord, requested?: readonly string[]): 
   };
 }
 
-// issue 14: app event types and occurrences (HubSpot's current platform)
+// App event types and occurrences (HubSpot's current platform)
 
 /** An app event type as its hsmeta document, with the server's id, name and times beside it. */
 export function appEventTypeToWire(type: EventTemplate): Record<string, unknown> {
@@ -264,7 +264,7 @@ export function occurrenceBatchToWire(batch: OccurrenceBatch): Record<string, un
   };
 }
 
-// issue 11: the record timeline API (ours)
+// The record timeline API (ours)
 /** A timeline entry: the event as `GET /events/{templateId}/{eventId}` answers it, named and rendered. */
 export function timelineEntryToWire(entry: TimelineEntry): Record<string, unknown> {
   const wire: Record<string, unknown> = {
@@ -330,7 +330,7 @@ export function objectSchemaToWire(schema: ObjectSchema): Record<string, unknown
   return wire;
 }
 
-// issue 10: HubSpot's rate-limit answer, and the answers of injected faults
+// HubSpot's rate-limit answer, and the answers of injected faults
 /** HubSpot's 429: `errorType` and `policyName` instead of the usual `category`. */
 export function rateLimitErrorToWire(
   policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY',

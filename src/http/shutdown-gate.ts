@@ -1,5 +1,5 @@
 /**
- * What the HTTP side does while the server stops (issue 12, graceful shutdown). Once `app.close()`
+ * What the HTTP side does while the server stops (graceful shutdown). Once `app.close()`
  * has begun, the listening socket is closed and idle keep-alive connections are dropped by Fastify;
  * requests already being handled run to the end (their writes commit and are answered). Two more
  * things are ours:

@@ -1,5 +1,5 @@
 /**
- * HubSpot's envelope for what fails before any route runs (issue 12): a path Fastify's router
+ * HubSpot's envelope for what fails before any route runs: a path Fastify's router
  * cannot decode or whose segment is too long (`frameworkErrors`), and bytes that never became an
  * HTTP request at all: a request too slow to arrive, headers too large, or not HTTP (Node's
  * `clientError`, answered straight on the socket). Fastify's own bodies would otherwise answer.

@@ -44,14 +44,14 @@ type CompiledTemplate =
   | { source: string; run?: undefined; problem: string };
 
 const DEFAULT_CACHE_SIZE = 1000;
-/** Rendered headers and details kept (issue 16): about 200-500 bytes each, a few MB in all. */
+/** Rendered headers and details kept: about 200-500 bytes each, a few MB in all. */
 const DEFAULT_RENDERED_CACHE_SIZE = 10_000;
 /**
  * ... and at most this many characters of them: a render's HTML may be up to MAX_RENDER_HTML_CHARS,
  * so the entry count alone would not bound the memory.
  */
 const RENDERED_CACHE_CHARS = 32 * 1024 * 1024;
-/** Template shapes kept (issue 16, shape-render.ts): a few per template, each about its HTML's size. */
+/** Template shapes kept (shape-render.ts): a few per template, each about its HTML's size. */
 const DEFAULT_SHAPE_CACHE_SIZE = 5_000;
 /** ... and at most this many characters of shapes and their HTML (a shape is as long as its text). */
 const SHAPE_CACHE_CHARS = 32 * 1024 * 1024;
@@ -92,8 +92,7 @@ export class Renderer {
   #renderCount = 0;
 
   /**
-   * `shapes: false` runs the Markdown step on every render (the pipeline before issue 16's shape
-   * cache): the reference of the differential test and of bench/render.ts. `limits`: the bounds of
+   * `shapes: false` runs the Markdown step on every render (the pipeline before the shape cache): the reference of the differential test and of bench/render.ts. `limits`: the bounds of
    * `render` and `outcome` (RENDER_LIMITS unless given).
    */
   constructor(options?: {

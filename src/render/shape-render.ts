@@ -1,5 +1,5 @@
 /**
- * Issue 16, the cold rendering path: the Markdown step once per template *shape* instead of once
+ * The cold rendering path: the Markdown step once per template *shape* instead of once
  * per event. The shape is the Handlebars output with each value (a token, an `extraData` field, a
  * formatted date) replaced by a placeholder; its HTML is computed by the full pipeline
  * (renderMarkdown: Markdown, raw-HTML stripping, URL whitelist, sanitiser) and cached with the

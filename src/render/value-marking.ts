@@ -1,7 +1,7 @@
 /**
  * A second compilation of a template in which every value Handlebars inserts (a `{{token}}`, an
  * inline or block `formatDate`) comes out between two marker characters, so one Handlebars run
- * gives both the template's text and where each value sits in it (issue 16: see shape-render.ts).
+ * gives both the template's text and where each value sits in it (see shape-render.ts).
  *
  * `{{path}}` becomes `{{markValue path}}` and `{{helper args}}` becomes `{{markValue (helper
  * args)}}`: the same lookup or helper call, escaped by the same `escapeExpression`, only wrapped.

@@ -1,5 +1,5 @@
 /**
- * App event occurrences (contract section 4): one, or a batch that is stored all or nothing. Each is
+ * App event occurrences: one, or a batch that is stored all or nothing. Each is
  * checked against its type, then written by the store's event writer as a timeline event of that
  * type (`atomic` for a batch), so records, rendering and the record timeline treat both APIs alike.
  */

@@ -1,5 +1,5 @@
 /**
- * Reads one app event occurrence (`AppEventOccurrence`, contract section 4) against its type and
+ * Reads one app event occurrence (HubSpot's `AppEventOccurrence`) against its type and
  * turns it into a timeline-event write of that type: the same write, record resolution and
  * checks as a v3 event (`event-input.ts`), with the occurrence's own field names and rules.
  */

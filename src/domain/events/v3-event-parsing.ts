@@ -174,7 +174,7 @@ function tokensField(input: JsonObject, path: JsonPath): Record<string, string |
     const raw = value[name];
     const text = raw === null ? null : scalarText(raw);
     if (text === undefined) throw typeMismatch('String', raw, [...path, 'tokens', name], `${at()}.${name}`);
-    // Own properties whatever the name (issue 12): `tokens[name] = text` would drop a token named
+    // Own properties whatever the name: `tokens[name] = text` would drop a token named
     // `__proto__` silently (an assignment to the prototype), where every other unknown name is refused.
     setOwn(tokens, name, text);
   }

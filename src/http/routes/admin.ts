@@ -78,7 +78,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     reply.code(201).send(await tenants.createAccessToken(request.body ?? {})),
   );
 
-  // issue 14: app event types, one hsmeta document at a time (create, or replace by uid)
+  // App event types, one hsmeta document at a time (create, or replace by uid)
   const appOf = async (appId: string): Promise<number> => {
     const app = /^[1-9]\d{0,14}$/.test(appId) ? await store.findApp(Number(appId)) : undefined;
     if (!app) {

@@ -1,6 +1,6 @@
 /**
  * Response schemas of the event creates' 201 answers, so Fastify serialises them with a compiled
- * fast-json-stringify function instead of `JSON.stringify` (issue 16: the 100-result echo of a batch
+ * fast-json-stringify function instead of `JSON.stringify` (the 100-result echo of a batch
  * is the largest answer the server makes under load). They mirror `EventWire` and `BatchWire` of
  * `presenters.ts` field for field and in the same order; a field left out here would be dropped from
  * the answer, so the event tests compare whole bodies. `extraData` and `timelineIFrame` are
