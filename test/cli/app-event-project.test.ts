@@ -1,5 +1,5 @@
 /**
- * `serve --project DIR [--watch]` (issue 14): a HubSpot project's app event types load for the
+ * `serve --project DIR [--watch]`: a HubSpot project's app event types load for the
  * provisioned app at start, a bad file stops the start naming the file, field and limit, and with
  * --watch a changed or added file loads again. Through `startServer`, as the CLI calls it, plus one
  * run of the real command.

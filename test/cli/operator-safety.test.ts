@@ -1,5 +1,5 @@
 /**
- * What a new user met when they tried the server (issue 12's list), each as the user meets it: the
+ * What a new user met when they tried the server, each as the user meets it: the
  * real command, its exit code and its words.
  */
 import assert from 'node:assert/strict';

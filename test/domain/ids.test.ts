@@ -1,4 +1,4 @@
-/** Generated ids (issue 16: random bytes drawn from a pool): version 7, unique, in order of making. */
+/** Generated ids (random bytes drawn from a pool): version 7, unique, in order of making. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validate, version } from 'uuid';

@@ -1,5 +1,5 @@
 /**
- * The whole-body check (issue 12, made cheap in issue 16): a body whose text holds no suspicious
+ * The whole-body check: a body whose text holds no suspicious
  * escape skips the look at every string, so these cases pin that the shortcut never lets a bad body
  * through and never refuses a good one.
  */

@@ -1,4 +1,4 @@
-/** Secrets are compared in constant time on equal-length digests (issue 12). */
+/** Secrets are compared in constant time on equal-length digests. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sameSecret } from '../../src/domain/credentials/secrets.js';

@@ -1,5 +1,5 @@
 /**
- * The full fuzz run (issue 12): `npm run fuzz` sends FUZZ_RUNS (default 100,000) generated requests
+ * The full fuzz run: `npm run fuzz` sends FUZZ_RUNS (default 100,000) generated requests
  * over every route and prints the seed, the inputs tried, the failures and the time. FUZZ_SEED
  * replays a run; exit code 1 when a request broke the property (its counterexample is printed).
  */

@@ -1,5 +1,5 @@
 /**
- * The data the fuzzer aims at (issue 12): a server with two tenants, each with a template, an event,
+ * The data the fuzzer aims at: a server with two tenants, each with a template, an event,
  * a contact, an app event type and a custom object schema, so generated requests reach past
  * authentication and lookups into every route's own rules. The fuzzer drives the server in process
  * (`app.inject`), and this world is what its path parameters, credentials and valid bodies come from.

@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every route (issue 12) with fast-check: a generated request picks a
+ * Property-based fuzzing of every route with fast-check: a generated request picks a
  * route from Fastify's own route table (so a route added later is fuzzed too), fills its path
  * parameters with known ids or hostile text, adds a query, credentials, a content type and a body
  * (a route's valid body with one value replaced, any JSON, text, invalid UTF-8 or a deep nest), and

@@ -1,5 +1,5 @@
 /**
- * The small fuzz run of every `npm test` (issue 12): a few thousand generated requests over every
+ * The small fuzz run of every `npm test`: a few thousand generated requests over every
  * route, in process. The full run is `npm run fuzz` (FUZZ_RUNS=100000); both print their seed, and
  * FUZZ_SEED=<seed> replays one.
  */

@@ -1,6 +1,6 @@
 /**
  * Sustained batch ingestion from several concurrent clients against a running server, for the
- * crash, outage and shutdown tests (issue 12). Every event has an id of its own and a `ref` token,
+ * crash, outage and shutdown tests. Every event has an id of its own and a `ref` token,
  * equal to that id, stamped on its record's `crash_ref` property; each event goes to a record no
  * other event touches (a new contact by email, or a contact created for it beforehand), so after
  * any crash every stored event must have exactly its stamp and every stamp exactly its event.

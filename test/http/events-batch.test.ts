@@ -210,7 +210,7 @@ describe('batch create', () => {
     assert.deepEqual(event.timelineIFrame, iframe);
     assert.equal(event.utk, 'utk-echo');
     assert.equal(event.email, 'echo@example.com');
-    // issue 16: the 201 is written by a compiled serialiser; the read back (Fastify's default
+    // The 201 is written by a compiled serialiser; the read back (Fastify's default
     // serialiser) must be the same text, field order and extraData's key order included.
     const read = await server.request('GET', `${PREFIXES[0]}/events/${templateId}/${event.id}`);
     assert.equal(JSON.stringify(event), read.text);

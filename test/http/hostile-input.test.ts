@@ -1,5 +1,5 @@
 /**
- * The named corpus of hostile input (issue 12): each case gets a clear 4xx in HubSpot's envelope
+ * The named corpus of hostile input: each case gets a clear 4xx in HubSpot's envelope
  * naming the problem, and the stored state (templates, records, a record's timeline) is the same
  * after it as before. Cases that are data, not attacks (prototype-named keys in `extraData` and
  * record properties, duplicate keys), are stored as data and read back unchanged.

@@ -1,5 +1,5 @@
 /**
- * Tenant isolation over every route (issue 12). Two tenants, A (the provisioned portal, app and
+ * Tenant isolation over every route. Two tenants, A (the provisioned portal, app and
  * developer) and B (another developer, app and portal), each with a template, an event, a contact,
  * a custom object schema and an app event type. For every route in Fastify's own route table (so a
  * route added later without a row here fails this test): no credential, a wrong one, and a token
@@ -288,7 +288,7 @@ const TABLE: Record<string, Row> = {
     path: () => '/_admin/v1/developer-accounts',
     body: () => ({}),
   },
-  // issue 10: the test-suite controls (never sent with the admin token here: a reset would wipe B)
+  // The test-suite controls (never sent with the admin token here: a reset would wipe B)
   'POST /_admin/v1/reset': { auth: 'admin', path: () => '/_admin/v1/reset', body: () => ({}) },
   'POST /_admin/v1/seed': { auth: 'admin', path: () => '/_admin/v1/seed', body: () => ({}) },
   'GET /_admin/v1/clock': { auth: 'admin', path: () => '/_admin/v1/clock' },

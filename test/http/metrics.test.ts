@@ -1,5 +1,5 @@
 /**
- * `GET /metrics` (issue 12): Prometheus text through prom-client, behind the admin token unless
+ * `GET /metrics`: Prometheus text through prom-client, behind the admin token unless
  * `--metrics-public`; requests by route and status, latency, events created and rejected, store
  * write latency and size, the write queue's depth, and the rate-limit refusal counter.
  */

@@ -1,5 +1,5 @@
 /**
- * HubSpot's rate limits (contract section 5): headers on every answer of HubSpot's routes, the 429
+ * HubSpot's rate limits: headers on every answer of HubSpot's routes, the 429
  * body and nothing stored over a limit, the window moving with the server's clock, per-portal
  * settings that survive a restart, a daily count a restart does not refill, and the official client
  * riding through a ten-second limit with `numberOfApiCallRetries`.

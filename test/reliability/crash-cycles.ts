@@ -1,5 +1,5 @@
 /**
- * The crash-safety cycle both backends run (issue 12): start `timeline-server serve` on one
+ * The crash-safety cycle both backends run: start `timeline-server serve` on one
  * database, ingest from several clients, SIGKILL it at a random moment, and again, each time
  * checking that it serves again, that every event acknowledged before the kill reads back
  * identical, and that the stored data has no half-written item. Some kills land during the start

@@ -1,5 +1,5 @@
 /**
- * Crash safety on PostgreSQL (issue 12): the real server SIGKILLed during sustained ingestion, again
+ * Crash safety on PostgreSQL: the real server SIGKILLed during sustained ingestion, again
  * and again, on one fresh schema; PostgreSQL rolls back what the dead process had not committed.
  * After each kill no probe event may be half-written; after each restart every event acknowledged
  * before the kill reads back identical. See crash-cycles.ts.

@@ -1,5 +1,5 @@
 /**
- * Crash safety on SQLite (issue 12): the real server SIGKILLed during sustained ingestion, again
+ * Crash safety on SQLite: the real server SIGKILLed during sustained ingestion, again
  * and again, on one file. After each kill, with the server down, the file is opened read-only:
  * `PRAGMA integrity_check` must be `ok` and no probe event may be half-written; after each restart
  * every event acknowledged before the kill reads back identical. See crash-cycles.ts.

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown of `timeline-server serve` (issue 12): SIGTERM during sustained ingestion
+ * Graceful shutdown of `timeline-server serve`: SIGTERM during sustained ingestion
  * finishes what is in flight, stores every answered event and exits 0 within `--shutdown-timeout`;
  * a request reaching a stopping server gets HubSpot's 503; a request still running at the bound is
  * cut and the exit is 1; a second signal exits at once with 130.

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL going away during sustained ingestion (issue 12): the server (a real process) reaches
+ * PostgreSQL going away during sustained ingestion: the server (a real process) reaches
  * PostgreSQL through a TCP proxy the test cuts and restores several times, at seeded moments,
  * while several clients send batches. This stands in for a PostgreSQL restart: every connection
  * drops and new ones are refused until it is back (the machine's real server is never touched).

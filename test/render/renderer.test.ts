@@ -413,7 +413,7 @@ describe('cache', () => {
   });
 });
 
-// issue 16: the HTML of a stored event is cached per event, template version, kind and time zone.
+// The HTML of a stored event is cached per event, template version, kind and time zone.
 describe('rendered cache', () => {
   const event = { tokens: { name: 'Ann' }, timestamp: Date.UTC(2024, 0, 1, 23, 30) };
   const t = {

@@ -1,5 +1,5 @@
 /**
- * Issue 16: the cold rendering path takes the Markdown step once per template shape
+ * The cold rendering path takes the Markdown step once per template shape
  * (src/render/shape-render.ts). Differential test: over a large seeded corpus of generated
  * templates (Markdown syntax, raw HTML, links and URLs, code, tables, unicode, XSS payloads) and
  * token values, the renderer with shapes gives exactly the HTML (or the same error) as the full
