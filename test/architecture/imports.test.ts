@@ -1,5 +1,5 @@
 /**
- * The dependency rule of docs/architecture: `http -> domain <- store`. The domain owns the Store port
+ * The dependency rule of docs/architecture.md: `http -> domain <- store`. The domain owns the Store port
  * and imports no adapter, route or renderer internals; the HTTP layer never reaches an adapter. This
  * reads the import statements of every source file, so a forbidden import fails `npm test`.
  */
