@@ -1,5 +1,5 @@
 /**
- * Rendering a stored event (operations 4 and 5, and every later reader of a timeline): finds the
+ * Rendering a stored event (v3's `/render` and `/detail`, and every later reader of a timeline): finds the
  * event the token may read, its template and its portal's time zone, and renders the header or the
  * detail with the current version of the template (HubSpot applies template changes to the
  * rendering of existing events). Every render is bounded (src/render/render-budget.ts): one over

@@ -1,5 +1,5 @@
 /**
- * Event templates and their tokens (operations 6 to 13). Callers have already checked that the
+ * Event templates and their tokens (v3's template and token routes). Callers have already checked that the
  * developer account owns `appId`; this service enforces HubSpot's rules on the templates themselves.
  */
 import { ApiError, type ErrorDetail, invalidInput } from '../errors.js';
