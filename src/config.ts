@@ -10,25 +10,19 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ConfigOption, configOptions } from './config-options.js';
 import { ConfigError, type LogFormat } from './config-parsers.js';
+import type { StartSettings } from './domain/provisioning.js';
 import type { RateLimitPolicy } from './domain/rate-limit-policy.js';
 import { Limits, type LimitValues } from './limits.js';
 
 export { type ConfigOption, commandLineOptions, configOptions } from './config-options.js';
 export { ConfigError } from './config-parsers.js';
 
-export interface Config {
+/** Every setting of `serve`; the credentials and time zone of the start are `StartSettings`. */
+export interface Config extends StartSettings {
   readonly port: number;
   readonly host: string;
   /** A SQLite file path, `:memory:`, or a `postgres://` URL. */
   readonly db: string;
-  readonly portalId: number | undefined;
-  readonly appId: number | undefined;
-  readonly accessToken: string | undefined;
-  readonly developerApiKey: string | undefined;
-  readonly adminToken: string | undefined;
-  /** IANA zone of the provisioned portal, used by `formatDate` when rendering. */
-  /** Given explicitly, it sets the provisioned portal's zone; otherwise the stored zone stays. */
-  readonly timeZone: string | undefined;
   readonly autoCreateRecords: boolean;
   readonly pgPoolSize: number;
   readonly logLevel: string;
@@ -40,12 +34,9 @@ export interface Config {
   readonly project: string | undefined;
   /** Reload the project's app event types when its files change. */
   readonly watch: boolean;
-  readonly oauthClientId: string | undefined;
-  readonly oauthClientSecret: string | undefined;
-  readonly oauthRedirectUri: string | undefined;
   /** Seconds an OAuth access token lives (HubSpot: 1800). */
   readonly oauthTokenTtl: number;
-  /** `/oauth/authorize` approves at once, for the first portal, without a page (headless tests). */
+  /** `/oauth/authorize` approves at once for the provisioned app and portal, without a page (headless tests). */
   readonly oauthAutoApprove: boolean;
   // Rate limits, the request journal, a fixture loaded at start
   /** HubSpot's rate limits for every portal without its own setting; null: off. */

@@ -67,17 +67,8 @@ export function readAppEventType(document: unknown, file: string): AppEventTypeD
     problem('document', 'INVALID_TYPE', 'must be a JSON object');
     throw invalid(file, problems);
   }
-  const uid = document.uid;
-  if (uid === undefined) problem('uid', 'REQUIRED_FIELD', 'is required');
-  else if (typeof uid !== 'string' || uid === '')
-    problem('uid', 'INVALID_TYPE', 'must be a non-empty string');
-  else if (uid.length > AppEventTypeLimits.MAX_UID_LENGTH)
-    problem(
-      'uid',
-      'TOO_LONG',
-      `is ${uid.length} characters; the limit is ${AppEventTypeLimits.MAX_UID_LENGTH}`,
-    );
-  else if (!UID_PATTERN.test(uid))
+  const uid = readText('uid', document.uid, AppEventTypeLimits.MAX_UID_LENGTH, problem);
+  if (uid !== undefined && !UID_PATTERN.test(uid))
     problem('uid', 'INVALID_FORMAT', "may only hold letters, digits, '_', '-' and '.'");
   if (document.type === undefined) problem('type', 'REQUIRED_FIELD', "is required ('app-event')");
   else if (document.type !== 'app-event') problem('type', 'INVALID_VALUE', "must be 'app-event'");
@@ -87,16 +78,7 @@ export function readAppEventType(document: unknown, file: string): AppEventTypeD
     problem('config', config === undefined ? 'REQUIRED_FIELD' : 'INVALID_TYPE', 'must be an object');
     throw invalid(file, problems);
   }
-  const name = config.name;
-  if (name === undefined) problem('config.name', 'REQUIRED_FIELD', 'is required');
-  else if (typeof name !== 'string' || name.trim() === '')
-    problem('config.name', 'INVALID_TYPE', 'must be a non-empty string');
-  else if (name.length > AppEventTypeLimits.MAX_NAME_LENGTH)
-    problem(
-      'config.name',
-      'TOO_LONG',
-      `is ${name.length} characters; the limit is ${AppEventTypeLimits.MAX_NAME_LENGTH}`,
-    );
+  const name = readText('config.name', config.name, AppEventTypeLimits.MAX_NAME_LENGTH, problem);
 
   const objectType = readObjectType(config, problem);
   const headerTemplate = readSource(
@@ -125,6 +107,17 @@ export function readAppEventType(document: unknown, file: string): AppEventTypeD
 }
 
 type Report = (field: string, code: ErrorDetail['code'], text: string) => void;
+
+/** A required text of at most `max` characters, not blank; undefined (and reported) otherwise. */
+function readText(field: string, value: unknown, max: number, problem: Report): string | undefined {
+  if (value === undefined) problem(field, 'REQUIRED_FIELD', 'is required');
+  else if (typeof value !== 'string' || value.trim() === '')
+    problem(field, 'INVALID_TYPE', 'must be a non-empty string');
+  else if (value.length > max)
+    problem(field, 'TOO_LONG', `is ${value.length} characters; the limit is ${max}`);
+  else return value;
+  return undefined;
+}
 
 function readObjectType(config: JsonObject, problem: Report): string | undefined {
   const value = config.objectType;

@@ -85,12 +85,7 @@ export class EventRendering {
     timeZone: string,
   ): Promise<RenderOutcome> {
     return this.runner.render(
-      {
-        id: template.id,
-        version: template.version,
-        headerTemplate: template.headerTemplate ?? '',
-        detailTemplate: template.detailTemplate ?? '',
-      },
+      renderSource(template),
       event,
       kind,
       timeZone,
@@ -110,17 +105,7 @@ export class EventRendering {
     kind: TemplateKind,
     timeZone: string,
   ): Promise<RenderOutcome> {
-    return this.runner.renderOnce(
-      {
-        id: template.id,
-        version: template.version,
-        headerTemplate: template.headerTemplate ?? '',
-        detailTemplate: template.detailTemplate ?? '',
-      },
-      event,
-      kind,
-      timeZone,
-    );
+    return this.runner.renderOnce(renderSource(template), event, kind, timeZone);
   }
 
   /** Events were removed (all portals', or one's): their rendered HTML must not be shown again. */
@@ -189,4 +174,14 @@ function renderError(
     { id: event.id, eventTemplateId: template.id, field: detail.in ?? '', reason: failure.message },
     { details: [detail] },
   );
+}
+
+/** What the renderer needs of a template: its sources, and its id and version to cache by. */
+function renderSource(template: EventTemplate) {
+  return {
+    id: template.id,
+    version: template.version,
+    headerTemplate: template.headerTemplate ?? '',
+    detailTemplate: template.detailTemplate ?? '',
+  };
 }

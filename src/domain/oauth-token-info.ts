@@ -49,19 +49,14 @@ export interface AccessTokenInfo {
   signed_access_token: SignedAccessToken;
 }
 
-/** HubSpot's `PublicRefreshTokenInfoResponse`. */
-export interface RefreshTokenInfo {
-  active: true;
-  token: string;
+/** HubSpot's `PublicRefreshTokenInfoResponse`: what an access token's says, but for its life. */
+export interface RefreshTokenInfo
+  extends Omit<
+    AccessTokenInfo,
+    'token_use' | 'token_type' | 'expires_in' | 'is_private_distribution' | 'signed_access_token'
+  > {
   token_use: 'refresh_token';
   token_type: 'refresh';
-  client_id: string;
-  app_id: number;
-  hub_id: number;
-  hub_domain: string;
-  user_id: number;
-  user: string;
-  scopes: string[];
 }
 
 /** RFC 7662's answer for a token that is unknown, expired, revoked or not the caller's. */
