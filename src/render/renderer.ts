@@ -1,3 +1,9 @@
+/**
+ * The renderer of timeline templates: a template source and an event to HubSpot's HTML, in three
+ * steps (Handlebars with HubSpot's helpers only, Markdown without raw HTML, then the URL and tag
+ * whitelists), every step counted against the render's bounds. It keeps three caches: compiled
+ * templates by source, template shapes (shape-render.ts), and rendered outcomes by stored event.
+ */
 import { LRUCache } from 'lru-cache';
 import { Limits } from '../limits.js';
 import { boundedTemplate } from './bounded-template.js';

@@ -1,3 +1,8 @@
+/**
+ * The check of a template source when it is saved: it parses, uses only HubSpot's helpers with their
+ * arguments, names no prototype member and nests no crossed `#each` loops (crossed-loops.ts). A
+ * source that passes renders without throwing, whatever the event's data.
+ */
 import { crossedLoop } from './crossed-loops.js';
 import { isDateFormat } from './format-date.js';
 import {

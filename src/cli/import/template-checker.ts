@@ -1,6 +1,6 @@
 /**
  * Checks each event locally against its template, with the server's own rules
- * (`src/domain/event-input.ts`), so a bad event is rejected with the full list of its problems
+ * (`src/domain/events/v3-event-input.ts`), so a bad event is rejected with the full list of its problems
  * before it costs a request. Each template is fetched once from the target
  * (`GET /{appId}/event-templates/{id}?hapikey=`). Rules that need stored state (does the record
  * exist? is the id taken?) stay the server's.
