@@ -276,6 +276,7 @@ const crmRows = (root: string): Record<string, Row> => ({
 });
 
 const TABLE: Record<string, Row> = {
+  'GET /': { auth: 'public', path: () => '/' },
   'GET /_health': { auth: 'public', path: () => '/_health' },
   'GET /metrics': { auth: 'admin', path: () => '/metrics' },
   'PUT /_admin/v1/portals/:portalId': {
