@@ -1,4 +1,4 @@
-/** App event occurrences over HTTP (contract section 4): single, batch all or nothing, scopes. */
+/** App event occurrences over HTTP: single, batch all or nothing, scopes. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -1,4 +1,4 @@
-/** App event types over HTTP (contract sections 2 and 3): admin create/replace/list, the rules, types/projects. */
+/** App event types over HTTP: admin create/replace/list, the rules, types/projects. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -1,5 +1,5 @@
 /**
- * The OAuth stand-in over HTTP (contract section 5), raw and with the official client's
+ * The OAuth stand-in over HTTP, raw and with the official client's
  * `oauth.tokensApi`: authorize -> code -> token -> app event batch -> refresh -> expiry -> 401, PKCE,
  * the legacy 400 bodies, token information and revocation, and OAuth tokens on every Bearer route.
  */

@@ -1,5 +1,5 @@
 /**
- * Store conformance for app events (issue 14): app event types are event templates marked with
+ * Store conformance for app events: app event types are event templates marked with
  * their uid, their occurrences ordinary events of them, and a batch written `atomic` is all or
  * nothing on every backend.
  */

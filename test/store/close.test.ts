@@ -1,5 +1,5 @@
 /**
- * Store conformance (issue 12, graceful shutdown): writes handed to the store before `close()` are
+ * Store conformance (graceful shutdown): writes handed to the store before `close()` are
  * committed and answered, never dropped or failed by the close, and are there when the database
  * is opened again.
  */

@@ -88,7 +88,7 @@ eachBackend((backend) => {
     assert.equal((await a.listRecords(portalId, 'contacts', 100)).records.length, emails.length);
   });
 
-  // issue 16: on PostgreSQL such batches lock their records in one sorted statement (no deadlock).
+  // On PostgreSQL such batches lock their records in one sorted statement (no deadlock).
   test('opposite-order batches stamping the same contacts all succeed, and no stamp is lost', {
     skip,
   }, async (t) => {

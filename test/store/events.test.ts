@@ -380,7 +380,7 @@ eachBackend((backend) => {
     }
   });
 
-  // issue 16: the SQLite writer caches contacts by email; a rolled-back contact must not be served.
+  // The SQLite writer caches contacts by email; a rolled-back contact must not be served.
   test('a contact rolled back with its event is created again by the next event of its email', async (t) => {
     const s = await setup(t, backend);
     await s.store.createRecord(s.portalId, 'contacts', { email: 'held@example.com' }, T0);

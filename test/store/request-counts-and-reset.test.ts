@@ -1,5 +1,5 @@
 /**
- * Store conformance (issue 10): request counts for HubSpot's rate limits (atomic, counted only when
+ * Store conformance: request counts for HubSpot's rate limits (atomic, counted only when
  * allowed, shared by every store on one database), a portal's rate-limit setting, daily totals, and
  * reset of everything or of one portal.
  */

@@ -1,6 +1,6 @@
 /**
  * Event writes cross to the SQLite thread as two strings, and their answers back as one
- * (`thread-crossing.ts`, issue 16): whatever a client may put in an id, email, stamp or body must
+ * (`thread-crossing.ts`): whatever a client may put in an id, email, stamp or body must
  * come out exactly as it went in, and every answer that is not a plain new event must keep its shape.
  */
 import assert from 'node:assert/strict';

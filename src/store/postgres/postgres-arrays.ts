@@ -1,5 +1,5 @@
 /**
- * Array parameters in PostgreSQL's binary format (issue 16). The batch statements take their rows
+ * Array parameters in PostgreSQL's binary format. The batch statements take their rows
  * as arrays (`unnest($1::text[], ...)`); pg sends a JS array as an array literal, which it builds by
  * escaping every quote and backslash of every element (the event bodies are JSON, full of quotes)
  * and PostgreSQL parses back character by character (`array_in`). A Buffer goes as a binary

@@ -1,6 +1,6 @@
 /**
  * The stamps of a batch's events on records the batch already knows, applied in two statements for
- * the whole batch (issue 16) instead of a savepoint, a locking read and an update per event:
+ * the whole batch instead of a savepoint, a locking read and an update per event:
  *
  * 1. one `SELECT ... ORDER BY portal_id, object_type, id FOR UPDATE` locks every record whose stamps
  *    change, in key order (PostgreSQL locks the rows as the sort emits them), so two batches that

@@ -2,7 +2,7 @@
  * The records a batch of events names, found (and for new emails, created) a whole batch at a time
  * before the events are written one by one, so most events need no query of their own.
  *
- * The batch's emails are looked up and its new contacts created in one statement (issue 16: one
+ * The batch's emails are looked up and its new contacts created in one statement (one
  * round trip, not two), the contacts inserted in email order: two batches taking the same new
  * emails in different orders then lock them in the same order and cannot deadlock. That is exact
  * only when no event of the batch changes an email (the events by email then cannot fail, and no

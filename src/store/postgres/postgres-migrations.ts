@@ -82,13 +82,13 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX timeline_events_by_record ON timeline_events (portal_id, object_type, object_id, ts);
   `,
-  // issue 14: app event types are event templates marked with their project uid (unique per app).
+  // App event types: are event templates marked with their project uid (unique per app).
   `
   ALTER TABLE event_templates ADD COLUMN app_event_uid TEXT;
   CREATE UNIQUE INDEX event_templates_by_app_event_uid ON event_templates (app_id, app_event_uid)
     WHERE app_event_uid IS NOT NULL;
   `,
-  // issue 14: the OAuth stand-in: clients, authorization codes, refresh tokens; access tokens expire.
+  // The OAuth stand-in: clients, authorization codes, refresh tokens; access tokens expire.
   `
   ALTER TABLE access_tokens ADD COLUMN expires_at BIGINT;
   CREATE TABLE oauth_clients (
@@ -118,7 +118,7 @@ export const postgresMigrations: readonly string[] = [
     revoked BOOLEAN NOT NULL
   );
   `,
-  // issue 15: custom object schemas, per portal, unique by name; ids 2-N from their own sequence
+  // Custom object schemas, per portal, unique by name; ids 2-N from their own sequence
   `
   CREATE SEQUENCE object_schema_ids;
   CREATE TABLE object_schemas (
@@ -132,7 +132,7 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX object_schemas_by_name ON object_schemas (portal_id, name);
   `,
-  // issue 10: a portal's own rate-limit setting, and request counts keyed by portal and app, shared
+  // Rate limits: a portal's own rate-limit setting, and request counts keyed by portal and app, shared
   // by every process on the database. request_count_hit() counts one request in one round trip: it
   // locks the key's row of the day (serialising that key's requests across processes), sums the
   // window from the per-second rows, and counts the request only when both limits allow it.
@@ -192,7 +192,7 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
-  // issue 10: leases. request_count_claim() replaces request_count_hit(): in the same round trip it
+  // Rate-limit leases: request_count_claim() replaces request_count_hit(): in the same round trip it
   // gives back what an earlier lease of the same day left unspent, then grants up to p_want requests,
   // at most an eighth of what is left in the window and of the day (at least 1, so near a limit
   // every request is counted on its own). The lease is counted in full when granted, so what other
@@ -252,7 +252,7 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
-  // issue 11: each record's activity (event count, last event time) kept by the event writer in the
+  // Record timelines: each record's activity (event count, last event time) kept by the event writer in the
   // transaction of the events (read-your-writes), so the records list reads one row per record
   // instead of counting a portal's events; and each such record's search keys (lower-cased email,
   // that email's domain, lower-cased domain), compared bytewise ("C") so a prefix is one range.

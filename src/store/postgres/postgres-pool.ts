@@ -53,7 +53,7 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   // listener that would crash the process. The pool drops that client and opens a new one when next
   // needed, so there is nothing else to do here.
   pool.on('error', () => {});
-  // issue 12: pg-pool listens for the errors of idle clients only. A client checked out for a
+  // pg-pool listens for the errors of idle clients only. A client checked out for a
   // transaction whose connection dies between two queries emits 'error' with no listener, and that
   // killed the whole process (found by test/reliability/postgres-outage-ingestion.test.ts). The
   // query that was running or is sent next fails all the same, so the transaction is answered as
@@ -69,7 +69,7 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
 const DRAIN_LIMIT_MS = 10_000;
 
 /**
- * Ends the pool once the work already handed to it is done (issue 12, graceful shutdown): pg's
+ * Ends the pool once the work already handed to it is done (graceful shutdown): pg's
  * `end()` never serves a call still waiting for a connection, so that call would hang unanswered,
  * and it cuts nothing that holds a client either. So: wait until no call waits and every client is
  * idle again (bounded, in case PostgreSQL itself stopped answering), then end.

@@ -1,5 +1,5 @@
 /**
- * The rows a batch adds, written in one statement (issue 16: one round trip instead of three): the
+ * The rows a batch adds, written in one statement (one round trip instead of three): the
  * event rows, each record's event count and last event time (`timeline_record_activity`), and the
  * search keys (`timeline_record_search`) of the records that need them, so the records list and its
  * search read a few indexed rows, and a read right after a write sees it.

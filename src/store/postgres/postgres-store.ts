@@ -46,7 +46,7 @@ import type {
   UiSession,
 } from '../../domain/types.js';
 import { recordFromRow } from '../rows.js';
-import { translatePostgresError } from './postgres-errors.js';
+import { translatePostgresError, withTranslatedErrors } from './postgres-errors.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
 import { applyMigrations } from './postgres-migrations.js';
 import { PostgresOAuth } from './postgres-oauth.js';
@@ -96,97 +96,90 @@ export class PostgresStore implements Store {
     this.requestCounts = new PostgresRequestCounts(this.pool);
     this.resets = new PostgresReset(this.pool);
     this.ui = new PostgresUiReads(this.pool);
-  }
-
-  /** Runs `work`, turning connection failures into the store's StoreUnavailableError. */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw translatePostgresError(error);
-    }
+    // Every method's failures are translated here, once, for whoever constructs the store (the
+    // server, the tests, the benchmarks): a lost connection becomes StoreUnavailableError.
+    // biome-ignore lint/correctness/noConstructorReturn: the store is answered behind its translating proxy
+    return withTranslatedErrors(this, translatePostgresError);
   }
 
   async migrate(): Promise<void> {
-    await this.guard(async () => {
-      const client = await this.pool.connect();
-      try {
-        await applyMigrations(client, this.schema);
-      } finally {
-        client.release();
-      }
-    });
+    const client = await this.pool.connect();
+    try {
+      await applyMigrations(client, this.schema);
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Calls already made are answered first (issue 12): a write in flight is committed, not dropped.
+    // Calls already made are answered first: a write in flight is committed, not dropped.
     await endWhenIdle(this.pool);
   }
 
   getMeta(key: string): Promise<string | undefined> {
-    return this.guard(() => this.tenants.getMeta(key));
+    return this.tenants.getMeta(key);
   }
 
   setMeta(key: string, value: string): Promise<void> {
-    return this.guard(() => this.tenants.setMeta(key, value));
+    return this.tenants.setMeta(key, value);
   }
 
   ensurePortal(portal: Portal): Promise<void> {
-    return this.guard(() => this.tenants.ensurePortal(portal));
+    return this.tenants.ensurePortal(portal);
   }
 
   getPortal(portalId: number): Promise<Portal | undefined> {
-    return this.guard(() => this.tenants.getPortal(portalId));
+    return this.tenants.getPortal(portalId);
   }
 
   ensureDeveloperAccount(apiKeyHash: string, replacing?: string): Promise<DeveloperAccount> {
-    return this.guard(() => this.tenants.ensureDeveloperAccount(apiKeyHash, replacing));
+    return this.tenants.ensureDeveloperAccount(apiKeyHash, replacing);
   }
 
   findDeveloperAccount(apiKeyHash: string): Promise<DeveloperAccount | undefined> {
-    return this.guard(() => this.tenants.findDeveloperAccount(apiKeyHash));
+    return this.tenants.findDeveloperAccount(apiKeyHash);
   }
 
   ensureApp(app: App): Promise<{ ok: true } | StoreFailure> {
-    return this.guard(() => this.tenants.ensureApp(app));
+    return this.tenants.ensureApp(app);
   }
 
   findApp(appId: number): Promise<App | undefined> {
-    return this.guard(() => this.tenants.findApp(appId));
+    return this.tenants.findApp(appId);
   }
 
   ensureAccessToken(token: AccessToken, replacing?: string): Promise<void> {
-    return this.guard(() => this.tenants.ensureAccessToken(token, replacing));
+    return this.tenants.ensureAccessToken(token, replacing);
   }
 
   findAccessToken(tokenHash: string): Promise<AccessToken | undefined> {
-    return this.guard(() => this.tenants.findAccessToken(tokenHash));
+    return this.tenants.findAccessToken(tokenHash);
   }
 
   deleteAccessToken(tokenHash: string): Promise<boolean> {
-    return this.guard(() => this.tenants.deleteAccessToken(tokenHash));
+    return this.tenants.deleteAccessToken(tokenHash);
   }
 
   insertSession(session: UiSession, now: number): Promise<void> {
-    return this.guard(() => this.tenants.insertSession(session, now));
+    return this.tenants.insertSession(session, now);
   }
 
   findSession(idHash: string): Promise<UiSession | undefined> {
-    return this.guard(() => this.tenants.findSession(idHash));
+    return this.tenants.findSession(idHash);
   }
 
   deleteSession(idHash: string): Promise<void> {
-    return this.guard(() => this.tenants.deleteSession(idHash));
+    return this.tenants.deleteSession(idHash);
   }
 
   listTemplates(appId: number): Promise<EventTemplate[]> {
-    return this.guard(() => this.templates.list(appId));
+    return this.templates.list(appId);
   }
 
   getTemplate(templateId: string): Promise<EventTemplate | undefined> {
-    return this.guard(() => this.templates.get(templateId));
+    return this.templates.get(templateId);
   }
 
   insertTemplate(
@@ -194,15 +187,15 @@ export class PostgresStore implements Store {
     template: NewTemplate,
     maxPerApp: number,
   ): Promise<EventTemplate | StoreFailure> {
-    return this.guard(() => this.templates.insert(appId, template, maxPerApp));
+    return this.templates.insert(appId, template, maxPerApp);
   }
 
   replaceTemplate(template: EventTemplate): Promise<EventTemplate | undefined> {
-    return this.guard(() => this.templates.replace(template));
+    return this.templates.replace(template);
   }
 
   deleteTemplate(appId: number, templateId: string): Promise<boolean> {
-    return this.guard(() => this.templates.delete(appId, templateId));
+    return this.templates.delete(appId, templateId);
   }
 
   async createRecord(
@@ -211,14 +204,12 @@ export class PostgresStore implements Store {
     properties: Record<string, string>,
     now: number,
   ): Promise<RecordWriteResult> {
-    const result = await this.guard(() =>
-      this.records.create(this.pool, portalId, objectType, properties, now),
-    );
+    const result = await this.records.create(this.pool, portalId, objectType, properties, now);
     return publicResult(result);
   }
 
   async getRecord(portalId: number, objectType: ObjectType, id: string): Promise<CrmRecord | undefined> {
-    const row = await this.guard(() => this.records.find(this.pool, portalId, objectType, id));
+    const row = await this.records.find(this.pool, portalId, objectType, id);
     return row && recordFromRow(row);
   }
 
@@ -239,17 +230,15 @@ export class PostgresStore implements Store {
         return result;
       });
     // A unique violation means another writer took the email after our check; the retry reports it.
-    const result = await this.guard(() =>
-      update().catch((error: unknown) => {
-        if (isRetryable(error) || (error as { code?: unknown }).code === '23505') return update();
-        throw error;
-      }),
-    );
+    const result = await update().catch((error: unknown) => {
+      if (isRetryable(error) || (error as { code?: unknown }).code === '23505') return update();
+      throw error;
+    });
     return publicResult(result);
   }
 
   archiveRecord(portalId: number, objectType: ObjectType, id: string): Promise<boolean> {
-    return this.guard(() => this.records.delete(this.pool, portalId, objectType, id));
+    return this.records.delete(this.pool, portalId, objectType, id);
   }
 
   async listRecords(
@@ -258,14 +247,14 @@ export class PostgresStore implements Store {
     limit: number,
     after?: string,
   ): Promise<RecordPage> {
-    const rows = await this.guard(() => this.records.page(this.pool, portalId, objectType, limit + 1, after));
+    const rows = await this.records.page(this.pool, portalId, objectType, limit + 1, after);
     const page: RecordPage = { records: rows.slice(0, limit).map(recordFromRow) };
     if (rows.length > limit) page.after = String(rows[limit - 1]?.id);
     return page;
   }
 
   async findContactByEmail(portalId: number, email: string): Promise<CrmRecord | undefined> {
-    const row = await this.guard(() => this.records.findContactByEmail(this.pool, portalId, email));
+    const row = await this.records.findContactByEmail(this.pool, portalId, email);
     return row && recordFromRow(row);
   }
 
@@ -282,111 +271,111 @@ export class PostgresStore implements Store {
     return this.events.find(portalId, Number(eventTemplateId), eventId);
   }
 
-  // App event types (issue 14)
+  // App event types
   findAppEventType(appId: number, uid: string): Promise<EventTemplate | undefined> {
-    return this.guard(() => this.templates.findAppEventType(appId, uid));
+    return this.templates.findAppEventType(appId, uid);
   }
 
   templateHasEvents(templateId: string): Promise<boolean> {
-    return this.guard(() => this.templates.hasEvents(templateId));
+    return this.templates.hasEvents(templateId);
   }
 
-  // The OAuth stand-in (issue 14)
+  // The OAuth stand-in
   ensureOAuthClient(client: OAuthClient): Promise<void> {
-    return this.guard(() => this.oauth.ensureClient(client));
+    return this.oauth.ensureClient(client);
   }
 
   findOAuthClient(clientId: string): Promise<OAuthClient | undefined> {
-    return this.guard(() => this.oauth.findClient(clientId));
+    return this.oauth.findClient(clientId);
   }
 
   insertOAuthCode(code: OAuthCode): Promise<void> {
-    return this.guard(() => this.oauth.insertCode(code));
+    return this.oauth.insertCode(code);
   }
 
   useOAuthCode(codeHash: string): Promise<OAuthCode | undefined> {
-    return this.guard(() => this.oauth.useCode(codeHash));
+    return this.oauth.useCode(codeHash);
   }
 
   insertRefreshToken(token: RefreshToken): Promise<void> {
-    return this.guard(() => this.oauth.insertRefreshToken(token));
+    return this.oauth.insertRefreshToken(token);
   }
 
   findRefreshToken(tokenHash: string): Promise<RefreshToken | undefined> {
-    return this.guard(() => this.oauth.findRefreshToken(tokenHash));
+    return this.oauth.findRefreshToken(tokenHash);
   }
 
   revokeRefreshToken(tokenHash: string): Promise<boolean> {
-    return this.guard(() => this.oauth.revokeRefreshToken(tokenHash));
+    return this.oauth.revokeRefreshToken(tokenHash);
   }
 
   isTrustedPortal(appId: number, portalId: number): Promise<boolean> {
-    return this.guard(() => this.oauth.isTrustedPortal(appId, portalId));
+    return this.oauth.isTrustedPortal(appId, portalId);
   }
 
   setTrustedPortal(appId: number, portalId: number, trusted: boolean): Promise<void> {
-    return this.guard(() => this.oauth.setTrustedPortal(appId, portalId, trusted));
+    return this.oauth.setTrustedPortal(appId, portalId, trusted);
   }
 
-  // Record timelines (issue 11)
+  // Record timelines
   readTimeline(query: TimelineQuery): Promise<TimelinePage> {
-    return this.guard(() => this.timeline.read(this.pool, query));
+    return this.timeline.read(this.pool, query);
   }
 
   listRecordActivity(query: ActivityQuery): Promise<ActivityPage> {
-    return this.guard(() => this.timeline.listActivity(this.pool, query));
+    return this.timeline.listActivity(this.pool, query);
   }
 
   // The web UI's reads
   recordPropertyTimes(portalId: number, objectType: ObjectType, id: string) {
-    return this.guard(() => this.ui.recordPropertyTimes(portalId, objectType, id));
+    return this.ui.recordPropertyTimes(portalId, objectType, id);
   }
   listTemplatePage(query: TemplatePageQuery) {
-    return this.guard(() => this.ui.listTemplatePage(query));
+    return this.ui.listTemplatePage(query);
   }
   sampleTemplateEvents(portalId: number, templateId: string, cap: number) {
-    return this.guard(() => this.ui.sampleTemplateEvents(portalId, templateId, cap));
+    return this.ui.sampleTemplateEvents(portalId, templateId, cap);
   }
 
-  // Custom object schemas (issue 15)
+  // Custom object schemas
   insertObjectSchema(schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure> {
-    return this.guard(() => this.schemas.insert(schema));
+    return this.schemas.insert(schema);
   }
 
   listObjectSchemas(portalId: number): Promise<ObjectSchema[]> {
-    return this.guard(() => this.schemas.list(portalId));
+    return this.schemas.list(portalId);
   }
 
   getObjectSchema(portalId: number, key: string): Promise<ObjectSchema | undefined> {
-    return this.guard(() => this.schemas.get(portalId, key));
+    return this.schemas.get(portalId, key);
   }
 
-  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  // Rate-limit counts, portal rate-limit settings, reset
   /** Every process on the database counts in it: two processes never allow twice the limit. */
   readonly sharedRequestCounts = true;
 
   countRequest(hit: RequestCountHit): Promise<RequestCountResult> {
-    return this.guard(() => this.requestCounts.count(hit));
+    return this.requestCounts.count(hit);
   }
 
   loadDailyRequestCounts(day: number): Promise<DailyRequestCount[]> {
-    return this.guard(() => this.requestCounts.loadDaily(day));
+    return this.requestCounts.loadDaily(day);
   }
 
   saveDailyRequestCounts(day: number, counts: DailyRequestCount[]): Promise<void> {
-    return this.guard(() => this.requestCounts.saveDaily(day, counts));
+    return this.requestCounts.saveDaily(day, counts);
   }
 
   setPortalRateLimit(portalId: number, rateLimit: string | null): Promise<void> {
-    return this.guard(() => this.requestCounts.setPortalRateLimit(portalId, rateLimit));
+    return this.requestCounts.setPortalRateLimit(portalId, rateLimit);
   }
 
   getPortalRateLimit(portalId: number): Promise<string | undefined> {
-    return this.guard(() => this.requestCounts.getPortalRateLimit(portalId));
+    return this.requestCounts.getPortalRateLimit(portalId);
   }
 
   reset(scope: ResetScope): Promise<void> {
-    return this.guard(() => this.resets.reset(scope));
+    return this.resets.reset(scope);
   }
 }
 

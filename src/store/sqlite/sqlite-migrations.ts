@@ -68,13 +68,13 @@ export const sqliteMigrations: readonly string[] = [
   `
   DROP INDEX IF EXISTS timeline_events_by_record;
   `,
-  // issue 14: app event types are event templates marked with their project uid (unique per app).
+  // App event types: are event templates marked with their project uid (unique per app).
   `
   ALTER TABLE event_templates ADD COLUMN app_event_uid TEXT;
   CREATE UNIQUE INDEX event_templates_by_app_event_uid ON event_templates (app_id, app_event_uid)
     WHERE app_event_uid IS NOT NULL;
   `,
-  // issue 14: the OAuth stand-in: clients, authorization codes, refresh tokens; access tokens expire.
+  // The OAuth stand-in: clients, authorization codes, refresh tokens; access tokens expire.
   `
   ALTER TABLE access_tokens ADD COLUMN expires_at INTEGER;
   CREATE TABLE oauth_clients (
@@ -104,7 +104,7 @@ export const sqliteMigrations: readonly string[] = [
     revoked INTEGER NOT NULL
   );
   `,
-  // issue 11: the per-record timeline order, built off the insert path. `timeline_events` stays an
+  // Record timelines: the per-record timeline order, built off the insert path. `timeline_events` stays an
   // append-only log in rowid order; the SQLite thread copies its rows into `timeline_record_index`
   // (and counts them per record in `timeline_record_activity`) in sorted batches between group
   // commits; `timeline_index_state` holds the last rowid copied. Reads merge the rows past it.
@@ -131,7 +131,7 @@ export const sqliteMigrations: readonly string[] = [
   CREATE TABLE timeline_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
   INSERT INTO timeline_index_state (id, indexed_through) VALUES (1, 0);
   `,
-  // issue 15: custom object schemas, per portal, unique by name; ids 2-N from the sequences table
+  // Custom object schemas, per portal, unique by name; ids 2-N from the sequences table
   `
   CREATE TABLE object_schemas (
     portal_id INTEGER NOT NULL,
@@ -144,7 +144,7 @@ export const sqliteMigrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX object_schemas_by_name ON object_schemas (portal_id, name);
   `,
-  // issue 10: a portal's own rate-limit setting, and request counts (per second and per day) keyed by
+  // Rate limits: a portal's own rate-limit setting, and request counts (per second and per day) keyed by
   // portal and app. The server keeps SQLite windows in memory (one process owns the file) and writes
   // the daily totals here, so a restart does not refill a day; the seconds table serves countRequest.
   `
@@ -164,7 +164,7 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (portal_id, app_id, second)
   ) WITHOUT ROWID;
   `,
-  // issue 11: the records search by index. Each record with indexed events has its search keys
+  // The records search by index. Each record with indexed events has its search keys
   // (lower-cased email, that email's domain, lower-cased \`domain\`: recordSearchKeys) here, written
   // by the timeline indexer off the insert path and by CRM updates, so \`q\` seeks a prefix range
   // instead of reading every record of the portal. The keys are computed in JavaScript (the search

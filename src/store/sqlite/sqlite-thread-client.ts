@@ -3,47 +3,28 @@
  * the one connection (`sqlite-thread.ts`). SQLite allows one writer, and better-sqlite3 blocks its
  * thread while it works; on its own thread that time no longer holds up HTTP.
  *
- * The lookups every event request makes (access token, template, portal) are cached here, on the
- * main thread, so they cost no round trip. The caches are exact, not TTL caches: one process owns
- * the SQLite file, and every change to these rows passes through this client, which drops the entry
- * it changes. Misses are not remembered (a template id may be looked up before it exists).
+ * Every plain method of the port is forwarded as it is (`ThreadConnection`, from the protocol's
+ * method list); this class states only what differs: event writes cross packed, and the lookups every
+ * event request makes (access token, template, app event type, portal) are cached here, on the main
+ * thread, so they cost no round trip. The caches are exact, not TTL caches: one process owns the
+ * SQLite file, and every change to these rows passes through this client, which drops the entry it
+ * changes. Misses are not remembered (a template id may be looked up before it exists).
  */
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
-import type {
-  ActivityQuery,
-  DailyRequestCount,
-  EventWrite,
-  EventWriteResult,
-  NewObjectSchema,
-  NewTemplate,
-  RequestCountHit,
-  ResetScope,
-  Store,
-  TemplatePageQuery,
-  TimelineQuery,
-} from '../../domain/store.js';
+import type { EventWrite, EventWriteResult, ResetScope, Store } from '../../domain/store.js';
 import { StoreUnavailableError, storeError } from '../../domain/store-errors.js';
-import type {
-  AccessToken,
-  App,
-  EventTemplate,
-  OAuthClient,
-  OAuthCode,
-  ObjectType,
-  Portal,
-  RefreshToken,
-  UiSession,
-} from '../../domain/types.js';
+import type { AccessToken, EventTemplate, Portal } from '../../domain/types.js';
 import { unpackResults } from './packed-event-write.js';
 import type { EventWriteOptions } from './sqlite-event-writer.js';
-import type {
-  PlainCall,
-  PlainMethod,
-  ThreadData,
-  ThreadError,
-  ThreadReply,
-  ThreadRequest,
+import {
+  PLAIN_METHODS,
+  type PlainCall,
+  type PlainMethod,
+  type ThreadData,
+  type ThreadError,
+  type ThreadReply,
+  type ThreadRequest,
 } from './sqlite-thread-protocol.js';
 import { type CrossingResults, resultsFromCrossing, writesToCrossing } from './thread-crossing.js';
 
@@ -83,19 +64,16 @@ function rebuild(crossing: ThreadError): Error {
   return error;
 }
 
-export class SqliteThreadClient implements Store {
+/**
+ * The thread and its messages: sends each call, settles its answer, fails every pending call when the
+ * thread dies. Every plain store method the subclass does not define itself is forwarded to the
+ * thread as it is.
+ */
+class ThreadConnection {
   private readonly thread: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private failure: Error | undefined;
-  private readonly tokens = new LRUCache<string, Promise<AccessToken | undefined>>({ max: CACHE_ENTRIES });
-  private readonly templates = new LRUCache<string, Promise<EventTemplate | undefined>>({
-    max: CACHE_ENTRIES,
-  });
-  private readonly portals = new LRUCache<number, Promise<Portal | undefined>>({ max: CACHE_ENTRIES });
-  private readonly appEventTypes = new LRUCache<string, Promise<EventTemplate | undefined>>({
-    max: CACHE_ENTRIES,
-  });
+  protected failure: Error | undefined;
 
   constructor(path: string) {
     const workerData: ThreadData = { path };
@@ -107,9 +85,16 @@ export class SqliteThreadClient implements Store {
     this.thread.on('exit', (code) =>
       this.fail(new StoreUnavailableError(`the SQLite thread stopped (exit code ${code})`)),
     );
+    // `this` is already the subclass's instance: its own methods (on its prototype) are kept, and
+    // its fields are assigned after this constructor, over any forwarder made here.
+    const self = this as unknown as Record<string, unknown>;
+    for (const method of PLAIN_METHODS) {
+      if (!(method in self))
+        self[method] = (...args: unknown[]) => this.send(plainCall(this.nextId++, method, args));
+    }
   }
 
-  private send<T>(request: ThreadRequest): Promise<T> {
+  protected send<T>(request: ThreadRequest): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<unknown>((resolve, reject) => {
       this.pending.set(request.id, { resolve, reject });
@@ -117,12 +102,20 @@ export class SqliteThreadClient implements Store {
     }) as Promise<T>;
   }
 
-  private call<M extends PlainMethod>(
+  protected call<M extends PlainMethod>(
     method: M,
     ...args: Parameters<Store[M]>
   ): Promise<Awaited<ReturnType<Store[M]>>> {
-    // One variant of the PlainCall union, built generically: TypeScript cannot narrow M here.
-    return this.send({ kind: 'call', id: this.nextId++, method, args } as PlainCall);
+    return this.send(plainCall(this.nextId++, method, args));
+  }
+
+  protected nextRequestId(): number {
+    return this.nextId++;
+  }
+
+  protected async endThread(): Promise<void> {
+    this.failure = new StoreUnavailableError('the store is closed');
+    await this.thread.terminate();
   }
 
   private settle(reply: ThreadReply): void {
@@ -138,139 +131,95 @@ export class SqliteThreadClient implements Store {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
+}
 
-  migrate = () => this.call('migrate');
-  async close(): Promise<void> {
+/** One variant of the PlainCall union, built generically: TypeScript cannot narrow the method here. */
+function plainCall(id: number, method: PlainMethod, args: unknown[]): PlainCall {
+  return { kind: 'call', id, method, args } as PlainCall;
+}
+
+/** ThreadConnection as the compiler should see it: with every plain method of the port. */
+const ForwardingConnection = ThreadConnection as new (
+  path: string,
+) => ThreadConnection & Pick<Store, PlainMethod>;
+
+export class SqliteThreadClient extends ForwardingConnection implements Store {
+  private readonly tokens = new LRUCache<string, Promise<AccessToken | undefined>>({ max: CACHE_ENTRIES });
+  private readonly templates = new LRUCache<string, Promise<EventTemplate | undefined>>({
+    max: CACHE_ENTRIES,
+  });
+  private readonly portals = new LRUCache<number, Promise<Portal | undefined>>({ max: CACHE_ENTRIES });
+  private readonly appEventTypes = new LRUCache<string, Promise<EventTemplate | undefined>>({
+    max: CACHE_ENTRIES,
+  });
+  /** Counts are kept in memory by this process, which alone owns the file (see the port). */
+  readonly sharedRequestCounts = false;
+
+  override close = async (): Promise<void> => {
     if (this.failure) return;
     try {
       await this.call('close');
     } finally {
-      this.failure = new StoreUnavailableError('the store is closed');
-      await this.thread.terminate();
+      await this.endThread();
     }
-  }
-  getMeta = (key: string) => this.call('getMeta', key);
-  setMeta = (key: string, value: string) => this.call('setMeta', key, value);
-  ensurePortal = async (portal: Portal) => {
-    await this.call('ensurePortal', portal);
-    this.portals.delete(portal.id);
   };
-  getPortal = (portalId: number) => cached(this.portals, portalId, () => this.call('getPortal', portalId));
-  ensureDeveloperAccount = (apiKeyHash: string, replacing?: string) =>
-    this.call('ensureDeveloperAccount', apiKeyHash, replacing);
-  findDeveloperAccount = (apiKeyHash: string) => this.call('findDeveloperAccount', apiKeyHash);
-  ensureApp = (app: App) => this.call('ensureApp', app);
-  findApp = (appId: number) => this.call('findApp', appId);
-  ensureAccessToken = async (token: AccessToken, replacing?: string) => {
-    await this.call('ensureAccessToken', token, replacing);
-    this.tokens.delete(token.tokenHash);
-    if (replacing !== undefined) this.tokens.delete(replacing);
-  };
-  findAccessToken = (tokenHash: string) =>
-    cached(this.tokens, tokenHash, () => this.call('findAccessToken', tokenHash));
-  deleteAccessToken = async (tokenHash: string) => {
-    const deleted = await this.call('deleteAccessToken', tokenHash);
-    this.tokens.delete(tokenHash);
-    return deleted;
-  };
-  insertSession = (session: UiSession, now: number) => this.call('insertSession', session, now);
-  findSession = (idHash: string) => this.call('findSession', idHash);
-  deleteSession = (idHash: string) => this.call('deleteSession', idHash);
-  listTemplates = (appId: number) => this.call('listTemplates', appId);
-  getTemplate = (templateId: string) =>
-    cached(this.templates, templateId, () => this.call('getTemplate', templateId));
-  insertTemplate = (appId: number, template: NewTemplate, maxPerApp: number) =>
-    this.call('insertTemplate', appId, template, maxPerApp);
-  replaceTemplate = async (template: EventTemplate) => {
-    const saved = await this.call('replaceTemplate', template);
-    this.templates.delete(template.id);
-    this.appEventTypes.clear();
-    return saved;
-  };
-  deleteTemplate = async (appId: number, templateId: string) => {
-    const deleted = await this.call('deleteTemplate', appId, templateId);
-    this.templates.delete(templateId);
-    this.appEventTypes.clear();
-    return deleted;
-  };
-  createRecord = (
-    portalId: number,
-    objectType: ObjectType,
-    properties: Record<string, string>,
-    now: number,
-  ) => this.call('createRecord', portalId, objectType, properties, now);
-  getRecord = (portalId: number, objectType: ObjectType, id: string) =>
-    this.call('getRecord', portalId, objectType, id);
-  updateRecord = (
-    portalId: number,
-    objectType: ObjectType,
-    id: string,
-    properties: Record<string, string>,
-    now: number,
-  ) => this.call('updateRecord', portalId, objectType, id, properties, now);
-  archiveRecord = (portalId: number, objectType: ObjectType, id: string) =>
-    this.call('archiveRecord', portalId, objectType, id);
-  listRecords = (portalId: number, objectType: ObjectType, limit: number, after?: string) =>
-    this.call('listRecords', portalId, objectType, limit, after);
-  findContactByEmail = (portalId: number, email: string) => this.call('findContactByEmail', portalId, email);
+
   writeEvents = async (writes: EventWrite[], options: EventWriteOptions): Promise<EventWriteResult[]> => {
     // Packed here, on the main thread, so the SQLite thread neither copies nested objects nor
     // serialises them (see packed-event-write.ts and thread-crossing.ts).
     const results = await this.send<CrossingResults>({
       kind: 'write-events',
-      id: this.nextId++,
+      id: this.nextRequestId(),
       writes: writesToCrossing(writes),
       options,
     });
     return unpackResults(writes, resultsFromCrossing(results));
   };
-  getEvent = (portalId: number, eventTemplateId: string, eventId: string) =>
-    this.call('getEvent', portalId, eventTemplateId, eventId);
-  // App event types (issue 14): looked up by every occurrence request, so cached like templates; a
-  // change to a type passes through replaceTemplate or deleteTemplate (which clear this cache) or
-  // insertTemplate (a miss is never remembered).
-  findAppEventType = (appId: number, uid: string) =>
+
+  // The cached lookups, and the changes that drop what they cached
+  override getPortal = (portalId: number) =>
+    cached(this.portals, portalId, () => this.call('getPortal', portalId));
+  override ensurePortal = async (portal: Portal) => {
+    await this.call('ensurePortal', portal);
+    this.portals.delete(portal.id);
+  };
+  override findAccessToken = (tokenHash: string) =>
+    cached(this.tokens, tokenHash, () => this.call('findAccessToken', tokenHash));
+  override ensureAccessToken = async (token: AccessToken, replacing?: string) => {
+    await this.call('ensureAccessToken', token, replacing);
+    this.tokens.delete(token.tokenHash);
+    if (replacing !== undefined) this.tokens.delete(replacing);
+  };
+  override deleteAccessToken = async (tokenHash: string) => {
+    const deleted = await this.call('deleteAccessToken', tokenHash);
+    this.tokens.delete(tokenHash);
+    return deleted;
+  };
+  override getTemplate = (templateId: string) =>
+    cached(this.templates, templateId, () => this.call('getTemplate', templateId));
+  // App event types are looked up by every occurrence request. A change to one passes through
+  // replaceTemplate or deleteTemplate (which clear this cache) or insertTemplate (a miss is never
+  // remembered).
+  override findAppEventType = (appId: number, uid: string) =>
     cached(this.appEventTypes, `${appId}\u0000${uid}`, () => this.call('findAppEventType', appId, uid));
-  templateHasEvents = (templateId: string) => this.call('templateHasEvents', templateId);
-  // The OAuth stand-in (issue 14)
-  ensureOAuthClient = (client: OAuthClient) => this.call('ensureOAuthClient', client);
-  findOAuthClient = (clientId: string) => this.call('findOAuthClient', clientId);
-  insertOAuthCode = (code: OAuthCode) => this.call('insertOAuthCode', code);
-  useOAuthCode = (codeHash: string) => this.call('useOAuthCode', codeHash);
-  insertRefreshToken = (token: RefreshToken) => this.call('insertRefreshToken', token);
-  findRefreshToken = (tokenHash: string) => this.call('findRefreshToken', tokenHash);
-  revokeRefreshToken = (tokenHash: string) => this.call('revokeRefreshToken', tokenHash);
-  isTrustedPortal = (appId: number, portalId: number) => this.call('isTrustedPortal', appId, portalId);
-  setTrustedPortal = (appId: number, portalId: number, trusted: boolean) =>
-    this.call('setTrustedPortal', appId, portalId, trusted);
-  // Record timelines (issue 11)
-  readTimeline = (query: TimelineQuery) => this.call('readTimeline', query);
-  listRecordActivity = (query: ActivityQuery) => this.call('listRecordActivity', query);
-  recordPropertyTimes = (portalId: number, objectType: ObjectType, id: string) =>
-    this.call('recordPropertyTimes', portalId, objectType, id);
-  listTemplatePage = (query: TemplatePageQuery) => this.call('listTemplatePage', query);
-  sampleTemplateEvents = (portalId: number, templateId: string, cap: number) =>
-    this.call('sampleTemplateEvents', portalId, templateId, cap);
-
-  // Custom object schemas (issue 15)
-  insertObjectSchema = (schema: NewObjectSchema) => this.call('insertObjectSchema', schema);
-  listObjectSchemas = (portalId: number) => this.call('listObjectSchemas', portalId);
-  getObjectSchema = (portalId: number, key: string) => this.call('getObjectSchema', portalId, key);
-
-  // issue 10: rate-limit counts, portal rate-limit settings, reset
-  readonly sharedRequestCounts = false;
-  countRequest = (hit: RequestCountHit) => this.call('countRequest', hit);
-  loadDailyRequestCounts = (day: number) => this.call('loadDailyRequestCounts', day);
-  saveDailyRequestCounts = (day: number, counts: DailyRequestCount[]) =>
-    this.call('saveDailyRequestCounts', day, counts);
-  setPortalRateLimit = (portalId: number, rateLimit: string | null) =>
-    this.call('setPortalRateLimit', portalId, rateLimit);
-  getPortalRateLimit = (portalId: number) => this.call('getPortalRateLimit', portalId);
+  override replaceTemplate = async (template: EventTemplate) => {
+    const saved = await this.call('replaceTemplate', template);
+    this.templates.delete(template.id);
+    this.appEventTypes.clear();
+    return saved;
+  };
+  override deleteTemplate = async (appId: number, templateId: string) => {
+    const deleted = await this.call('deleteTemplate', appId, templateId);
+    this.templates.delete(templateId);
+    this.appEventTypes.clear();
+    return deleted;
+  };
   /** Every cached lookup goes too: the rows behind them may be gone. */
-  reset = async (scope: ResetScope) => {
+  override reset = async (scope: ResetScope) => {
     await this.call('reset', scope);
     this.tokens.clear();
     this.templates.clear();
     this.portals.clear();
+    this.appEventTypes.clear();
   };
 }

@@ -1,6 +1,6 @@
 /**
  * How a batch of event writes, and its answers, cross between the main thread and the SQLite thread
- * (issue 16). A structured clone of 100 packed writes copies every object and property name one by
+ * as plain strings. A structured clone of 100 packed writes copies every object and property name one by
  * one, and building them again on the far side was the SQLite thread's largest cost outside SQLite;
  * strings cross as one copy each. So a batch crosses as two strings: the columns of every write as
  * one JSON array, and their bodies joined by newlines (a JSON text never holds a raw newline: they

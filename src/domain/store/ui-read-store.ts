@@ -1,9 +1,9 @@
 /**
- * The shapes of the Store's reads for the web UI (store.ts declares the methods): when a record's
+ * The shapes of the Store's reads for the web UI (timeline-store.ts declares the methods): when a record's
  * properties were set, templates across apps a page at a time, and a bounded look at a template's
  * events.
  */
-import type { EventTemplate, TimelineEvent } from './types.js';
+import type { EventTemplate, TimelineEvent } from '../types.js';
 
 /** When a record property was last set: epoch ms of the write that changed it, null when not known. */
 export interface PropertyTime {
