@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { hsmeta } from './app-event-helpers.js';
 import { PREFIXES } from './template-helpers.js';
 
 let server: TestServer;
@@ -92,5 +93,32 @@ describe('reset', () => {
     stop = true;
     await Promise.all(readers);
     assert.deepEqual(refused.slice(0, 5), []);
+  });
+
+  it('an app event type removed by a full reset takes no occurrence afterwards, even one read just before', async () => {
+    const created = await server.request('POST', `/_admin/v1/apps/${server.appId}/app-event-types`, {
+      token: admin,
+      body: hsmeta({ uid: 'reset_probe' }),
+    });
+    assert.equal(created.status, 201, created.text);
+    const send = () =>
+      server.request('POST', '/integrators/timeline/v4/events', {
+        body: {
+          eventTypeName: 'reset_probe',
+          id: `probe-${Math.random()}`,
+          email: 'probe@example.com',
+          properties: { courseName: 'Algebra' },
+        },
+      });
+    const before = await send();
+    assert.equal(before.status, 200, before.text);
+    assert.equal((await server.request('POST', '/_admin/v1/reset', { token: admin, body: {} })).status, 200);
+    const after = await send();
+    assert.equal(after.status, 400, after.text);
+    assert.equal(after.json.errors[0].in, 'eventTypeName');
+    const types = await server.request('GET', `/_admin/v1/apps/${server.appId}/app-event-types`, {
+      token: admin,
+    });
+    assert.deepEqual(types.json.results, []);
   });
 });
