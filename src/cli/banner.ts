@@ -59,7 +59,9 @@ export function bannerLines(input: BannerInput): string[] {
   if (generated.length > 0) {
     const secrets = generated.map((key) => SECRETS[key]);
     lines.push(
-      `new secrets:        ${list(secrets.map((s) => s.label))} ${generated.length > 1 ? 'were' : 'was'} generated for this start; the previous start's no longer work`,
+      input.database === ':memory:'
+        ? `new secrets:        ${list(secrets.map((s) => s.label))} ${generated.length > 1 ? 'were' : 'was'} generated for this start`
+        : `new secrets:        ${list(secrets.map((s) => s.label))} ${generated.length > 1 ? 'were' : 'was'} generated for this start; the previous start's no longer work`,
       `                    to keep ${generated.length > 1 ? 'them' : 'it'} across restarts, give ${list(secrets.map((s) => s.flag))} (or ${list(secrets.map((s) => s.env))})`,
     );
   }

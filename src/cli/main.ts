@@ -20,7 +20,31 @@ const program = new Command('timeline-server')
     '\nExit codes: 0 success; 1 a runtime failure (a server, file or network problem); 2 a usage error (a flag, value or setting that cannot work); 130 a stop forced by a second Ctrl-C or SIGTERM.',
   );
 // Commander's own usage errors (unknown flag, bad value, missing argument) exit 2, help exits 0.
-program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
+program.exitOverride((error) => {
+  const hint = usageHint(error.code, process.argv.slice(2));
+  if (hint) console.error(hint);
+  process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+});
+
+/**
+ * The two slips of a first start that commander's message does not explain: the server's settings
+ * given without `serve` before them, and a port given as a bare argument.
+ */
+function usageHint(code: string, args: string[]): string | undefined {
+  const [first, second] = args;
+  const serveFlags = program.commands.find((command) => command.name() === 'serve')?.options ?? [];
+  const flag = first?.split('=')[0];
+  if (
+    code === 'commander.unknownOption' &&
+    serveFlags.some((option) => option.long === flag || option.short === flag)
+  ) {
+    return `(settings of the server follow its command: timeline-server serve ${args.join(' ')})`;
+  }
+  if (code === 'commander.excessArguments' && first === 'serve' && second && /^\d+$/.test(second)) {
+    return `(a port is given as a flag: timeline-server serve --port ${second})`;
+  }
+  return undefined;
+}
 
 registerServe(program);
 registerEvents(program);

@@ -108,7 +108,7 @@ export async function provision(
   const owned = await store.ensureApp(app);
   if (!owned.ok) {
     throw new Error(
-      `app ${result.appId} already belongs to another developer account; choose another --app-id`,
+      `app ${result.appId} already belongs to another developer account in this database: it was made with another developer API key (keys are kept only as hashes). Give the --developer-api-key (or TIMELINE_DEVELOPER_API_KEY) it was made with, or choose another --app-id`,
     );
   }
   const accessToken = {

@@ -65,6 +65,9 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
     });
   });
 
+  // The form posts here; a browser that opens the address (a bookmark, a reload) gets the form.
+  app.get('/ui/login', (_request, reply) => reply.redirect('/ui', 303));
+
   app.post('/ui/login', async (request, reply) => {
     const fields = formFields(request.body);
     const token = (fields.token ?? '').trim();

@@ -323,6 +323,20 @@ describe('serve with a setting that cannot work: exit 2, what and how to fix, no
     }
   });
 
+  for (const [host, message] of [
+    [
+      'nosuchhost.invalid',
+      /--host nosuchhost\.invalid is not a name this machine can resolve \(give an address/,
+    ],
+    ['192.0.2.1', /--host 192\.0\.2\.1 is not an address of this machine \(give 127\.0\.0\.1/],
+  ] as const) {
+    it(`--host ${host}: names --host and what to give instead (exit 2)`, async () => {
+      const result = await runCli(['serve', '--db', ':memory:', '--port', '0', '--host', host]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    });
+  }
+
   it('the seed command: a fixture that is not JSON is a usage error (exit 2)', async () => {
     const file = join(dir, 'not-json-either.json');
     writeFileSync(file, '{');

@@ -55,6 +55,15 @@ describe('timeline-server command line', () => {
     const cases: { args: string[]; env?: Record<string, string>; message: RegExp }[] = [
       { args: ['events', 'import', file, '--no-such-flag'], message: /unknown option '--no-such-flag'/ },
       {
+        args: ['--port', '3000'],
+        message:
+          /unknown option '--port'[\s\S]*\(settings of the server follow its command: timeline-server serve --port 3000\)/,
+      },
+      {
+        args: ['serve', '3000'],
+        message: /\(a port is given as a flag: timeline-server serve --port 3000\)/,
+      },
+      {
         args: ['events', 'import', file, '--access-token', 't', '--batch-size', '501'],
         message: /from 1 to 500/,
       },

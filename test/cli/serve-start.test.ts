@@ -104,10 +104,17 @@ describe('the start banner says what to do next', () => {
       const out = generated.stdout();
       assert.match(
         out,
-        /new secrets: +access token, developer API key, admin token and oauth secret were generated for this start; the previous start's no longer work\n +to keep them across restarts, give --access-token, --developer-api-key, --admin-token and --oauth-client-secret \(or TIMELINE_ACCESS_TOKEN, /,
+        /new secrets: +access token, developer API key, admin token and oauth secret were generated for this start\n +to keep them across restarts, give --access-token, --developer-api-key, --admin-token and --oauth-client-secret \(or TIMELINE_ACCESS_TOKEN, /,
       );
     } finally {
       await stop(generated);
+    }
+    // A database that outlives the process: the secrets of its previous start stop working.
+    const kept = await serve(['--db', join(dir, 'secrets-banner.db')]);
+    try {
+      assert.match(kept.stdout(), /generated for this start; the previous start's no longer work\n/);
+    } finally {
+      await stop(kept);
     }
     const some = await serve(['--access-token', 'given-token', '--admin-token', 'given-admin'], {
       TIMELINE_OAUTH_CLIENT_SECRET: 'given-secret',

@@ -183,6 +183,28 @@ describe('connection-level faults', () => {
     assert.equal(entry.stored, true);
   });
 
+  it('reset after a read: the journal keeps what the route answered, and says nothing was stored', async () => {
+    await addFault({
+      match: { method: 'GET', path: `${API}/events` },
+      action: 'reset',
+      when: 'after',
+      times: 1,
+    });
+    assert.equal(
+      await networkError(
+        fetch(`${server.url}${API}/events/${template}/reset-after`, {
+          headers: { authorization: `Bearer ${server.accessToken}` },
+        }),
+      ),
+      'ECONNRESET',
+    );
+    const entry = (await server.request('GET', '/_admin/v1/requests?method=GET&limit=1', { token: admin }))
+      .json.results[0];
+    assert.equal(entry.action, 'reset');
+    assert.equal(entry.routeStatus, 200);
+    assert.equal(entry.stored, undefined);
+  });
+
   it('close after the headers: the status arrives, the body never does', async () => {
     await addFault({
       match: { path: `${API}/events` },

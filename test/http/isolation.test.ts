@@ -405,6 +405,7 @@ const TABLE: Record<string, Row> = {
   ...oauthRows('2026-03'),
   ...oauthRows('2026-09'),
   'GET /ui': { auth: 'public', path: () => '/ui' },
+  'GET /ui/login': { auth: 'public', path: () => '/ui/login' },
   'GET /ui/assets/app.css': { auth: 'public', path: () => '/ui/assets/app.css' },
   'GET /ui/assets/app.js': { auth: 'public', path: () => '/ui/assets/app.js' },
   'POST /ui/login': { auth: 'public', path: () => '/ui/login' },

@@ -29,6 +29,10 @@ describe('/ui', () => {
     assert.equal(response.headers.get('location'), '/ui');
     const login = await server.request('GET', '/ui', { token: false });
     assert.match(login.text, /<label for="token">/);
+    // The form's own address, opened directly (a bookmark, a reload after a failed sign-in).
+    const opened = await fetch(`${server.url}/ui/login`, { redirect: 'manual' });
+    assert.equal(opened.status, 303);
+    assert.equal(opened.headers.get('location'), '/ui');
   });
 
   it('refuses a wrong token with an alert and no session; a good one gets a session id, nothing more', async () => {

@@ -44,7 +44,7 @@ export function registerServe(program: Command): void {
         process.exit(EXIT_USAGE);
       }
       // A setting that cannot work: a --seed or --project that cannot be read, a port taken.
-      const setting = settingFailure(error, config.port);
+      const setting = settingFailure(error, config.port, config.host);
       if (setting !== undefined) {
         console.error(`timeline-server: ${setting}`);
         process.exit(EXIT_USAGE);
@@ -85,9 +85,13 @@ export function registerServe(program: Command): void {
 }
 
 /** The message of a start-up failure that a setting caused (exit 2), or undefined. */
-function settingFailure(error: unknown, port: number): string | undefined {
+function settingFailure(error: unknown, port: number, host: string): string | undefined {
   if (error instanceof ConfigError) return error.message;
   const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  // The listening address is looked up before the socket opens: a name that does not resolve.
+  if (syscall === 'getaddrinfo' && (code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+    return `--host ${host} is not a name this machine can resolve (give an address such as 127.0.0.1, or 0.0.0.0 for every interface)`;
+  }
   // Only the listening socket's: an EACCES reading a --project folder is not about the port.
   if (syscall !== 'listen') return undefined;
   if (code === 'EADDRINUSE') {
@@ -95,6 +99,9 @@ function settingFailure(error: unknown, port: number): string | undefined {
   }
   if (code === 'EACCES') {
     return `port ${port} needs privileges this user does not have (choose a --port above 1023)`;
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return `--host ${host} is not an address of this machine (give 127.0.0.1, 0.0.0.0 for every interface, or one of this machine's addresses)`;
   }
   return undefined;
 }

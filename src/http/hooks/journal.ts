@@ -112,7 +112,9 @@ export function journalEntry(request: FastifyRequest, reply: FastifyReply, clock
   // The route's own answer, when the client got something else (a fault's, or none at all).
   if (request.routeStatus !== undefined) {
     entry.routeStatus = request.routeStatus;
-    if (request.routeStatus >= 200 && request.routeStatus < 300) entry.stored = true;
+    // Only a write stores anything: a read whose answer was lost stored nothing.
+    const write = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+    if (write && request.routeStatus >= 200 && request.routeStatus < 300) entry.stored = true;
   }
   return entry;
 }
