@@ -87,7 +87,8 @@ export function redactBody(path: string, body: string): string {
   try {
     return JSON.stringify(redactJson(JSON.parse(body)));
   } catch {
-    return redactQuery(body);
+    // JSON that cannot be read has no fields to redact one by one: it is kept out whole.
+    return /^\s*[[{]/.test(body) ? REDACTED : redactQuery(body);
   }
 }
 

@@ -120,6 +120,34 @@ describe('a path spelt another way records no secret', () => {
   });
 });
 
+describe('an OAuth body that is not valid JSON records no secret', () => {
+  it("neither the body nor the parser's excerpt of it reaches the journal or the answer", async () => {
+    const secret = (n: number) => `leaky-client-secret-${n}-0123456789`;
+    const bodies = [
+      `{"client_id":"client-1","client_secret":"${secret(1)}" x}`,
+      `{"client_secret":"${secret(2)}",}`,
+      `{"refresh_token":${secret(3)}}`,
+      `{"code":"${secret(4)}"`,
+      ` [{"client_secret":"${secret(5)}"}`,
+    ];
+    for (const path of ['/oauth/v1/token', '/oauth/v3/token', '/oauth/2026-03/token/introspect']) {
+      for (const [i, body] of bodies.entries()) {
+        const res = await server.request('POST', path, {
+          token: false,
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.equal(res.status, 400, `${path}: ${res.text}`);
+        assert.ok(!/leaky|0123456789/.test(res.text), `${path} echoes the body: ${res.text}`);
+        assert.ok(res.text.includes('Invalid input JSON'), res.text);
+        assert.ok(!(await recorded()).includes(secret(i + 1)), `${path} journaled body ${i + 1}`);
+      }
+    }
+    const text = await recorded();
+    assert.ok(!/leaky-client|-0123456789/.test(text), 'no part of a secret is recorded');
+  });
+});
+
 describe('two Authorization headers', () => {
   it('the first is read: a wrong one first is refused, even with the admin token second', async () => {
     const wrongFirst: [string, string][] = [
