@@ -44,13 +44,32 @@ export function redactQuery(query: string): string {
  * is not a route, `/oauth/v1/access-token/<token>`, must not be recorded either).
  */
 export function redactPath(path: string): string {
-  const known = path.replace(SECRET_PATH, `$1${REDACTED}`);
-  if (!known.toLowerCase().startsWith('/oauth/')) return known;
-  return known
+  const routed = routedPath(path);
+  if (!isOAuthPath(routed)) return path;
+  return routed
+    .replace(SECRET_PATH, `$1${REDACTED}`)
     .split('/')
     .map((segment, index) => (index > 3 && segment.length >= 20 ? REDACTED : segment))
     .join('/');
 }
+
+/**
+ * A path as the router reads it: percent-escapes decoded and repeated slashes read as one. Secrets
+ * are looked for there, so `/%6Fauth/v1/access-tokens/<token>` (which reaches the route) and
+ * `//oauth/...` or `/oauth/v1/access-tokens%2F<token>` (which do not) are redacted as
+ * `/oauth/v1/access-tokens/<token>` is.
+ */
+function routedPath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape is read as it is.
+  }
+  return decoded.replace(/[/\\]{2,}/g, '/');
+}
+
+const isOAuthPath = (routed: string) => routed.toLowerCase().startsWith('/oauth/');
 
 /** A URL (path and query) with its credential segments and parameters redacted. */
 export function redactUrl(url: string): string {
@@ -64,11 +83,12 @@ export function redactUrl(url: string): string {
  * credential and are kept as sent.
  */
 export function redactBody(path: string, body: string): string {
-  if (!path.toLowerCase().startsWith('/oauth/')) return body;
+  if (!isOAuthPath(routedPath(path))) return body;
   try {
     return JSON.stringify(redactJson(JSON.parse(body)));
   } catch {
-    return redactQuery(body);
+    // JSON that cannot be read has no fields to redact one by one: it is kept out whole.
+    return /^\s*[[{]/.test(body) ? REDACTED : redactQuery(body);
   }
 }
 

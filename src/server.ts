@@ -116,7 +116,7 @@ export function createDeps(
     events,
     records,
     rendering,
-    timeline: new TimelineService(store, rendering),
+    timeline: new TimelineService(store, rendering, hashSecret(credentials.adminToken)),
     tenants: new TenantService(store),
     schemas,
     admin: new AdminCredential(hashSecret(credentials.adminToken)),

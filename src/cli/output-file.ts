@@ -24,10 +24,13 @@ export interface OutputFile {
   close(): Promise<void>;
 }
 
-/** Opens `path` for writing (or appending): its descriptor, or a usage error naming `flag`. */
+/**
+ * Opens `path` for writing (or appending): its descriptor, or a usage error naming `flag`. A file
+ * it creates is readable by its owner only (0600), as the database is: it holds customer data.
+ */
 export function openForWriting(path: string, flag: string, append: boolean): number {
   try {
-    return openSync(path, append ? 'a' : 'w');
+    return openSync(path, append ? 'a' : 'w', 0o600);
   } catch (error) {
     throw usageError(`cannot write ${flag} '${path}': ${reason(error)}`, FIX);
   }

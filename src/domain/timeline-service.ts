@@ -16,6 +16,7 @@ import {
   seesEventsOf,
   type Viewer,
 } from './credentials/viewer.js';
+import { TimelineCursors } from './cursors.js';
 import { type EventRendering, renderFailureDetails } from './event-rendering.js';
 import type { ActivityPage, ActivityPosition, Store, TimelinePosition } from './store.js';
 import { MAX_TEMPLATE_FILTERS, NO_FILTER, type TimelineFilter, timeRange } from './timeline-filter.js';
@@ -48,6 +49,11 @@ export interface TimelineResult {
   entries: TimelineEntry[];
   next?: TimelinePosition;
   /**
+   * Whether `next` is the position of an event the viewer may not see: its cursor is then sealed
+   * (`TimelineCursors`), so it does not tell that event's id, template and time.
+   */
+  nextSealed?: boolean;
+  /**
    * Set when the page ended on its read budget before it was full (a search, or a viewer who sees
    * part of the record): how many events it examined, and the time of the last one.
    */
@@ -70,10 +76,17 @@ export const SCAN_BUDGET = 1_000;
 const SCAN_CHUNK = 100;
 
 export class TimelineService {
+  /** The cursors of record timelines as readers receive them. */
+  readonly cursors: TimelineCursors;
+
   constructor(
     private readonly store: Store,
     private readonly rendering: EventRendering,
-  ) {}
+    /** What the key of sealed cursors is made from (the admin token's hash). */
+    cursorSecret: string,
+  ) {
+    this.cursors = new TimelineCursors(cursorSecret);
+  }
 
   /** The record the viewer reads, or CRM_OBJECT_NOT_FOUND. */
   async record(viewer: Viewer, objectType: ObjectType, objectId: string): Promise<CrmRecord> {
@@ -144,7 +157,12 @@ export class TimelineService {
       chunk: (wanted) => (skipsMany ? Math.max(wanted, SCAN_CHUNK) : wanted),
     });
     const page: TimelineResult = { entries: result.entries };
-    if (result.next) page.next = result.next;
+    if (result.next) {
+      page.next = result.next;
+      // A page that skipped what the viewer may not see can end on such an event.
+      const last = await templateOf(result.next.eventTemplateId);
+      if (last ? !seesEventsOf(viewer, last) : !seesAllApps(viewer)) page.nextSealed = true;
+    }
     if (result.lastExamined)
       page.searched = { examined: result.examined, through: result.lastExamined.timestamp };
     return page;

@@ -66,6 +66,15 @@ function bodyRefused({ path, problem }: BodyProblem, limit: number): ApiError {
   return invalidInput([{ message, code: problem === 'depth' ? 'TOO_LARGE' : 'INVALID_VALUE', in: where }]);
 }
 
+/**
+ * JSON.parse's reason without the excerpt of the body Node quotes in it (`Unexpected token 'S',
+ * ..."secret":SECRETSECR"... is not valid JSON`): the body may hold a credential (an OAuth client
+ * secret), and the answer is journaled and logged. The reason and its position are kept.
+ */
+function withoutExcerpt(error: Error): string {
+  return error.message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' is not valid JSON');
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ids } = deps;
   // A slow client is cut after --request-timeout (Node checks every second), an idle
@@ -144,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         // Duplicate keys: the last one wins, as JSON.parse and Jackson (by default) both do.
         parsed = JSON.parse(body);
       } catch (error) {
-        return done(new ApiError('MALFORMED_JSON', { detail: (error as Error).message }), undefined);
+        return done(new ApiError('MALFORMED_JSON', { detail: withoutExcerpt(error as Error) }), undefined);
       }
       // No route reads a body nested past MAX_BODY_DEPTH, so nothing recursive can run out
       // of stack on one.

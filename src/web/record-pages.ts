@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { seesDefinitionOf } from '../domain/credentials/viewer.js';
-import { activityCursor, timelineCursor } from '../domain/cursors.js';
+import { activityCursor, type TimelineCursors, timelineCursor } from '../domain/cursors.js';
 import type { RecordOverview } from '../domain/record-overview.js';
 import type { TimelinePosition } from '../domain/store.js';
 import {
@@ -44,7 +44,7 @@ interface PageFilter {
   error?: string;
 }
 
-function pageFilter(query: Query): PageFilter {
+function pageFilter(query: Query, cursors: TimelineCursors): PageFilter {
   const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
   let filter = NO_FILTER;
   let error: string | undefined;
@@ -61,7 +61,7 @@ function pageFilter(query: Query): PageFilter {
     q: filter.q === undefined ? undefined : text('q')?.trim(),
   };
   const afterText = text('after');
-  const after = afterText === undefined ? undefined : timelineCursor.decode(afterText);
+  const after = afterText === undefined ? undefined : cursors.decode(afterText);
   if (afterText !== undefined && !after) error ??= 'That page of the timeline is not one this server made.';
   return { filter, params, ...(after ? { after } : {}), ...(error ? { error } : {}) };
 }
@@ -139,7 +139,10 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
         ...timeShower(viewing.timeZone)(result.searched.through),
       },
       olderHref: result.next
-        ? viewing.links.to(selfPath, { ...given.params, after: timelineCursor.encode(result.next) })
+        ? viewing.links.to(selfPath, {
+            ...given.params,
+            after: timeline.cursors.encode(result.next, result.nextSealed === true),
+          })
         : undefined,
       newestHref: given.after ? viewing.links.to(selfPath, given.params) : undefined,
     });
@@ -258,7 +261,7 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
         : undefined;
       if (!overview)
         return ctx.notFound(request, reply, viewing, `No ${objectType} record ${objectId} in this portal.`);
-      const given = pageFilter(request.query);
+      const given = pageFilter(request.query, timeline.cursors);
       let events: Awaited<ReturnType<typeof eventsPart>> | undefined;
       try {
         if (!given.error) events = await eventsPart(viewing, objectType, objectId, given);
@@ -320,7 +323,7 @@ export async function recordPages(app: FastifyInstance, deps: WebDeps, ctx: WebC
     const who = await deps.sessions.find(sessionIdOf(request), portalId);
     // Fetched by the page's script, not shown: its failures answer HubSpot's envelope.
     if (!who) return reply.code(401).send(toErrorBody(new ApiError('MISSING_CREDENTIALS'), request.id));
-    const given = pageFilter(request.query);
+    const given = pageFilter(request.query, timeline.cursors);
     if (given.error)
       return reply
         .code(400)

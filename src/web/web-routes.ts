@@ -22,9 +22,26 @@ import { WebContext } from './web-context.js';
 import type { WebDeps } from './web-deps.js';
 import { page, views } from './web-views.js';
 
-/** Where to go after signing in: a path of this server only (never another site). */
+const AFTER_SIGN_IN = '/ui/records/contacts';
+/** A stand-in origin to resolve `next` against: only a path of it is a path of this server. */
+const THIS_SERVER = 'http://this-server.invalid';
+
+/**
+ * Where to go after signing in: a path of this server only (never another site). It is judged as
+ * a browser reads it: browsers drop tabs and newlines from a URL and read `\` as `/`, so
+ * `/<tab>/evil.example` is `//evil.example`, another site; the path resolved here is what is sent.
+ */
 function nextPath(next: string | undefined): string {
-  return next !== undefined && /^\/(?![/\\])/.test(next) ? next : '/ui/records/contacts';
+  if (next === undefined || !next.startsWith('/')) return AFTER_SIGN_IN;
+  let url: URL;
+  try {
+    url = new URL(next, THIS_SERVER);
+  } catch {
+    return AFTER_SIGN_IN;
+  }
+  // A path that resolves to `//host` (`/ui/../..//evil.example`) names another site too.
+  if (url.origin !== THIS_SERVER || url.pathname.startsWith('//')) return AFTER_SIGN_IN;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {

@@ -5,14 +5,17 @@
 import type { FastifyRequest } from 'fastify';
 
 export function isOwnRoute(request: FastifyRequest): boolean {
+  // The route's own pattern when one matched: the router decodes escapes, so `/%5Fadmin/v1/...`
+  // reaches an admin route though its text does not begin with `/_`.
+  const url = request.routeOptions.url ?? request.url;
   return (
-    request.url === '/' ||
-    request.url.startsWith('/?') ||
-    request.url.startsWith('/_') ||
-    request.url.startsWith('/metrics') ||
-    request.url === '/ui' ||
-    request.url.startsWith('/ui/') ||
-    request.url.startsWith('/ui?')
+    url === '/' ||
+    url.startsWith('/?') ||
+    url.startsWith('/_') ||
+    url.startsWith('/metrics') ||
+    url === '/ui' ||
+    url.startsWith('/ui/') ||
+    url.startsWith('/ui?')
   );
 }
 

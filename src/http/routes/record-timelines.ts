@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateAccessToken } from '../../domain/credentials/authentication.js';
 import { adminViewer, tokenViewer, type Viewer } from '../../domain/credentials/viewer.js';
-import { activityCursor, timelineCursor } from '../../domain/cursors.js';
+import { activityCursor } from '../../domain/cursors.js';
 import { parseTimelineFilter } from '../../domain/timeline-filter.js';
 import { invalidInput } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
@@ -79,7 +79,7 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
     async (request) => {
       const { query } = request;
       const limit = limitParam(single(query, 'limit'), DEFAULT_LIMIT, MAX_LIMIT);
-      const after = cursorParam(single(query, 'after'), timelineCursor.decode);
+      const after = cursorParam(single(query, 'after'), (text) => timeline.cursors.decode(text));
       const render = single(query, 'render');
       if (render !== undefined && render !== 'detail' && render !== 'header') {
         throw invalidInput([
@@ -98,7 +98,7 @@ export async function recordTimelineRoutes(app: FastifyInstance, deps: AppDeps):
         { limit, detail: render === 'detail', filter, ...(after ? { after } : {}) },
       );
       const wire: Record<string, unknown> = { results: page.entries.map(timelineEntryToWire) };
-      if (page.next) wire.paging = pagingToWire(timelineCursor.encode(page.next));
+      if (page.next) wire.paging = pagingToWire(timeline.cursors.encode(page.next, page.nextSealed === true));
       return wire;
     },
   );
