@@ -1,0 +1,97 @@
+/**
+ * Behaviour docs/compatibility.md states that no other suite pins, over raw HTTP.
+ *
+ * `x-should-retry`: HubSpot's new TypeScript SDK obeys that answer header and, without it, retries
+ * 408, 409, 429 and 5xx. No HubSpot source shows its gateway sending the header, so this server sends
+ * none: the SDK treats its 409s and 400s as it would HubSpot's.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTemplate, PREFIXES } from '../helpers/fixtures.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { hsmeta } from './app-event-helpers.js';
+
+let server: TestServer;
+let templateId: string;
+let appEventType: string;
+const [V3] = PREFIXES;
+
+before(async () => {
+  server = await startTestServer({ adminToken: 'admin-secret' });
+  templateId = await createTemplate(server, {
+    name: 'Pins',
+    objectType: 'contacts',
+    headerTemplate: 'Pinned {{plan}}',
+    tokens: [{ name: 'plan', label: 'Plan', type: 'string' }],
+  });
+  const created = await server.request('POST', `/_admin/v1/apps/${server.appId}/app-event-types`, {
+    token: 'admin-secret',
+    body: hsmeta({ uid: 'pins' }),
+  });
+  assert.equal(created.status, 201, created.text);
+  appEventType = created.json.fullyQualifiedName;
+});
+after(() => server.close());
+
+const tokensPath = () =>
+  `${V3}/${server.appId}/event-templates/${templateId}/tokens?hapikey=${server.apiKey}`;
+
+describe('compatibility pins', () => {
+  it('a 409 and a 400 carry no x-should-retry header (none is known from HubSpot)', async () => {
+    const token = { name: 'seats', label: 'Seats', type: 'number' };
+    assert.equal((await server.request('POST', tokensPath(), { body: token, token: false })).status, 200);
+    const duplicateToken = await server.request('POST', tokensPath(), { body: token, token: false });
+    assert.equal(duplicateToken.status, 409, duplicateToken.text);
+
+    const occurrence = {
+      eventTypeName: appEventType,
+      id: 'pinned-once',
+      email: 'pins@example.com',
+      properties: { courseName: 'Algebra' },
+    };
+    const first = await server.request('POST', '/integrators/timeline/2026-03/events', { body: occurrence });
+    assert.equal(first.status, 200, first.text);
+    const usedOccurrenceId = await server.request('POST', '/integrators/timeline/2026-03/events', {
+      body: occurrence,
+    });
+    assert.equal(usedOccurrenceId.status, 409, usedOccurrenceId.text);
+
+    const contact = { properties: { email: 'exists@example.com' } };
+    assert.equal((await server.request('POST', '/crm/v3/objects/contacts', { body: contact })).status, 201);
+    const existingContact = await server.request('POST', '/crm/v3/objects/contacts', { body: contact });
+    assert.equal(existingContact.status, 409, existingContact.text);
+
+    const badToken = await server.request('POST', `${V3}/events`, {
+      body: { eventTemplateId: templateId, email: 'pins@example.com', tokens: { undeclared: 'x' } },
+    });
+    assert.equal(badToken.status, 400, badToken.text);
+
+    for (const answer of [duplicateToken, usedOccurrenceId, existingContact, badToken]) {
+      assert.equal(answer.headers.get('x-should-retry'), null, answer.text);
+    }
+  });
+});
+
+describe('v3 event input', () => {
+  it('an empty event id is refused, naming id', async () => {
+    const sent = await server.request('POST', `${V3}/events`, {
+      body: { eventTemplateId: templateId, id: '', email: 'empty-id@example.com', tokens: { plan: 'pro' } },
+    });
+    assert.equal(sent.status, 400, sent.text);
+    assert.equal(sent.json.errors[0].in, 'id');
+  });
+
+  it("customObjectTypeId of an event input is not read: the answer's comes from the template", async () => {
+    const sent = await server.request('POST', `${V3}/events`, {
+      body: {
+        eventTemplateId: templateId,
+        id: 'typed',
+        email: 'typed@example.com',
+        customObjectTypeId: '2-999',
+        tokens: { plan: 'pro' },
+      },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    assert.equal(sent.json.customObjectTypeId, undefined, sent.text);
+  });
+});
