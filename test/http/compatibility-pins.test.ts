@@ -95,3 +95,29 @@ describe('v3 event input', () => {
     assert.equal(sent.json.customObjectTypeId, undefined, sent.text);
   });
 });
+
+describe('archived templates', () => {
+  it('archiving a template deletes it: its events are then answered 404', async () => {
+    const archived = await createTemplate(server, {
+      name: 'Short-lived',
+      objectType: 'contacts',
+      headerTemplate: 'Gone',
+      tokens: [],
+    });
+    const sent = await server.request('POST', `${V3}/events`, {
+      body: { eventTemplateId: archived, id: 'orphan', email: 'orphan@example.com', tokens: {} },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    assert.equal((await server.request('GET', `${V3}/events/${archived}/orphan`)).status, 200);
+    const deleted = await server.request(
+      'DELETE',
+      `${V3}/${server.appId}/event-templates/${archived}?hapikey=${server.apiKey}`,
+      { token: false },
+    );
+    assert.equal(deleted.status, 204, deleted.text);
+    for (const path of ['', '/render', '/detail']) {
+      const read = await server.request('GET', `${V3}/events/${archived}/orphan${path}`);
+      assert.equal(read.status, 404, `${path}: ${read.text}`);
+    }
+  });
+});
