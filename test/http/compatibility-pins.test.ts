@@ -73,6 +73,38 @@ describe('compatibility pins', () => {
 });
 
 describe('v3 event input', () => {
+  it('an event without an id gets a version 7 UUID (the newest v3 spec requires id)', async () => {
+    const sent = await server.request('POST', `${V3}/events`, {
+      body: { eventTemplateId: templateId, email: 'no-id@example.com', tokens: { plan: 'pro' } },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    assert.match(sent.json.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('extraData that is not an object is taken and echoed (the newest v3 spec types it as an object)', async () => {
+    for (const [id, extraData] of [
+      ['extra-list', [1, 'two']],
+      ['extra-text', 'just text'],
+      ['extra-number', 42],
+    ] as const) {
+      const sent = await server.request('POST', `${V3}/events`, {
+        body: {
+          eventTemplateId: templateId,
+          id,
+          email: 'extra@example.com',
+          tokens: { plan: 'pro' },
+          extraData,
+        },
+      });
+      assert.equal(sent.status, 201, sent.text);
+      assert.deepEqual(sent.json.extraData, extraData);
+      assert.deepEqual(
+        (await server.request('GET', `${V3}/events/${templateId}/${id}`)).json.extraData,
+        extraData,
+      );
+    }
+  });
+
   it('an empty event id is refused, naming id', async () => {
     const sent = await server.request('POST', `${V3}/events`, {
       body: { eventTemplateId: templateId, id: '', email: 'empty-id@example.com', tokens: { plan: 'pro' } },
@@ -119,5 +151,24 @@ describe('archived templates', () => {
       const read = await server.request('GET', `${V3}/events/${archived}/orphan${path}`);
       assert.equal(read.status, 404, `${path}: ${read.text}`);
     }
+  });
+});
+
+describe('app event occurrences', () => {
+  it('extraData of an occurrence must be an object: anything else is a 400 naming it', async () => {
+    const sent = await server.request('POST', '/integrators/timeline/2026-03/events', {
+      body: {
+        eventTypeName: appEventType,
+        id: 'extra-list',
+        email: 'occurrence-extra@example.com',
+        properties: { courseName: 'Algebra' },
+        extraData: [1, 'two'],
+      },
+    });
+    assert.equal(sent.status, 400, sent.text);
+    assert.ok(
+      sent.json.errors.some((e: { in: string }) => e.in === 'extraData'),
+      sent.text,
+    );
   });
 });
