@@ -172,3 +172,20 @@ describe('app event occurrences', () => {
     );
   });
 });
+
+describe('template context', () => {
+  it('{{objectId}}, {{email}}, {{utk}} and {{eventTemplateId}} are not in it: they render empty', async () => {
+    const shown = await createTemplate(server, {
+      name: 'Context',
+      objectType: 'contacts',
+      headerTemplate: 'a[{{objectId}}] b[{{email}}] c[{{utk}}] d[{{eventTemplateId}}] e[{{id}}]',
+      tokens: [],
+    });
+    const sent = await server.request('POST', `${V3}/events`, {
+      body: { eventTemplateId: shown, id: 'ctx', email: 'ctx@example.com', utk: 'utk-ctx', tokens: {} },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    const html = await server.request('GET', `${V3}/events/${shown}/ctx/render`);
+    assert.equal(html.text.trim(), '<p>a[] b[] c[] d[] e[ctx]</p>');
+  });
+});
