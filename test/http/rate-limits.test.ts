@@ -90,6 +90,9 @@ describe('rate limits', () => {
       assert.equal(refused.headers.get('x-hubspot-ratelimit-remaining'), '0');
       assert.equal(refused.headers.get('x-hubspot-ratelimit-daily'), null, 'explicit limit without a day');
       const admin = server.credentials.adminToken;
+      // The operator sees the refusal on /metrics, by the limit that refused it.
+      const metrics = await server.request('GET', '/metrics', { token: admin });
+      assert.match(metrics.text, /^timeline_rate_limit_refusals_total\{limit="ten_secondly"\} 1$/m);
       await server.request('POST', '/_admin/v1/clock', { token: admin, body: { advanceMs: 10_000 } });
       const stored = await server.request('GET', `${API}/events/${template}/refused`);
       assert.equal(stored.status, 404, 'the refused event was not stored');
