@@ -1,7 +1,8 @@
 /**
  * When the SQLite thread fills the per-record timeline index behind the event log
- * (`sqlite-timeline-indexer.ts`). Every index batch is short (at most `SLICE_MAX` events), so a
- * write or a read that arrives meanwhile waits for one short batch at most:
+ * (`sqlite-timeline-indexer.ts`). Every index batch is short (at most `SLICE_MAX` events, and as
+ * many as take about `SLICE_TARGET_MS` at the pace the last slices went), so a write or a read that
+ * arrives meanwhile waits for one short batch at most:
  *
  * - once no write has come for `QUIET_MS`, slice after slice until the backlog is gone, a turn of
  *   the event loop apart (the calls waiting meanwhile are served in between);
@@ -17,8 +18,7 @@
 import type { SqliteStore } from './sqlite-store.js';
 
 /**
- * How long writes must pause before the backlog under the floor is indexed. 20 ms proved too
- * eager: under a steady load the HTTP thread leaves gaps that long whenever the machine is busy.
+ * How long writes must pause before the index is filled. 20 ms proved too eager: under a steady load the HTTP thread leaves gaps that long whenever the machine is busy.
  */
 const QUIET_MS = 200;
 /**
@@ -27,8 +27,14 @@ const QUIET_MS = 200;
  * each commit once a read has loaded it).
  */
 const BACKLOG_MAX = 250_000;
-/** The most events one index batch takes: a few tens of milliseconds on a large file. */
+/** The most events one index batch takes. */
 const SLICE_MAX = 2_000;
+/**
+ * How long one slice should take. A slice costs more per event on a larger file (each event's index
+ * entry lands on a page of its own): 2,000 events took about 100 ms of CPU on a file of a million
+ * (bench/HISTORY.md), so the slice shrinks to what the last ones did in this time.
+ */
+const SLICE_TARGET_MS = 25;
 /** The least a slice after a commit takes, so a stream of small commits still drains the backlog. */
 const SLICE_MIN = 200;
 /** After an indexing failure (disk full, I/O), wait this long before trying again. */
@@ -37,6 +43,8 @@ const RETRY_MS = 1_000;
 export class IndexScheduler {
   private lastWriteAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Milliseconds per event of the last slices (a running average; 0 before the first). */
+  private msPerEvent = 0;
 
   /** `writesWaiting`: whether writes are queued for the next commit (indexing then waits). */
   constructor(
@@ -56,8 +64,9 @@ export class IndexScheduler {
   afterCommit(events: number): void {
     this.lastWriteAt = performance.now();
     try {
-      if (this.store.unindexedEvents() > BACKLOG_MAX)
-        this.store.indexTimeline(Math.min(SLICE_MAX, Math.max(SLICE_MIN, Math.ceil(events * 1.2))));
+      const backlog = this.store.unindexedEvents();
+      // Past twice the backlog the slices keep pace whatever they take, so it stays bounded.
+      if (backlog > BACKLOG_MAX) this.slice(Math.ceil(events * 1.2), backlog > 2 * BACKLOG_MAX);
       this.store.followTimelineTail();
     } catch {
       // As in indexWhenQuiet: the quiet indexer retries; a read brings the tail up to date itself.
@@ -85,11 +94,28 @@ export class IndexScheduler {
       return;
     }
     try {
-      if (this.store.indexTimeline(SLICE_MAX) === SLICE_MAX) this.schedule(0);
+      if (this.slice(SLICE_MAX, false)) this.schedule(0);
     } catch {
       // Reads merge the unindexed events, so nothing is lost or hidden; try again later.
       this.schedule(RETRY_MS);
     }
+  }
+
+  /**
+   * Indexes one slice of about `wanted` events (at least SLICE_MIN, at most SLICE_MAX), and no more
+   * than fit in SLICE_TARGET_MS at the recent pace unless `keepUp`; answers whether it was full
+   * (more may wait).
+   */
+  private slice(wanted: number, keepUp: boolean): boolean {
+    const fits = this.msPerEvent > 0 ? Math.floor(SLICE_TARGET_MS / this.msPerEvent) : SLICE_MAX;
+    const size = Math.max(SLICE_MIN, Math.min(SLICE_MAX, wanted, keepUp ? SLICE_MAX : fits));
+    const started = performance.now();
+    const indexed = this.store.indexTimeline(size);
+    if (indexed > 0) {
+      const pace = (performance.now() - started) / indexed;
+      this.msPerEvent = this.msPerEvent === 0 ? pace : (this.msPerEvent + pace) / 2;
+    }
+    return indexed === size;
   }
 
   private schedule(delayMs: number): void {
