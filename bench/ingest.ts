@@ -1,17 +1,21 @@
 /**
  * Batch ingestion benchmark.
  *
- * Default: starts our server (a fresh SQLite file, or --db) and the reference (bare node:http + JSON,
- * storing nothing) as child processes, drives each with the same load — batches of --batch events
- * with tokens and extraData, emails drawn from a pool of --pool, --connections concurrent connections
- * for --duration seconds, --rounds alternating rounds (default 1) — and prints events/s, p50 and p99
- * latency per round, their medians and the ratio ours/reference.
+ * Default, the steady state: starts our server (a SQLite file, or --db) and the reference (bare
+ * node:http + JSON, storing nothing) as child processes and keeps both running for all --rounds
+ * (default 6) alternating rounds of --duration seconds (default 10): each round of ours lands on
+ * everything the rounds before stored, as on a deployed server. Each target gets the same load —
+ * batches of --batch events with tokens and extraData, emails drawn from a pool of --pool,
+ * --connections concurrent connections — and the run prints events/s, p50 and p99 per round, their
+ * medians, the ratio ours/reference, ours' last round against its first, and between rounds the
+ * slowest `/_health` answer and the WAL's size. --fresh starts ours on an empty database before
+ * every round instead (the measure of earlier rounds of this work).
  *
  * --vs-prism: our server side by side with Stoplight Prism (installed on first use into bench/.prism);
  * see bench/lib/vs-prism.ts and bench/README.md. --rounds defaults to 3 there, --connections to
  * "10,50", and --preload (default 1000000) events are stored before a last measurement.
  *
- *   npm run bench:ingest -- [--db postgres://postgres@127.0.0.1:5432/bench] [--duration 10] [--connections 10]
+ *   npm run bench:ingest -- [--db postgres://postgres@127.0.0.1:5432/bench] [--duration 10] [--rounds 6] [--fresh]
  *   npm run bench:ingest -- --vs-prism [--rounds 3] [--duration 10] [--preload 1000000]
  *   npm run bench:ingest -- --app-events [--no-reference]   (v3 and app-event batches, same server, same rounds)
  *
@@ -23,14 +27,15 @@
  *
  * --stored-reference adds the reference storing every event durably and doing nothing else (see
  * bench/reference-server.ts), on each database our server uses in the run; --prism adds Stoplight
- * Prism as one more target of the same rounds (issue 16: what storing alone costs, against Prism):
+ * Prism as one more target of the same rounds (what storing alone costs, against Prism):
  *   npm run bench:ingest -- --stored-reference --prism --rounds 3 --cpu
+ * --cpu-prof <dir>: our servers write V8 CPU profiles of each of their threads there when they stop.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { benchArgs } from './lib/args.js';
+import { slowestHealth, walMb } from './lib/between-rounds.js';
 import {
   APP_EVENT_BATCH_PATH,
   appEventBatchBodies,
@@ -39,7 +44,8 @@ import {
   REQUEST_NUMBER,
   singleBodies,
 } from './lib/bodies.js';
-import { accumulate, backendSeconds, describeServerCpu, spent, threadSeconds } from './lib/cpu.js';
+import { accumulate, describeServerCpu, spent, threadSeconds } from './lib/cpu.js';
+import { freshIngestPostgres, type IngestPostgres } from './lib/ingest-postgres.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import {
   ACCESS_TOKEN,
@@ -51,6 +57,7 @@ import {
 import { ensurePrism, startPrism, writeDocument } from './lib/prism.js';
 import { peakRssMb, startProcess } from './lib/processes.js';
 import { formatResult, ratio, summarize } from './lib/stats.js';
+import { printSteadyState } from './lib/steady-state.js';
 import { runVsPrism } from './lib/vs-prism.js';
 
 const args = benchArgs(
@@ -63,17 +70,19 @@ const args = benchArgs(
     batch: { type: 'string', default: '100' },
     pool: { type: 'string', default: '100000' },
     rounds: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     'vs-sqlite': { type: 'boolean', default: false },
     'vs-prism': { type: 'boolean', default: false },
     'app-events': { type: 'boolean', default: false },
     'limiter-cost': { type: 'boolean', default: false },
-    // issue 16: the reference also storing each event (bench/reference-server.ts --store), and Prism.
+    // The reference also storing each event (bench/reference-server.ts --store), and Prism.
     'stored-reference': { type: 'boolean', default: false },
     prism: { type: 'boolean', default: false },
-    // issue 16: every event stamps a new value onto its contact (the stamped token varies).
+    // Every event stamps a new value onto its contact (the stamped token varies).
     'stamp-every': { type: 'boolean', default: false },
-    // issue 16: CPU per event of our server's threads (and of its PostgreSQL backends) over the rounds.
+    // CPU per event of our server's threads (and of its PostgreSQL backends) over the rounds.
     cpu: { type: 'boolean', default: false },
     preload: { type: 'string', default: '1000000' },
     starts: { type: 'string', default: '3' },
@@ -91,53 +100,8 @@ const duration = positive('duration', args.duration);
 const batchSize = positive('batch', args.batch);
 const poolSize = positive('pool', args.pool);
 
-/** A fresh schema for a PostgreSQL run (dropped afterwards), so runs never see each other's data. */
-let schemas = 0;
-async function freshPostgres(url: string): Promise<{
-  url: string;
-  drop: () => Promise<void>;
-  deadlocks: () => Promise<number>;
-  backends: () => Promise<Map<string, number>>;
-  limiterCalls: () => Promise<number>;
-}> {
-  schemas += 1;
-  const schema = `bench_${Date.now()}_${process.pid}_${schemas}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const scoped = new URL(url);
-  // track_functions: --limiter-cost reports how many calls of the rate-limit function each request cost.
-  scoped.searchParams.set('options', `-c search_path=${schema} -c track_functions=pl`);
-  // Names our server's connections, so --cpu can find its backends in pg_stat_activity.
-  scoped.searchParams.set('application_name', schema);
-  return {
-    url: scoped.toString(),
-    drop: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-    backends: () => backendSeconds(admin, schema),
-    limiterCalls: async () => {
-      // The statistics reach pg_stat_user_functions within a second of each transaction's end.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const { rows } = await admin.query<{ calls: string | null }>(
-        `SELECT SUM(calls) AS calls FROM pg_stat_user_functions
-         WHERE schemaname = $1 AND funcname LIKE 'request_count_%'`,
-        [schema],
-      );
-      return Number(rows[0]?.calls ?? 0);
-    },
-    // PostgreSQL's count of deadlocks detected in this database (every client of it, ours included).
-    deadlocks: async () => {
-      const { rows } = await admin.query<{ deadlocks: string }>(
-        'SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()',
-      );
-      return Number(rows[0]?.deadlocks ?? 0);
-    },
-  };
-}
-
-type FreshPostgres = Awaited<ReturnType<typeof freshPostgres>>;
+type FreshPostgres = IngestPostgres;
+const freshPostgres = freshIngestPostgres;
 
 interface Target {
   label: string;
@@ -149,34 +113,66 @@ interface Target {
   note?: string;
   templateId: string;
   stop: () => Promise<void>;
-  /** The app-events path (issue 14) instead of v3's batch create. */
+  /** The app-events path (`2026-03/events/batch`) instead of v3's batch create. */
   appEvents?: boolean;
+  /** Our server's SQLite file (its WAL is measured between rounds). */
+  sqlitePath?: string;
+  /** --fresh: stops our server and starts it again on an empty database. */
+  restart?: () => Promise<void>;
+}
+
+/** `node` flags for our servers: --cpu-prof <dir> profiles each of their threads. */
+function nodeFlags(): string[] {
+  const dir = args['cpu-prof'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 async function againstReference(): Promise<void> {
   const connections = positive('connections', args.connections ?? '10');
-  const rounds = positive('rounds', args.rounds ?? '1');
+  const rounds = positive('rounds', args.rounds ?? '6');
+  if (args.fresh && args['app-events'])
+    throw new Error(
+      '--fresh restarts our server each round; the app-events target shares it: use one or the other',
+    );
   const scratch = mkdtempSync(join(tmpdir(), 'timeline-bench-'));
   const postgres = args.db && /^postgres(ql)?:\/\//.test(args.db) ? await freshPostgres(args.db) : undefined;
   const db = postgres?.url ?? args.db ?? join(scratch, 'bench.db');
   console.log(
     `ingest: ${batchSize}-event batches, ${connections} connections, ${duration} s a round, ${rounds} round(s), email pool ${poolSize}, db ${args.db ?? db}` +
+      (args.fresh ? ', ours on an empty database every round' : ', one server and database for all rounds') +
       (args['stamp-every'] ? ', every event stamps a new value' : ''),
   );
   const deadlocksBefore = await postgres?.deadlocks();
   let limitedPostgres: FreshPostgres | undefined;
   const targets: Target[] = [];
   const dropLater: (() => Promise<void>)[] = [];
+  let freshFiles = 0;
   const addOurs = async (label: string, path: string, schema?: FreshPostgres, rateLimit?: string) => {
-    const server = await startOurs(path, rateLimit);
-    targets.push({
-      label,
-      url: server.url,
-      pid: server.child.pid,
-      postgres: schema,
-      templateId: await createTemplate(server.url),
-      stop: server.stop,
-    });
+    const start = async (db: string, pgSchema: FreshPostgres | undefined) => {
+      const server = await startOurs(db, rateLimit, undefined, nodeFlags());
+      return {
+        url: server.url,
+        pid: server.child.pid,
+        postgres: pgSchema,
+        templateId: await createTemplate(server.url),
+        stop: server.stop,
+        sqlitePath: pgSchema ? undefined : db,
+      };
+    };
+    const target: Target = { label, ...(await start(path, schema)) };
+    if (args.fresh) {
+      target.restart = async () => {
+        await target.stop();
+        await target.postgres?.drop();
+        freshFiles += 1;
+        const pgSchema = target.postgres ? await freshPostgres(args.db as string) : undefined;
+        Object.assign(
+          target,
+          await start(pgSchema?.url ?? join(scratch, `fresh-${freshFiles}.db`), pgSchema),
+        );
+      };
+    }
+    targets.push(target);
   };
   const addReference = async (label: string, store?: string, schema?: FreshPostgres) => {
     const script = join(import.meta.dirname, 'reference-server.js');
@@ -195,9 +191,9 @@ async function againstReference(): Promise<void> {
   };
   try {
     await addOurs(postgres ? 'ours (PostgreSQL)' : 'ours', db, postgres);
-    // One process on PostgreSQL against one on SQLite, in the same run (issue: scale-out figures).
+    // One process on PostgreSQL against one on SQLite, in the same run (the scale-out figures).
     if (args['vs-sqlite']) await addOurs('ours (SQLite)', join(scratch, 'bench-sqlite.db'));
-    // The app-events path on the same server and database, in the same rounds as v3's (issue 14).
+    // The app-events path on the same server and database, in the same rounds as v3's.
     const ours = targets[0];
     if (args['app-events'] && ours) {
       targets.push({
@@ -246,6 +242,7 @@ async function againstReference(): Promise<void> {
     const backendCpu = new Map<string, number>();
     for (let round = 1; round <= rounds; round++) {
       for (const target of targets) {
+        if (round > 1) await target.restart?.();
         const measureCpu = args.cpu && target.pid !== undefined && !target.appEvents;
         // Each PostgreSQL target's own schema names its backends.
         const pgTarget = measureCpu ? target.postgres : undefined;
@@ -282,6 +279,14 @@ async function againstReference(): Promise<void> {
         results.set(target.label, [...(results.get(target.label) ?? []), result]);
         console.log(`round ${round}  ${target.label.padEnd(18)} ${formatResult(result)}`);
       }
+      // Our servers after the round: how long /_health waits meanwhile, and the WAL it leaves.
+      for (const target of targets) {
+        if (target.note || target.appEvents || target.label === 'prism') continue;
+        const wal = target.sqlitePath ? `, WAL ${walMb(target.sqlitePath).toFixed(1)} MB` : '';
+        console.log(
+          `        ${target.label.padEnd(18)} after the round: slowest of 20 /_health ${(await slowestHealth(target.url)).toFixed(1)} ms${wal}`,
+        );
+      }
     }
     console.log('');
     const medians = new Map<string, LoadResult>();
@@ -305,6 +310,18 @@ async function againstReference(): Promise<void> {
           : `; PostgreSQL backends ${((backend * 1e6) / events).toFixed(1)} us per event (its background writers not counted)`;
       console.log(
         `cpu     ${target.label.padEnd(18)} ${describeServerCpu(target.pid, threads, events)}${pgText}`,
+      );
+    }
+    const ourTarget = targets[0];
+    if (ourTarget) {
+      const roundsOf = (t: Target) => ({ label: t.label, rounds: results.get(t.label) ?? [] });
+      printSteadyState(
+        roundsOf(ourTarget),
+        targets
+          .slice(1)
+          .filter((t) => t.note || t.label === 'prism')
+          .map(roundsOf),
+        args.fresh,
       );
     }
     const first = medians.get(targets[0]?.label ?? '');

@@ -19,7 +19,7 @@
  * (default postgres://postgres@127.0.0.1:5432/test; a scratch schema is created and dropped).
  * The number that matters: events/s at 100 events per batch, and the ratio between strategies.
  *
- * CPU=1 (issue 16) measures instead what the store's write path costs in CPU, without HTTP: BATCHES
+ * CPU=1 measures instead what the store's write path costs in CPU, without HTTP: BATCHES
  * (default 300) batches of 100 events like bench:ingest's (by email from a pool of 100,000, ids made
  * by the server, one stamped token; STAMP_EVERY=1: a new stamped value in every event), from
  * WRITERS (default 4) callers at once through PostgresStore.writeEvents, twice (the first run warms

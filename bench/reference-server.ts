@@ -3,7 +3,7 @@
  * a HubSpot-shaped 201 echoing every input. It is the ceiling of the HTTP and JSON work on this
  * machine, so the ratio ours/reference shows what validation and storage cost.
  *
- * With `--store <file | postgres-url>` (issue 16: `bench:ingest --stored-reference`) it also stores
+ * With `--store <file | postgres-url>` (`bench:ingest --stored-reference`) it also stores
  * each event before answering, as little as a durable store can do: one row per event (our table's
  * columns and primary key, a generated UUIDv7 id, the body re-serialised), nothing validated, no
  * contact found or made, no timeline index or activity. On SQLite: WAL, `synchronous = FULL`, the

@@ -5,7 +5,7 @@
  * the same run. Prints the median of --rounds rounds of --seconds each, the cases alternating
  * within each round. "cold" renders give no event key, so nothing comes from the rendered-HTML
  * cache: they run Handlebars every time, and the Markdown step from the template's cached shape
- * (issue 16, src/render/shape-render.ts). "cold, full pipeline" is the same renderer with shapes
+ * (src/render/shape-render.ts). "cold, full pipeline" is the same renderer with shapes
  * off (`new Renderer({ shapes: false })`): Handlebars, Markdown and sanitiser on every render, the
  * pipeline before the shape cache. "cached" renders name the event (the HTML of a stored event is
  * cached per event and template version), so after the first of each they are hits.

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:timeline`: reading record timelines back from a large SQLite file (issue 11).
+ * `npm run bench:timeline`: reading record timelines back from a large SQLite file.
  *
  * Preloads `--events` events (default 1,000,000) over `--contacts` contacts (default 100,000) into a
  * fresh file straight through the store (bench/lib/preload.ts: the ingestion path without HTTP,

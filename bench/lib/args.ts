@@ -22,7 +22,7 @@ function usage(script: string, summary: string, options: Options): string {
     ...lines,
     '  --help',
     '',
-    'What each figure means, and the commands behind the published ones: bench/README.md',
+    'What each figure means: bench/README.md; the published figures and their commands: bench/HISTORY.md',
   ].join('\n');
 }
 

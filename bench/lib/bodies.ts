@@ -26,7 +26,7 @@ export interface BenchEvent {
  * One event for a random email of a pool of `poolSize` (`${prefix}-${n}@example.com`). Its stamped
  * token (`webinarName`, onto the contact's `last_webinar`) is the same for every event of an email,
  * so only a contact's first event changes it; with `stampEvery` it is new in each event, so nearly
- * every event changes its contact (issue 16: the load where every event stamps).
+ * every event changes its contact (the load where every event stamps).
  */
 export function benchEvent(
   templateId: string,
@@ -64,7 +64,7 @@ export function singleBodies(templateId: string, poolSize: number, count = 2000)
   return Array.from({ length: count }, () => JSON.stringify(benchEvent(templateId, poolSize)));
 }
 
-// issue 14: the app-events path, measured beside v3's
+// The app-events path, measured beside v3's
 
 export const APP_EVENT_BATCH_PATH = '/integrators/timeline/2026-03/events/batch';
 /** Replaced by the request number in each sent body (`runLoad`'s uniquePlaceholder): ids never repeat. */

@@ -1,7 +1,7 @@
 /**
  * CPU time a process spends, per thread, read from /proc (Linux): utime + stime in clock ticks
  * (100 per second). Used by `bench:ingest --cpu` for the CPU cost per event of our server's threads
- * and of the PostgreSQL backends serving it (issue 16, docs/scaling.md).
+ * and of the PostgreSQL backends serving it (docs/scaling.md).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';

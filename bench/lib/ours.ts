@@ -45,10 +45,16 @@ function serveArgs(db: string, port: number, rateLimit = 'off', entry = ENTRY): 
 
 /**
  * Our server on `db` (a SQLite path or a postgres:// URL), on a port of its choosing; `entry` runs
- * another build's `dist/src/cli/main.js` (`request-cpu.ts --compare`).
+ * another build's `dist/src/cli/main.js` (`request-cpu.ts --compare`); `nodeFlags` go to `node`
+ * before it (`--cpu-prof`).
  */
-export function startOurs(db: string, rateLimit?: string, entry?: string): Promise<ServerProcess> {
-  return startProcess(process.execPath, serveArgs(db, 0, rateLimit, entry));
+export function startOurs(
+  db: string,
+  rateLimit?: string,
+  entry?: string,
+  nodeFlags: string[] = [],
+): Promise<ServerProcess> {
+  return startProcess(process.execPath, [...nodeFlags, ...serveArgs(db, 0, rateLimit, entry)]);
 }
 
 /** Our server on `db`, ready when `GET /_health` answers 2xx: `startMs` is spawn to that answer. */

@@ -1,5 +1,5 @@
 /**
- * Where the time of one single create goes (issue 16): the disk's fsync latency, measured beside the
+ * Where the time of one single create goes: the disk's fsync latency, measured beside the
  * store's own write of one event (statements, commit, fsync) and one round trip to the SQLite
  * thread, all on the same disk in the same run; what the HTTP measurement leaves is the HTTP thread's
  * part (read, route, auth, parse, validate, answer). Medians of `samples` sequential operations.

@@ -62,7 +62,7 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
 
     const list = scenarios(o, batches, singles);
     // The single create's time budget, on the same disk, measured at the end of every round so
-    // that the fsync is timed under the same conditions as the rounds' single creates (issue 16).
+    // that the fsync is timed under the same conditions as the rounds' single creates.
     const budgets: SingleBudget[] = [];
     const results = list.map((): Pair => ({ ours: [], prism: [] }));
     console.log('\nempty database: each round starts our server on a fresh SQLite file');
@@ -186,7 +186,7 @@ async function preloadPhase(
   const ours = await targets.set('ours', await startOurs(db), phase);
   await expectCreated('ours', ours.url, BATCH_PATH, probeBatch, ACCESS_TOKEN);
   // The load moves on this shared machine between the empty-database rounds and these: so each
-  // round here also measures a server on a fresh file, right before, for the percentage (issue 16).
+  // round here also measures a server on a fresh file, right before, for the percentage.
   const rounds: LoadResult[] = [];
   const emptyBeside: LoadResult[] = [];
   for (let round = 1; round <= o.rounds; round++) {

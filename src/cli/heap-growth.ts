@@ -5,7 +5,7 @@
  * lives until its commit, past two scavenges), and V8's default growing factor, chosen dynamically up
  * to 4x, let the old space reach ~150 MB before a full collection that kept ~50 MB: a peak resident
  * size of 305-316 MB. A fixed growth of 50% past what survived the last full collection keeps the
- * peak at 221-233 MB for the same events/s (`bench/README.md`, round four).
+ * peak at 221-233 MB for the same events/s (`bench/HISTORY.md`, round four).
  *
  * Set only by `serve`, whose process is ours; `startServer` runs inside a user's own process (their
  * test runner) and leaves its heap alone. A `--heap-growing-percent` given to node itself wins.

@@ -106,6 +106,26 @@ eachBackend((backend) => {
     assert.equal(exact.next, undefined);
   });
 
+  test('equal timestamps: a page holds the highest ids, whatever order they were written in', async (t) => {
+    const s = await setup(t, backend);
+    const ada = await s.contact('ada@example.com');
+    const at = T0 + 60_000;
+    // The highest id is written first: a read that took the newest writes first would miss it.
+    await s.write(
+      ['z', 'a', 'b', 'c'].map((id) =>
+        eventWrite(s.portalId, s.template, byId(ada.id), { id, timestamp: at }),
+      ),
+    );
+    const query = { portalId: s.portalId, objectType: 'contacts', objectId: ada.id, limit: 2 };
+    const expected = [
+      ['z', 'c'],
+      ['b', 'a'],
+    ].map((page) => page.map((id) => `${s.template.id}/${id}`));
+    assert.deepEqual(await allPages(s.store, query), expected);
+    await backend.settle(s.store);
+    assert.deepEqual(await allPages(s.store, query), expected);
+  });
+
   test('a position stays valid while events arrive: nothing skipped, nothing repeated', async (t) => {
     const s = await setup(t, backend);
     const ada = await s.contact('cursor@example.com');

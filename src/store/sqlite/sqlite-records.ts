@@ -5,6 +5,7 @@
  * (`afterCommit`, `afterRollback`), and writes outside the event path end with `forgetCached`.
  */
 import type Database from 'better-sqlite3';
+import { recordSearchKeys } from '../../domain/record-search.js';
 import { CANONICAL_ID, type RecordWriteResult, type StoreFailure } from '../../domain/store.js';
 import type { ObjectType } from '../../domain/types.js';
 import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
@@ -34,6 +35,12 @@ export class SqliteRecords {
         'UPDATE crm_records SET email_key = ?, properties = ?, updated_at = ?, property_times = ? WHERE portal_id = ? AND object_type = ? AND id = ?',
       ),
       delete: db.prepare('DELETE FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?'),
+      // The records search's keys of a record that has them (its events are indexed); a record
+      // without them gets them from the timeline indexer when its first event is indexed.
+      searchKeys: db.prepare(
+        `UPDATE timeline_record_search SET email = ?, email_domain = ?, domain = ?
+         WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
+      ),
       page: db.prepare(
         'SELECT * FROM crm_records WHERE portal_id = ? AND object_type = ? AND id > ? ORDER BY id LIMIT ?',
       ),
@@ -119,6 +126,8 @@ export class SqliteRecords {
       updated_at: now,
     };
     this.statements.insert.run(portalId, objectType, finalId, key, row.properties, now, now);
+    // A generated id is new; an explicit one may be a deleted record's, whose keys are still there.
+    if (explicitId !== undefined) this.keepSearchKeys(row, properties);
     this.wrote(row, null);
     return { ok: true, row };
   }
@@ -146,8 +155,26 @@ export class SqliteRecords {
       row.object_type,
       row.id,
     );
+    if ('email' in changes || 'domain' in changes)
+      this.keepSearchKeys(updated, JSON.parse(updated.properties));
     this.wrote(updated, row.email_key);
     return { ok: true, row: updated };
+  }
+
+  /**
+   * The search keys follow a change of the properties they come from, in the same transaction, so
+   * the timeline indexer need not read every indexed record's properties again.
+   */
+  private keepSearchKeys(row: RecordRow, properties: Record<string, string>): void {
+    const keys = recordSearchKeys(properties);
+    this.statements.searchKeys.run(
+      keys.email,
+      keys.emailDomain,
+      keys.domain,
+      row.portal_id,
+      row.object_type,
+      row.id,
+    );
   }
 
   delete(portalId: number, objectType: ObjectType, id: string): boolean {

@@ -355,6 +355,16 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** After a group commit: the record reads' unindexed tail takes in its rows (SqliteTimeline). */
+  followTimelineTail(): void {
+    if (!this.migrated) return;
+    try {
+      this.migrated.timeline.followLog();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
   /** How many logged events the per-record index has not taken in yet. */
   unindexedEvents(): number {
     if (!this.migrated) return 0;

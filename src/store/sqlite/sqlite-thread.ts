@@ -50,10 +50,30 @@ try {
 let queuedWrites: { id: number; group: EventWriteGroup }[] = [];
 const indexing = store && new IndexScheduler(store, () => queuedWrites.length > 0);
 
+/**
+ * The most events one group commit takes (a single call larger than this is committed alone): the
+ * calls and reads that arrive meanwhile wait for one commit of this size at most, not for all the
+ * writes fifty connections have queued.
+ */
+const COMMIT_MAX_EVENTS = 2_000;
+
+/** The first queued calls, up to COMMIT_MAX_EVENTS events (at least one call). */
+function takeCommit(): { id: number; group: EventWriteGroup }[] {
+  let events = 0;
+  let count = 0;
+  for (const call of queuedWrites) {
+    if (count > 0 && events + call.group.writes.length > COMMIT_MAX_EVENTS) break;
+    events += call.group.writes.length;
+    count += 1;
+  }
+  const calls = queuedWrites.slice(0, count);
+  queuedWrites = queuedWrites.slice(count);
+  return calls;
+}
+
 function flushWrites(open: SqliteStore): void {
-  const calls = queuedWrites;
-  if (calls.length === 0) return; // already flushed by a close
-  queuedWrites = [];
+  if (queuedWrites.length === 0) return; // already flushed by a close
+  const calls = takeCommit();
   try {
     const results = open.writeEventGroups(calls.map((call) => call.group));
     calls.forEach((call, i) => {
@@ -63,7 +83,9 @@ function flushWrites(open: SqliteStore): void {
     const crossing = threadError(error);
     for (const call of calls) reply({ id: call.id, ok: false, error: crossing });
   }
-  indexing?.afterCommit();
+  indexing?.afterCommit(calls.reduce((n, call) => n + call.group.writes.length, 0));
+  // What is left goes in the next commit, after the messages waiting meanwhile (reads) are served.
+  if (queuedWrites.length > 0) setImmediate(() => flushWrites(open));
 }
 
 async function runPlain(open: SqliteStore, call: PlainCall): Promise<unknown> {
@@ -87,7 +109,7 @@ port.on('message', async (request: ThreadRequest) => {
   if (request.kind === 'call' && request.method === 'close') {
     // Writes taken in before the close are committed and answered first: a write handed to the
     // store is never dropped by a shutdown. The index timer goes, so nothing runs on a closed file.
-    if (queuedWrites.length > 0) flushWrites(open);
+    while (queuedWrites.length > 0) flushWrites(open);
     indexing?.stop();
   }
   if (request.kind === 'write-events') {

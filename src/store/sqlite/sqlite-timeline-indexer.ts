@@ -2,10 +2,12 @@
  * Fills the per-record timeline order behind the append-only event log, LSM style: takes the next
  * rows of `timeline_events` past the watermark (rowid order), sorts them by record and time, and
  * appends them to `timeline_record_index` and the per-record counts of `timeline_record_activity`,
- * refreshes each record's search keys (`timeline_record_search`, from its current properties), and
- * moves the watermark in the same transaction (so a crash loses nothing and counts nothing twice).
- * An event that changed its record's email or domain is in the chunk that indexes it, so the keys
- * follow every change made on the event path; reads judge records with unindexed events directly.
+ * writes the search keys (`timeline_record_search`, from its current properties) of each record
+ * indexed for the first time, and moves the watermark in the same transaction (so a crash loses
+ * nothing and counts nothing twice). A record that has keys gets them changed with its properties,
+ * in the transaction that changes them (`SqliteRecords`); reads judge records with unindexed events
+ * directly. The log a process finds unindexed when it starts may come from a version that left
+ * the keys to this indexer: its records' keys are all written again.
  *
  * Why not index on insert: keyed by record, every event's index entry lands on a random page, which
  * cost about a quarter of ingestion (migration 2). Sorted batches touch each page once per batch,
@@ -43,9 +45,11 @@ function sameRecord(a: TailRow, b: TailRow): boolean {
 
 export class SqliteTimelineIndexer {
   private readonly statements;
+  /** The log's end when this process started: chunks before it refresh every record's keys. */
+  private readonly refreshThrough: number;
   private readonly indexChunk: Database.Transaction<(max: number) => IndexedChunk>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.statements = {
       watermark: db.prepare('SELECT indexed_through FROM timeline_index_state WHERE id = 1').pluck(),
       lastRowid: db.prepare('SELECT max(rowid) FROM timeline_events').pluck(),
@@ -57,13 +61,16 @@ export class SqliteTimelineIndexer {
         `INSERT INTO timeline_record_index (portal_id, object_type, object_id, ts, event_id, template_id)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      count: db.prepare(
-        `INSERT INTO timeline_record_activity (portal_id, object_type, object_id, event_count, last_event_at)
+      count: db
+        .prepare(
+          `INSERT INTO timeline_record_activity (portal_id, object_type, object_id, event_count, last_event_at)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
            event_count = event_count + excluded.event_count,
-           last_event_at = max(last_event_at, excluded.last_event_at)`,
-      ),
+           last_event_at = max(last_event_at, excluded.last_event_at)
+         RETURNING event_count`,
+        )
+        .pluck(),
       properties: db
         .prepare('SELECT properties FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?')
         .pluck(),
@@ -78,6 +85,7 @@ export class SqliteTimelineIndexer {
       ),
       setWatermark: db.prepare('UPDATE timeline_index_state SET indexed_through = ? WHERE id = 1'),
     };
+    this.refreshThrough = this.lastRowid();
     this.indexChunk = db.transaction((max: number): IndexedChunk => {
       const from = this.watermark();
       const rows = this.statements.next.all(from, max) as IndexedRow[];
@@ -86,10 +94,19 @@ export class SqliteTimelineIndexer {
       let run: IndexedRow | undefined;
       let runCount = 0;
       let runLast = 0;
+      const everyRecord = from < this.refreshThrough;
       const flushRun = () => {
         if (!run) return;
-        this.statements.count.run(run.portal_id, run.object_type, run.object_id, runCount, runLast);
-        this.refreshSearchKeys(run.portal_id, run.object_type, run.object_id);
+        const count = this.statements.count.get(
+          run.portal_id,
+          run.object_type,
+          run.object_id,
+          runCount,
+          runLast,
+        );
+        // A count equal to this run's: the record's first indexed events, so it has no keys yet.
+        if (count === runCount || everyRecord)
+          this.refreshSearchKeys(run.portal_id, run.object_type, run.object_id);
       };
       for (const row of sorted) {
         this.statements.insert.run(
@@ -146,8 +163,19 @@ export class SqliteTimelineIndexer {
     return this.lastRowid() - this.watermark();
   }
 
-  /** Indexes up to `max` of the oldest unindexed events in one transaction. */
+  /**
+   * Indexes up to `max` of the oldest unindexed events in one transaction. Its commit is not
+   * fsynced on its own (`synchronous = NORMAL`: the WAL is still synced before each checkpoint): the
+   * index is derived from the log, and the next event commit's fsync covers it, as the WAL is one
+   * file written in order. Until then a crash can lose the chunk and its watermark together, and the
+   * chunk is indexed again. Acknowledged events keep their own fsync (`synchronous = FULL`).
+   */
   index(max: number): IndexedChunk {
-    return this.indexChunk.immediate(max);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.indexChunk.immediate(max);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 }

@@ -13,6 +13,8 @@ import type { ObjectType } from '../../domain/types.js';
 export interface TailRecord {
   /** Ascending: the log is appended in rowid order. The live ones start at `head`. */
   rowids: number[];
+  /** Each rowid's event timestamp, so a read fetches only the rows its page can hold. */
+  times: number[];
   /** How many leading rowids have been indexed (a counter, so dropping them costs no copy). */
   head: number;
   /** The newest event timestamp among the rowids added since the record entered the tail. */
@@ -55,9 +57,10 @@ export class TimelineTail {
     const record = group.get(row.object_id);
     if (record) {
       record.rowids.push(row.rowid);
+      record.times.push(row.ts);
       if (row.ts > record.lastEventAt) record.lastEventAt = row.ts;
     } else {
-      group.set(row.object_id, { rowids: [row.rowid], head: 0, lastEventAt: row.ts });
+      group.set(row.object_id, { rowids: [row.rowid], times: [row.ts], head: 0, lastEventAt: row.ts });
     }
     this.loadedThrough = row.rowid;
   }
@@ -93,7 +96,18 @@ export class TimelineTail {
   }
 }
 
-/** The unindexed rowids of a tail record. */
-export function liveRowids(record: TailRecord): number[] {
-  return record.head === 0 ? record.rowids : record.rowids.slice(record.head);
+/**
+ * The unindexed rowids of a tail record, newest event first (ties: the later rowid first), of the
+ * events whose timestamps `keep` accepts.
+ */
+export function newestRowids(
+  record: TailRecord,
+  keep: (ts: number) => boolean,
+): { rowid: number; ts: number }[] {
+  const live: { rowid: number; ts: number }[] = [];
+  for (let i = record.head; i < record.rowids.length; i++) {
+    const ts = record.times[i] as number;
+    if (keep(ts)) live.push({ rowid: record.rowids[i] as number, ts });
+  }
+  return live.sort((a, b) => b.ts - a.ts || b.rowid - a.rowid);
 }

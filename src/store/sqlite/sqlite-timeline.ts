@@ -25,7 +25,7 @@ import {
 import type { CrmRecord } from '../../domain/types.js';
 import { type EventRow, eventFromRow, type RecordRow, recordFromRow } from '../rows.js';
 import { type IndexedChunk, SqliteTimelineIndexer } from './sqlite-timeline-indexer.js';
-import { liveRowids, type TailRow, TimelineTail } from './sqlite-timeline-tail.js';
+import { newestRowids, type TailRecord, type TailRow, TimelineTail } from './sqlite-timeline-tail.js';
 
 interface ActivityRow extends RecordRow {
   event_count: number;
@@ -182,6 +182,14 @@ export class SqliteTimeline {
     this.tail.reset(this.indexer.watermark());
   }
 
+  /**
+   * After a commit: once a read has loaded the tail, it follows the log commit by commit (the
+   * rows of one commit), so no read ever loads a long burst's rows at once.
+   */
+  followLog(): void {
+    if (this.tail.indexedThrough >= 0) this.sync();
+  }
+
   /** Brings the tail up to the log: another connection may have indexed, every write has appended. */
   private sync(): void {
     const watermark = this.indexer.watermark();
@@ -201,11 +209,7 @@ export class SqliteTimeline {
     const { sql, values } = this.pageSql(query, objectId);
     const indexed = this.pageStatement(sql).all(...values) as EventRow[];
     const tail = this.tail.record(query.portalId, query.objectType, objectId);
-    const fromTail = tail
-      ? liveRowids(tail)
-          .map((rowid) => this.statements.byRowid.get(rowid) as EventRow)
-          .filter((row) => this.wanted(row, query))
-      : [];
+    const fromTail = tail ? this.tailPage(tail, query) : [];
     const rows = fromTail.length === 0 ? indexed : [...indexed, ...fromTail].sort(newestFirst);
     const page: TimelinePage = { events: rows.slice(0, query.limit).map(eventFromRow) };
     const last = rows[query.limit - 1];
@@ -213,6 +217,33 @@ export class SqliteTimeline {
       page.next = { timestamp: last.ts, id: last.event_id, eventTemplateId: String(last.template_id) };
     }
     return page;
+  }
+
+  /**
+   * The newest unindexed events of a record that the page can show: read newest first by their
+   * timestamps held in the tail, until `limit + 1` are kept and the next one is older than the
+   * last kept (equal timestamps are ordered by id, so all of them are read). A record with
+   * thousands of unindexed events costs a read of a page, not of all of them.
+   */
+  private tailPage(tail: TailRecord, query: TimelineQuery): EventRow[] {
+    const { since, until, after } = query;
+    const candidates = newestRowids(
+      tail,
+      (ts) =>
+        (since === undefined || ts >= since) &&
+        (until === undefined || ts <= until) &&
+        (after === undefined || ts <= after.timestamp),
+    );
+    const kept: EventRow[] = [];
+    let cutoff: number | undefined;
+    for (const { rowid, ts } of candidates) {
+      if (cutoff !== undefined && ts < cutoff) break;
+      const row = this.statements.byRowid.get(rowid) as EventRow;
+      if (!this.wanted(row, query)) continue;
+      kept.push(row);
+      if (kept.length === query.limit + 1) cutoff = ts;
+    }
+    return kept;
   }
 
   private wanted(row: EventRow, query: TimelineQuery): boolean {
