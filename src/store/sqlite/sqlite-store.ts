@@ -308,30 +308,24 @@ export class SqliteStore implements Store {
         : undefined,
     );
 
-  // App event types (issue 14)
-  findAppEventType = (appId: number, uid: string): Promise<EventTemplate | undefined> =>
+  // App event types
+  findAppEventType = (appId: number, uid: string) =>
     this.use((p) => p.templates.findAppEventType(appId, uid));
-  templateHasEvents = (templateId: string): Promise<boolean> =>
-    this.use((p) => p.templates.hasEvents(templateId));
+  templateHasEvents = (templateId: string) => this.use((p) => p.templates.hasEvents(templateId));
 
-  // The OAuth stand-in (issue 14)
-  ensureOAuthClient = (client: OAuthClient): Promise<void> => this.use((p) => p.oauth.ensureClient(client));
-  findOAuthClient = (clientId: string): Promise<OAuthClient | undefined> =>
-    this.use((p) => p.oauth.findClient(clientId));
-  insertOAuthCode = (code: OAuthCode): Promise<void> => this.use((p) => p.oauth.insertCode(code));
-  useOAuthCode = (codeHash: string): Promise<OAuthCode | undefined> =>
-    this.use((p) => p.oauth.useCode(codeHash));
-  insertRefreshToken = (token: RefreshToken): Promise<void> =>
-    this.use((p) => p.oauth.insertRefreshToken(token));
-  findRefreshToken = (tokenHash: string): Promise<RefreshToken | undefined> =>
-    this.use((p) => p.oauth.findRefreshToken(tokenHash));
-  revokeRefreshToken = (tokenHash: string): Promise<boolean> =>
-    this.use((p) => p.oauth.revokeRefreshToken(tokenHash));
-  isTrustedPortal = (appId: number, portalId: number): Promise<boolean> =>
+  // The OAuth stand-in
+  ensureOAuthClient = (client: OAuthClient) => this.use((p) => p.oauth.ensureClient(client));
+  findOAuthClient = (clientId: string) => this.use((p) => p.oauth.findClient(clientId));
+  insertOAuthCode = (code: OAuthCode) => this.use((p) => p.oauth.insertCode(code));
+  useOAuthCode = (codeHash: string) => this.use((p) => p.oauth.useCode(codeHash));
+  insertRefreshToken = (token: RefreshToken) => this.use((p) => p.oauth.insertRefreshToken(token));
+  findRefreshToken = (tokenHash: string) => this.use((p) => p.oauth.findRefreshToken(tokenHash));
+  revokeRefreshToken = (tokenHash: string) => this.use((p) => p.oauth.revokeRefreshToken(tokenHash));
+  isTrustedPortal = (appId: number, portalId: number) =>
     this.use((p) => p.oauth.isTrustedPortal(appId, portalId));
-  setTrustedPortal = (appId: number, portalId: number, trusted: boolean): Promise<void> =>
+  setTrustedPortal = (appId: number, portalId: number, trusted: boolean) =>
     this.use((p) => p.oauth.setTrustedPortal(appId, portalId, trusted));
-  // Record timelines (issue 11)
+  // Record timelines
   readTimeline = (query: TimelineQuery): Promise<TimelinePage> => this.use((p) => p.timeline.read(query));
   listRecordActivity = (query: ActivityQuery): Promise<ActivityPage> =>
     this.use((p) => p.timeline.listActivity(query));
@@ -370,14 +364,14 @@ export class SqliteStore implements Store {
     if (!this.migrated) return 0;
     return this.migrated.timeline.unindexed();
   }
-  // Custom object schemas (issue 15)
+  // Custom object schemas
   insertObjectSchema = (schema: NewObjectSchema): Promise<ObjectSchema | StoreFailure> =>
     this.use((p) => p.schemas.insert(schema));
   listObjectSchemas = (portalId: number): Promise<ObjectSchema[]> =>
     this.use((p) => p.schemas.list(portalId));
   getObjectSchema = (portalId: number, key: string): Promise<ObjectSchema | undefined> =>
     this.use((p) => p.schemas.get(portalId, key));
-  // issue 10: rate-limit counts, portal rate-limit settings, reset
+  // Rate-limit counts, portal rate-limit settings, reset
   /** One process owns a SQLite file: the server keeps its windows in memory. */
   readonly sharedRequestCounts = false;
   countRequest = (hit: RequestCountHit): Promise<RequestCountResult> =>
