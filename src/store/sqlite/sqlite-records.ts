@@ -11,6 +11,10 @@ import type { ObjectType } from '../../domain/types.js';
 import { emailKey, mergedRow, type RecordRow, recordFromRow } from '../rows.js';
 import { ContactCache } from './sqlite-contact-cache.js';
 
+/** Sets the records search's keys of one record (the writer and the timeline's reads both do). */
+export const UPDATE_SEARCH_KEYS = `UPDATE timeline_record_search SET email = ?, email_domain = ?, domain = ?
+  WHERE portal_id = ? AND object_type = ? AND object_id = ?`;
+
 /** A record write as the writer sees it: the row written (or found unchanged), or why not. */
 export type RowWriteResult = { ok: true; row: RecordRow } | StoreFailure;
 
@@ -37,10 +41,7 @@ export class SqliteRecords {
       delete: db.prepare('DELETE FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?'),
       // The records search's keys of a record that has them (its events are indexed); a record
       // without them gets them from the timeline indexer when its first event is indexed.
-      searchKeys: db.prepare(
-        `UPDATE timeline_record_search SET email = ?, email_domain = ?, domain = ?
-         WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
-      ),
+      searchKeys: db.prepare(UPDATE_SEARCH_KEYS),
       page: db.prepare(
         'SELECT * FROM crm_records WHERE portal_id = ? AND object_type = ? AND id > ? ORDER BY id LIMIT ?',
       ),

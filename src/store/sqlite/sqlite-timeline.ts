@@ -5,6 +5,7 @@
  * bringing the tail up to date with the log, so every acknowledged event is seen (read-your-writes)
  * while the insert path maintains no per-record index at all.
  */
+
 import type Database from 'better-sqlite3';
 import {
   type RecordSearchRanges,
@@ -24,6 +25,7 @@ import {
 } from '../../domain/store.js';
 import type { CrmRecord } from '../../domain/types.js';
 import { type EventRow, eventFromRow, type RecordRow, recordFromRow } from '../rows.js';
+import { UPDATE_SEARCH_KEYS } from './sqlite-records.js';
 import { type IndexedChunk, SqliteTimelineIndexer } from './sqlite-timeline-indexer.js';
 import { newestRowids, type TailRecord, type TailRow, TimelineTail } from './sqlite-timeline-tail.js';
 
@@ -151,10 +153,7 @@ export class SqliteTimeline {
       ),
       byRowid: db.prepare('SELECT * FROM timeline_events WHERE rowid = ?'),
       record: db.prepare('SELECT * FROM crm_records WHERE portal_id = ? AND object_type = ? AND id = ?'),
-      updateSearchKeys: db.prepare(
-        `UPDATE timeline_record_search SET email = ?, email_domain = ?, domain = ?
-         WHERE portal_id = ? AND object_type = ? AND object_id = ?`,
-      ),
+      updateSearchKeys: db.prepare(UPDATE_SEARCH_KEYS),
       activity: db.prepare(
         'SELECT event_count, last_event_at FROM timeline_record_activity WHERE portal_id = ? AND object_type = ? AND object_id = ?',
       ),
