@@ -4,6 +4,7 @@
  * TIMELINE_TEST_DB names another (a file path or a postgres:// URL): the HTTP suites run on every
  * backend that way.
  */
+import assert from 'node:assert/strict';
 import { Client } from '@hubspot/api-client';
 import { loadConfig } from '../../src/config.js';
 import type { Clock, IdGenerator } from '../../src/domain/clock.js';
@@ -39,6 +40,12 @@ export interface TestResponse {
 }
 
 let portalCounter = 0;
+
+/** The response, after asserting it is a success (its status and body are the message when not). */
+export async function ok(res: TestResponse): Promise<TestResponse> {
+  assert.ok(res.status < 300, `${res.status} ${res.text}`);
+  return res;
+}
 
 export function testDatabase(): string {
   return process.env.TIMELINE_TEST_DB ?? ':memory:';

@@ -7,16 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestResponse, type TestServer } from '../helpers/test-server.js';
+import { ok, startTestServer, type TestResponse, type TestServer } from '../helpers/test-server.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
 
 let server: TestServer;
 const b = { appId: 0, key: '', token: '', templateId: '', name: 'B confidential template' };
-
-async function ok(res: TestResponse): Promise<TestResponse> {
-  assert.ok(res.status < 300, `${res.status} ${res.text}`);
-  return res;
-}
 
 before(async () => {
   server = await startTestServer();

@@ -10,18 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../cli/cli-runner.js';
-import { startTestServer, type TestResponse, type TestServer } from '../helpers/test-server.js';
+import { ok, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attack-export-'));
 let server: TestServer;
 const b = { portalId: 0, appId: 0, key: '', token: '', marker: 'B portal secret value' };
 let appToken = '';
-
-async function ok(res: TestResponse): Promise<TestResponse> {
-  assert.ok(res.status < 300, `${res.status} ${res.text}`);
-  return res;
-}
 
 before(async () => {
   server = await startTestServer();

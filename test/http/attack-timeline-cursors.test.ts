@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SCAN_BUDGET } from '../../src/domain/timeline-service.js';
-import { startTestServer, type TestResponse, type TestServer } from '../helpers/test-server.js';
+import { ok, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { webinarTemplate } from '../helpers/webinar-template.js';
 
 let server: TestServer;
@@ -19,11 +19,6 @@ let contactId = '';
 /** More of C's events than one page examines, all newer than A's one event. */
 const C_EVENTS = SCAN_BUDGET + 200;
 const C_START = Date.UTC(2024, 0, 1);
-
-async function ok(res: TestResponse): Promise<TestResponse> {
-  assert.ok(res.status < 300, `${res.status} ${res.text}`);
-  return res;
-}
 
 before(async () => {
   server = await startTestServer();

@@ -12,6 +12,7 @@ import { API_VERSIONS } from '../../src/domain/api-versions.js';
 import type { RouteEntry } from '../../src/http/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import {
+  ok,
   type RequestOptions,
   startTestServer,
   type TestResponse,
@@ -41,11 +42,6 @@ const A_NO_SCOPE = 'a-token-without-scopes';
 /** No credentials unless given; redirects are answers here (the UI's sign-in redirect), not followed. */
 function call(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
   return server.request(method, path, { ...options, token: options.token ?? false, redirect: 'manual' });
-}
-
-async function ok(res: TestResponse): Promise<TestResponse> {
-  assert.ok(res.status < 300, `${res.status} ${res.text}`);
-  return res;
 }
 
 before(async () => {
