@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type RenderableEvent, type RenderableTemplate, Renderer } from '../src/render/renderer.js';
 import { benchArgs } from './lib/args.js';
+import { events, template } from './lib/render-fixture.js';
 
 const args = benchArgs(
   import.meta.url,
@@ -47,25 +48,6 @@ const baselineUrl = pathToFileURL(join(resolve(args.baseline), 'src/render/rende
 const Baseline = (
   (await import(baselineUrl)) as { Renderer: new (options?: { shapes?: boolean }) => Build['shapes'] }
 ).Renderer;
-
-const template = {
-  id: '1000001',
-  version: 1,
-  headerTemplate:
-    'Registered for [{{webinarName}}](https://example.com/webinars/{{webinarId}}) as **{{tier}}**',
-  detailTemplate:
-    'Registration occurred at {{#formatDate timestamp}}{{/formatDate}}\n\n#### Questions\n{{#each extraData.questions}}\n  **{{question}}**: {{answer}}\n{{/each}}\n\nEDIT',
-};
-const events = Array.from({ length: 100 }, (_, i) => ({
-  tokens: { webinarName: `Webinar <${i}>`, webinarId: String(i), tier: i % 2 ? 'paid' : 'free' },
-  timestamp: 1580408005000 + i * 60_000,
-  extraData: {
-    questions: [
-      { question: "Who's a good kitty?", answer: `Purr ${i}` },
-      { question: 'Will you stop playing with that?', answer: 'Meow!' },
-    ],
-  },
-}));
 
 /** Renders per CPU second of this process. */
 function perCpuSecond(render: (i: number) => string): number {

@@ -15,6 +15,7 @@
 import Handlebars from 'handlebars';
 import { Renderer } from '../src/render/renderer.js';
 import { benchArgs } from './lib/args.js';
+import { events, template } from './lib/render-fixture.js';
 
 const args = benchArgs(
   import.meta.url,
@@ -23,25 +24,6 @@ const args = benchArgs(
 );
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
-
-const template = {
-  id: '1000001',
-  version: 1,
-  headerTemplate:
-    'Registered for [{{webinarName}}](https://example.com/webinars/{{webinarId}}) as **{{tier}}**',
-  detailTemplate:
-    'Registration occurred at {{#formatDate timestamp}}{{/formatDate}}\n\n#### Questions\n{{#each extraData.questions}}\n  **{{question}}**: {{answer}}\n{{/each}}\n\nEDIT',
-};
-const events = Array.from({ length: 100 }, (_, i) => ({
-  tokens: { webinarName: `Webinar <${i}>`, webinarId: String(i), tier: i % 2 ? 'paid' : 'free' },
-  timestamp: 1580408005000 + i * 60_000,
-  extraData: {
-    questions: [
-      { question: "Who's a good kitty?", answer: `Purr ${i}` },
-      { question: 'Will you stop playing with that?', answer: 'Meow!' },
-    ],
-  },
-}));
 
 function perSecond(render: (i: number) => string): number {
   let count = 0;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEvents, createTemplate, PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { ORDER_TEMPLATE, readContactTimeline } from './record-timeline-helpers.js';
 import { assertInvalid } from './template-helpers.js';
 
 let server: TestServer;
@@ -15,16 +16,10 @@ let note: string;
 let adaId: string;
 let tzId: string;
 
-const template = {
-  name: 'Order',
-  objectType: 'contacts',
-  headerTemplate: 'Ordered **{{product}}**',
-  detailTemplate: 'Note: {{extraData.note}}',
-  tokens: [{ name: 'product', label: 'Product', type: 'string' }],
-};
+const template = ORDER_TEMPLATE;
 
 const events = (objectId: string, query = '', token?: string) =>
-  server.request('GET', `/_timeline/v1/objects/contacts/${objectId}/events${query}`, token ? { token } : {});
+  readContactTimeline(server, objectId, query, token);
 const ids = async (objectId: string, query: string) => {
   const response = await events(objectId, query);
   assert.equal(response.status, 200, response.text);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEvent, createEvents, createTemplate, PREFIXES } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { ORDER_TEMPLATE, readContactTimeline } from './record-timeline-helpers.js';
 import { assertError, assertInvalid } from './template-helpers.js';
 
 let server: TestServer;
@@ -11,16 +12,10 @@ let note: string;
 let adaId: string;
 let otherServer: TestServer;
 
-const template = {
-  name: 'Order',
-  objectType: 'contacts',
-  headerTemplate: 'Ordered **{{product}}**',
-  detailTemplate: 'Note: {{extraData.note}}',
-  tokens: [{ name: 'product', label: 'Product', type: 'string' }],
-};
+const template = ORDER_TEMPLATE;
 
 const events = (objectId: string, query = '', token?: string) =>
-  server.request('GET', `/_timeline/v1/objects/contacts/${objectId}/events${query}`, token ? { token } : {});
+  readContactTimeline(server, objectId, query, token);
 
 before(async () => {
   server = await startTestServer({ timeZone: 'UTC' });
