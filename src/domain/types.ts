@@ -8,6 +8,30 @@ export type ObjectType = string;
 export const STANDARD_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets'] as const;
 export const CUSTOM_OBJECT_TYPE = /^2-\d+$/;
 
+/**
+ * Every name HubSpot gives a standard object type (its id `0-N`, its plural and singular name, in
+ * any case), keyed by the lower-cased name, valued by the type as stored here.
+ */
+const STANDARD_OBJECT_TYPE_NAMES: ReadonlyMap<string, (typeof STANDARD_OBJECT_TYPES)[number]> = new Map([
+  ['0-1', 'contacts'],
+  ['contacts', 'contacts'],
+  ['contact', 'contacts'],
+  ['0-2', 'companies'],
+  ['companies', 'companies'],
+  ['company', 'companies'],
+  ['0-3', 'deals'],
+  ['deals', 'deals'],
+  ['deal', 'deals'],
+  ['0-5', 'tickets'],
+  ['tickets', 'tickets'],
+  ['ticket', 'tickets'],
+]);
+
+/** The standard object type a name denotes (`0-1`, `contacts`, `CONTACT` all give `contacts`). */
+export function standardObjectTypeNamed(name: string): (typeof STANDARD_OBJECT_TYPES)[number] | undefined {
+  return STANDARD_OBJECT_TYPE_NAMES.get(name.toLowerCase());
+}
+
 export function isObjectType(value: string): boolean {
   return (STANDARD_OBJECT_TYPES as readonly string[]).includes(value) || CUSTOM_OBJECT_TYPE.test(value);
 }

@@ -68,6 +68,28 @@ describe('POST /integrators/timeline/{version}/events', () => {
     }
   });
 
+  test("objectTypeFullyQualifiedName may name the type's own standard object in each of HubSpot's forms", async () => {
+    for (const version of ['v4', '2026-03', '2026-09']) {
+      for (const name of ['0-1', 'contacts', 'contact', 'CONTACT', 'Contacts']) {
+        const single = await server.request('POST', `/integrators/timeline/${version}/events`, {
+          body: occurrence({ objectTypeFullyQualifiedName: name }),
+        });
+        assert.equal(single.status, 200, `${version} ${name}: ${single.text}`);
+        const email = `named-${version}-${name}@example.com`;
+        const batch = await server.request('POST', `/integrators/timeline/${version}/events/batch`, {
+          body: { inputs: [occurrence({ objectTypeFullyQualifiedName: name, email })] },
+        });
+        assert.equal(batch.status, 200, `${version} ${name}: ${batch.text}`);
+        const stored = batch.json.results[0];
+        const record = await server.request(
+          'GET',
+          `/crm/v3/objects/contacts/${stored.objectId}?properties=email`,
+        );
+        assert.equal(record.json.properties.email, email.toLowerCase());
+      }
+    }
+  });
+
   test('an id already used by that type is a 409, even with the same content (occurrences are immutable)', async () => {
     const body = occurrence();
     assert.equal((await server.request('POST', '/integrators/timeline/v4/events', { body })).status, 200);
@@ -91,7 +113,22 @@ describe('POST /integrators/timeline/{version}/events', () => {
       [{ properties: { seats: 'three' } }, 'properties.seats', /must be a number/],
       [{ properties: { startsOn: 'next week' } }, 'properties.startsOn', /must be a date/],
       [{ properties: { seats: 3 } }, 'properties.seats', /must be a string, got 3/],
-      [{ objectTypeFullyQualifiedName: '2-123' }, 'objectTypeFullyQualifiedName', /only for event types/],
+      [
+        { objectTypeFullyQualifiedName: '2-123' },
+        'objectTypeFullyQualifiedName',
+        /not this event type's object type 'contacts'/,
+      ],
+      [
+        { objectTypeFullyQualifiedName: '0-2' },
+        'objectTypeFullyQualifiedName',
+        /not this event type's object type/,
+      ],
+      [
+        { objectTypeFullyQualifiedName: 'companies' },
+        'objectTypeFullyQualifiedName',
+        /not this event type's object type/,
+      ],
+      [{ objectTypeFullyQualifiedName: 7 }, 'objectTypeFullyQualifiedName', /7 is not this event type's/],
       [{ timestamp: 'yesterday' }, 'timestamp', /ISO-8601/],
       [{ timelineIFrame: { url: 'https://x' } }, 'timelineIFrame.linkLabel', /must be a string/],
       [{ email: undefined, objectId: undefined }, 'objectId', /objectId, utk or email/],

@@ -8,7 +8,12 @@ import type { LimitValues } from '../../limits.js';
 import { CUSTOM_OBJECT_TYPE_MARKER } from '../app-event-type-rules.js';
 import { isObject, type JsonObject, setOwn } from '../json.js';
 import type { EventWrite } from '../store.js';
-import type { EventTemplate, TimelineEvent, TimelineIFrame } from '../types.js';
+import {
+  type EventTemplate,
+  standardObjectTypeNamed,
+  type TimelineEvent,
+  type TimelineIFrame,
+} from '../types.js';
 import {
   bytesIfOverLimit,
   checkEmail,
@@ -136,14 +141,17 @@ function readObjectType(
   const given = input.objectTypeFullyQualifiedName;
   const field = 'objectTypeFullyQualifiedName';
   if (type.objectType !== CUSTOM_OBJECT_TYPE_MARKER) {
-    // HubSpot's docs: sent for an event type of a standard object, the occurrence is rejected.
-    if (given !== undefined && given !== null) {
-      problems.push({
-        message: `${field} is only for event types that support custom objects`,
-        code: 'INVALID_VALUE',
-        in: field,
-      });
-    }
+    // HubSpot's docs require the field only of custom-object types. A client that always sends it
+    // may name the type's own standard object in any of HubSpot's forms (`0-1`, `contacts`,
+    // `CONTACT`); naming any other object type is refused rather than silently ignored.
+    if (given === undefined || given === null) return type.objectType;
+    if (typeof given === 'string' && standardObjectTypeNamed(given) === type.objectType)
+      return type.objectType;
+    problems.push({
+      message: `${field} ${describe(given)} is not this event type's object type '${type.objectType}': name that type (by its 0-N id or its name) or leave the field out`,
+      code: 'INVALID_VALUE',
+      in: field,
+    });
     return type.objectType;
   }
   if (typeof given !== 'string' || given === '') {
