@@ -121,6 +121,8 @@ export class EventIntake {
       return outcomes;
     }
     const written = await this.write(request.api, writes, request.now, request.atomic);
+    // The answer is built in a turn of its own too: a group commit answers a dozen batches at once.
+    await this.turns.next();
     written.forEach((result, i) => {
       const index = writeIndexes[i] as number;
       if (result.ok) outcomes[index] = { ok: true, event: result.event };
