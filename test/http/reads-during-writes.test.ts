@@ -1,10 +1,10 @@
 /**
- * Reads are not held behind a burst of event writes: the server takes each create request's work in
- * a turn of its own, and the store answers a read between two commits. `/_health` sent while a
- * hundred batches of a hundred events are on their way answers before those batches all have (it
- * answered after every one of them when the server read, checked and queued all the batches that
- * had arrived before it); a record's timeline read meanwhile answers; and each acknowledged write is
- * in the next read all the same.
+ * Reads are not held behind a burst of event writes: the server takes create requests' work a few
+ * at a time per turn of its event loop, and the store answers a read between two commits.
+ * `/_health` sent while a hundred batches of a hundred events are on their way answers before those
+ * batches all have (it answered after every one of them when the server read, checked and queued
+ * all the batches that had arrived before it); a record's timeline read meanwhile answers; and each
+ * acknowledged write is in the next read all the same.
  *
  * The server runs as a process of its own (on a SQLite file, as deployed): in this process its event
  * loop would be shared with the test's client.
