@@ -61,6 +61,14 @@ class QueryStream {
     return this.buffer[0];
   }
 
+  /**
+   * Whether an event waits here or the store has more: it answers `next` only when an event follows
+   * its page (it reads one more than asked), so knowing costs no read.
+   */
+  hasMore(): boolean {
+    return this.buffer.length > 0 || !this.ended;
+  }
+
   shift(): void {
     this.buffer.shift();
   }
@@ -104,9 +112,8 @@ export class TimelineStream {
     return taken;
   }
 
-  async hasMore(): Promise<boolean> {
-    await Promise.all(this.streams.map((stream) => stream.fill(1)));
-    return this.streams.some((stream) => stream.head() !== undefined);
+  hasMore(): boolean {
+    return this.streams.some((stream) => stream.hasMore());
   }
 }
 
@@ -155,7 +162,7 @@ export async function scan<T>(
     }
     if (batch.length < want) return { entries, examined, exhausted: false };
   }
-  const more = leftOver || (await stream.hasMore());
+  const more = leftOver || stream.hasMore();
   if (!more || !last) return { entries, examined, exhausted: false };
   const exhausted = entries.length < options.limit;
   return {

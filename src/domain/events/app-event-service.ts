@@ -97,6 +97,7 @@ export class AppEventService {
     bodyBytes: number | undefined,
     failed: (failures: InputFailure[]) => ApiError,
   ): Promise<StoredOccurrence[]> {
+    await this.intake.admit();
     const ctx: OccurrenceContext = { portalId: token.portalId, now: requestedAt, limits: this.intake.limits };
     if (bodyBytes !== undefined) ctx.bodyBytes = bodyBytes;
     const typeNames = inputs.map(eventTypeNameOf);

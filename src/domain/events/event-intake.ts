@@ -10,6 +10,7 @@ import { ApiError, type ErrorCode, type ErrorParams } from '../../errors.js';
 import type { LimitValues } from '../../limits.js';
 import type { EventWrite, Store } from '../store.js';
 import type { TimelineEvent } from '../types.js';
+import { IntakeTurns } from './intake-turns.js';
 
 /** The event APIs whose events are counted apart. */
 export type EventApi = 'v3' | 'app-events';
@@ -54,6 +55,7 @@ export class EventIntake {
   private pending = 0;
   private readonly pendingByApi: Record<EventApi, number> = { v3: 0, 'app-events': 0 };
   private counter: IntakeCounter | undefined;
+  private readonly turns = new IntakeTurns();
 
   constructor(
     private readonly store: Store,
@@ -73,6 +75,14 @@ export class EventIntake {
   /** Event-create requests of `api` waiting for the store now (the queue depth `/metrics` shows). */
   pendingWrites(api: EventApi): number {
     return this.pendingByApi[api];
+  }
+
+  /**
+   * Waits for this create request's turn (`intake-turns.ts`): the services call it before they read
+   * a body, so each request's CPU work runs in a turn of the event loop of its own.
+   */
+  admit(): Promise<void> {
+    return this.turns.next();
   }
 
   /** Counts a request refused as a whole before its inputs were read (a body that does not parse). */
@@ -111,6 +121,8 @@ export class EventIntake {
       return outcomes;
     }
     const written = await this.write(request.api, writes, request.now, request.atomic);
+    // The answer is built in a turn of its own too: a group commit answers a dozen batches at once.
+    await this.turns.next();
     written.forEach((result, i) => {
       const index = writeIndexes[i] as number;
       if (result.ok) outcomes[index] = { ok: true, event: result.event };

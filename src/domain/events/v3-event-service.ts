@@ -45,6 +45,7 @@ export class EventService {
    * stores every valid input, even when others fail; `errors` names each failed input by index.
    */
   async createBatch(token: AccessToken, body: unknown, request: RequestFacts = {}): Promise<BatchOutcome> {
+    await this.intake.admit();
     const inputs = this.parsed(body, () => parseBatchBody(body, this.intake.limits.MAX_BATCH_INPUTS));
     const requestedAt = request.requestedAt ?? this.clock.now();
     const startedAt = this.clock.now();
@@ -61,6 +62,7 @@ export class EventService {
 
   /** The single create: the same rules; a failure is the whole request's error (a 400). */
   async createOne(token: AccessToken, body: unknown, request: RequestFacts = {}): Promise<TimelineEvent> {
+    await this.intake.admit();
     const input = this.parsed(body, () => parseEvent(body));
     const [outcome] = await this.take(
       token,

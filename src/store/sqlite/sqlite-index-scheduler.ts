@@ -43,6 +43,7 @@ const RETRY_MS = 1_000;
 export class IndexScheduler {
   private lastWriteAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   /** Milliseconds per event of the last slices (a running average; 0 before the first). */
   private msPerEvent = 0;
 
@@ -62,6 +63,7 @@ export class IndexScheduler {
    * more, so the backlog comes back under it); then wait for quiet.
    */
   afterCommit(events: number): void {
+    if (this.stopped) return; // a commit's turn after it can come after the close
     this.lastWriteAt = performance.now();
     try {
       const backlog = this.store.unindexedEvents();
@@ -81,6 +83,7 @@ export class IndexScheduler {
 
   /** Before the store closes: nothing may run on a closed file. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -119,7 +122,7 @@ export class IndexScheduler {
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => this.indexWhenQuiet(), Math.max(0, delayMs));
     this.timer.unref();
   }

@@ -71,6 +71,19 @@ function takeCommit(): { id: number; group: EventWriteGroup }[] {
   return calls;
 }
 
+/** Whether a commit is already scheduled: one at a time, whoever asks (a write, the turn after a commit). */
+let commitScheduled = false;
+
+function scheduleCommit(open: SqliteStore): void {
+  if (commitScheduled) return;
+  commitScheduled = true;
+  // setImmediate runs after the messages already waiting are taken in: they join this commit.
+  setImmediate(() => {
+    commitScheduled = false;
+    flushWrites(open);
+  });
+}
+
 function flushWrites(open: SqliteStore): void {
   if (queuedWrites.length === 0) return; // already flushed by a close
   const calls = takeCommit();
@@ -83,9 +96,14 @@ function flushWrites(open: SqliteStore): void {
     const crossing = threadError(error);
     for (const call of calls) reply({ id: call.id, ok: false, error: crossing });
   }
-  indexing?.afterCommit(calls.reduce((n, call) => n + call.group.writes.length, 0));
-  // What is left goes in the next commit, after the messages waiting meanwhile (reads) are served.
-  if (queuedWrites.length > 0) setImmediate(() => flushWrites(open));
+  const events = calls.reduce((n, call) => n + call.group.writes.length, 0);
+  // The index slice that may follow a commit takes a turn of its own, and so does the next commit:
+  // the reads that arrived meanwhile are answered in between, so a read waits for one commit or one
+  // slice, never for both in a row.
+  setImmediate(() => {
+    indexing?.afterCommit(events);
+    if (queuedWrites.length > 0) scheduleCommit(open);
+  });
 }
 
 async function runPlain(open: SqliteStore, call: PlainCall): Promise<unknown> {
@@ -113,8 +131,7 @@ port.on('message', async (request: ThreadRequest) => {
     indexing?.stop();
   }
   if (request.kind === 'write-events') {
-    // setImmediate runs after the messages already waiting are taken in: they join this commit.
-    if (queuedWrites.length === 0) setImmediate(() => flushWrites(open));
+    if (queuedWrites.length === 0) scheduleCommit(open);
     indexing?.writeArrived();
     let writes: PackedEventWrite[];
     try {
