@@ -47,4 +47,32 @@ eachBackend((backend) => {
     const expected = emails.map((email, i) => `${email}:8@${3000 + i}`).reverse();
     assert.deepEqual(summary, expected);
   });
+
+  test('records created before their first events, which two stores send at once: each found by its email', {
+    skip: needsSharedDatabase(backend),
+  }, async (t) => {
+    const database = backend.shared();
+    const a = await openStore(t, database);
+    const b = await openStore(t, database);
+    const { portalId, appId } = uniqueIds();
+    const template = await storedTemplate(a, appId);
+    const emails = Array.from({ length: 15 }, (_, i) => `first-${i}@example.com`);
+    for (const email of emails) assert.ok((await a.createRecord(portalId, 'contacts', { email }, T0)).ok);
+    const batch = (store: string): EventWrite[] =>
+      emails.map((email, i) =>
+        eventWrite(portalId, template, { by: 'email', email }, { id: `${store}-${i}` }),
+      );
+    const results = await Promise.all([
+      a.writeEvents(batch('a'), options),
+      b.writeEvents(batch('b').reverse(), options),
+    ]);
+    for (const result of results.flat()) assert.ok(result.ok, JSON.stringify(result));
+    for (const email of emails) {
+      const page = await b.listRecordActivity({ portalId, objectType: 'contacts', limit: 10, q: email });
+      assert.deepEqual(
+        page.records.map((r) => `${r.record.properties.email}:${r.eventCount}`),
+        [`${email}:2`],
+      );
+    }
+  });
 });

@@ -5,8 +5,13 @@
  * search read a few indexed rows, and a read right after a write sees it.
  *
  * Search keys come from a record's email and domain properties, so they are computed only for a
- * record the batch may have changed or one that has no search row yet (the row written only when a
- * key differs). A record whose events only point at it and that has its row is not touched: before,
+ * record the batch may have changed or one getting its first events (the row written only when a
+ * key differs). The first events are known from the activity upsert itself: its RETURNING sees
+ * `xmax = 0` on a row it inserted (an updated row carries the upsert's row lock there). That took
+ * the place of a probe of `timeline_record_search` for each of the batch's records (about 5 us of
+ * backend CPU each). A record has events before it has a search row only when it had no CRM row at
+ * its first events; it gets one later only through the resolver (`ensureById`), which marks it
+ * changed. A record whose events only point at it and that has its row is not touched: before,
  * every batch locked each of its records' search rows (PostgreSQL locks the row `ON CONFLICT DO
  * UPDATE` meets even when its WHERE then skips it: a heap write and a WAL record) and recomputed
  * their keys. Both kinds go through one INSERT, so the batch's search rows are taken in one key
@@ -22,7 +27,10 @@
  * come sorted, and `ORDER BY u.n` keeps that order through the joins), so concurrent batches on
  * shared records wait for each other instead of deadlocking. The CTEs that nothing reads run to
  * completion one after the other in an order fixed by the statement's text, the same for every
- * batch, whatever each one's plan.
+ * batch, whatever each one's plan. The search CTE reads the activity CTE's rows, so the two may
+ * interleave (the sort before the search insert reads them all first, but the plan is the
+ * planner's): still no deadlock, because a batch writes a record's search row only after taking its
+ * activity row, which it holds to the commit, so no two batches ever wait for each other on a search row.
  */
 import type { EventWrite } from '../../domain/store.js';
 import { eventBody } from '../rows.js';
@@ -44,10 +52,7 @@ const RECORDS = `unnest($10::bigint[], $11::text[], $12::bigint[], $15::boolean[
                  WITH ORDINALITY AS u(portal_id, object_type, object_id, changed, n)`;
 /**
  * Each record by its whole primary key, LATERALly with `LIMIT 1` so the planner cannot flatten the
- * join into a scan of every record (see postgres-event-rows.ts). The search row's presence is looked
- * up the same way: as `NOT EXISTS` under an OR, a generic plan made while the table was small
- * hashed the whole table for every batch (measured: the backends' CPU per event doubled until the
- * table's statistics were refreshed).
+ * join into a scan of every record (see postgres-event-rows.ts).
  */
 const RECORD = `CROSS JOIN LATERAL (
       SELECT portal_id, object_type, id, properties FROM crm_records
@@ -70,18 +75,17 @@ const S = {
              ON CONFLICT (portal_id, object_type, object_id) DO UPDATE SET
                event_count = a.event_count + excluded.event_count,
                last_event_at = greatest(a.last_event_at, excluded.last_event_at)
+             -- xmax 0: the row was inserted, not updated (the record's first events).
+             RETURNING a.portal_id, a.object_type, a.object_id, a.xmax = '0'::xid AS first
            ), search_keys AS (
              INSERT INTO timeline_record_search AS s (${SEARCH_COLUMNS})
              SELECT r.portal_id, r.object_type, r.id, k.email, ${EMAIL_DOMAIN}, k.domain
              FROM (
                -- OFFSET 0: the records that need keys are picked before any record is read.
                SELECT u.* FROM ${RECORDS}
-               LEFT JOIN LATERAL (
-                 SELECT true AS present FROM timeline_record_search x
-                 WHERE x.portal_id = u.portal_id AND x.object_type = u.object_type AND x.object_id = u.object_id
-                 LIMIT 1
-               ) x ON true
-               WHERE u.changed OR x.present IS NULL
+               JOIN activity f
+                 ON f.portal_id = u.portal_id AND f.object_type = u.object_type AND f.object_id = u.object_id
+               WHERE u.changed OR f.first
                OFFSET 0
              ) u ${RECORD} ${KEYS}
              ORDER BY u.n
