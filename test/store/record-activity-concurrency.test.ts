@@ -4,22 +4,27 @@
  * is counted once and each record's last event time is its newest, read right after the writes.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { EventWrite } from '../../src/domain/store.js';
-import { eachBackend, needsSharedDatabase, openStore, uniqueIds } from './backends.js';
+import { type Backend, eachBackend, needsSharedDatabase, openStore, uniqueIds } from './backends.js';
 import { eventWrite, storedTemplate, T0 } from './event-writes.js';
 
 const options = { autoCreateRecords: false, now: T0 };
+
+/** Two stores on one database, as two server processes would be, and a template of a new app. */
+async function twoStores(t: TestContext, backend: Backend) {
+  const database = backend.shared();
+  const a = await openStore(t, database);
+  const b = await openStore(t, database);
+  const { portalId, appId } = uniqueIds();
+  return { a, b, portalId, template: await storedTemplate(a, appId) };
+}
 
 eachBackend((backend) => {
   test('two stores writing to the same records at once: every event counted once, newest time kept', {
     skip: needsSharedDatabase(backend),
   }, async (t) => {
-    const database = backend.shared();
-    const a = await openStore(t, database);
-    const b = await openStore(t, database);
-    const { portalId, appId } = uniqueIds();
-    const template = await storedTemplate(a, appId);
+    const { a, b, portalId, template } = await twoStores(t, backend);
     const emails = Array.from({ length: 15 }, (_, i) => `busy-${i}@example.com`);
     const batch = (store: string, round: number): EventWrite[] =>
       emails.map((email, i) =>
@@ -51,11 +56,7 @@ eachBackend((backend) => {
   test('records created before their first events, which two stores send at once: each found by its email', {
     skip: needsSharedDatabase(backend),
   }, async (t) => {
-    const database = backend.shared();
-    const a = await openStore(t, database);
-    const b = await openStore(t, database);
-    const { portalId, appId } = uniqueIds();
-    const template = await storedTemplate(a, appId);
+    const { a, b, portalId, template } = await twoStores(t, backend);
     const emails = Array.from({ length: 15 }, (_, i) => `first-${i}@example.com`);
     for (const email of emails) assert.ok((await a.createRecord(portalId, 'contacts', { email }, T0)).ok);
     const batch = (store: string): EventWrite[] =>
