@@ -357,8 +357,10 @@ async function againstReference(): Promise<void> {
 }
 
 if (args['vs-prism']) {
-  if (args.db)
-    throw new Error('--vs-prism measures our server on fresh SQLite files; --db is not supported with it');
+  if (args.db && args.db !== ':memory:')
+    throw new Error(
+      '--vs-prism measures our server on fresh SQLite files, or with --db :memory: in memory; no other --db',
+    );
   const ok = await runVsPrism({
     duration,
     rounds: positive('rounds', args.rounds ?? '3'),
@@ -367,6 +369,7 @@ if (args['vs-prism']) {
     connections: (args.connections ?? '10,50').split(',').map((c) => positive('connections', c.trim())),
     preload: positive('preload', args.preload),
     starts: positive('starts', args.starts),
+    memory: args.db === ':memory:',
   });
   if (!ok) process.exitCode = 1;
 } else {

@@ -1,5 +1,5 @@
 /**
- * `bench:ingest --vs-prism`: our server (SQLite file, durable commits) side by side with Stoplight
+ * `bench:ingest --vs-prism`: our server (SQLite file, durable commits, or `--db :memory:`) side by side with Stoplight
  * Prism mocking the same two operations. Measures, in one run: batch ingestion at several connection
  * counts and single creates at one connection, in alternating rounds; start-up time; ingestion after
  * --preload events are already stored; peak memory; and every answer that was not a 201. Prints each
@@ -24,6 +24,8 @@ export interface VsPrismOptions extends ScenarioOptions {
   poolSize: number;
   preload: number;
   starts: number;
+  /** Our server on `--db :memory:` (what `startTimelineServer()` gives a test suite) instead of files. */
+  memory: boolean;
 }
 
 type Pair = Record<Target, LoadResult[]>;
@@ -40,10 +42,16 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
   console.log(
     `machine: ${machine}; prism ${prismVersion} (${PRISM_PACKAGE}) mock mode, --verboseLevel silent`,
   );
+  if (o.memory && o.preload > 0)
+    throw new Error(
+      '--preload stores events into a file before our server starts on it: give --preload 0 with --db :memory:',
+    );
   const scratch = mkdtempSync(join(tmpdir(), 'timeline-vs-prism-'));
+  /** Where each of our servers keeps its events: a fresh file per round, or its own memory. */
+  const ourDb = (file: string): string => (o.memory ? ':memory:' : join(scratch, file));
   const targets = new Targets();
   try {
-    const ours = await targets.set('ours', await startOurs(join(scratch, 'round-1.db')), 'empty db');
+    const ours = await targets.set('ours', await startOurs(ourDb('round-1.db')), 'empty db');
     const templateId = await createTemplate(ours.url);
     writeDocument(templateId, o.batchSize);
     const batches = batchBodies(templateId, o.batchSize, o.poolSize);
@@ -65,14 +73,12 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
     // that the fsync is timed under the same conditions as the rounds' single creates.
     const budgets: SingleBudget[] = [];
     const results = list.map((): Pair => ({ ours: [], prism: [] }));
-    console.log('\nempty database: each round starts our server on a fresh SQLite file');
+    console.log(
+      `\nempty database: each round starts our server on ${o.memory ? 'an in-memory database (--db :memory:)' : 'a fresh SQLite file'}`,
+    );
     for (let round = 1; round <= o.rounds; round++) {
       if (round > 1) {
-        const fresh = await targets.set(
-          'ours',
-          await startOurs(join(scratch, `round-${round}.db`)),
-          'empty db',
-        );
+        const fresh = await targets.set('ours', await startOurs(ourDb(`round-${round}.db`)), 'empty db');
         const id = await createTemplate(fresh.url);
         if (id !== templateId) throw new Error(`a fresh database gave template ${id}, not ${templateId}`);
       }
@@ -88,6 +94,8 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
           console.log(`round ${round}  ${columns(scenario, target)} ${formatResult(result)}`);
         }
       }
+      // The budget splits a durable commit on this disk; in memory there is none to split.
+      if (o.memory) continue;
       const budget = await measureSingleBudget(scratch, `round-${round}`);
       budgets.push(budget);
       console.log(`round ${round}  ${budgetLines(budget).join('; ')}`);
@@ -106,11 +114,12 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
       console.log(`         ${ratios(scenario, m)}`);
     }
 
-    const budget = medianBudget(budgets);
     const singleIndex = list.findIndex((scenario) => scenario.kind === 'single');
     const singleP50 = medians[singleIndex]?.ours.p50 ?? Number.NaN;
-    const budgetText = budgetLines(budget, singleP50);
-    console.log(`\nsingle create budget (medians of ${o.rounds} round(s))\n  ${budgetText.join('\n  ')}`);
+    const budget = o.memory ? undefined : medianBudget(budgets);
+    const budgetText = budget ? budgetLines(budget, singleP50) : [];
+    if (!o.memory)
+      console.log(`\nsingle create budget (medians of ${o.rounds} round(s))\n  ${budgetText.join('\n  ')}`);
 
     const preloaded =
       o.preload > 0
@@ -143,7 +152,7 @@ export async function runVsPrism(o: VsPrismOptions): Promise<boolean> {
       afterPreload,
       emptyBesidePreload: preloaded.emptyBeside,
       startups,
-      budget: budget satisfies SingleBudget,
+      budget: budget satisfies SingleBudget | undefined,
       summary,
     });
     console.log(`\nresults: ${file}`);
@@ -218,7 +227,8 @@ function summaryLines(
   preloaded: { after: LoadResult[]; emptyBeside: LoadResult[] },
   targets: Targets,
 ): string[] {
-  const lines = [`medians of ${o.rounds} round(s) of ${o.duration} s; ours = SQLite file, durable commits`];
+  const store = o.memory ? 'in-memory database (--db :memory:)' : 'SQLite file, durable commits';
+  const lines = [`medians of ${o.rounds} round(s) of ${o.duration} s; ours = ${store}`];
   for (const [i, scenario] of list.entries()) {
     const { ours, prism } = medians[i] as Record<Target, LoadResult>;
     const side = (r: LoadResult) =>
